@@ -1,0 +1,3 @@
+from movement_screen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Cleaning landmark time series: uniform resampling, short-gap filling, zero-phase low-pass filtering."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import butter, sosfiltfilt
+
+MAX_GAP_FRAMES = 5
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) index pairs of the True runs in a 1-D boolean array."""
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(int)))
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def fill_gaps(x: np.ndarray, max_gap: int = MAX_GAP_FRAMES) -> np.ndarray:
+    """Linearly fill NaN runs of at most ``max_gap`` samples that have data on both sides (along axis 0)."""
+    x = np.array(x, dtype=float, copy=True)
+    flat = x.reshape(len(x), -1)
+    index = np.arange(len(x))
+    for column in flat.T:
+        missing = np.isnan(column)
+        if not missing.any() or missing.all():
+            continue
+        for start, stop in _runs(missing):
+            if start == 0 or stop == len(column) or stop - start > max_gap:
+                continue
+            column[start:stop] = np.interp(index[start:stop], [start - 1, stop], [column[start - 1], column[stop]])
+    return flat.reshape(x.shape)
+
+
+def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.ndarray:
+    """Zero-phase Butterworth low-pass along axis 0, applied to each run of finite samples separately.
+
+    Runs too short for the filter's padding are left as they are.
+    """
+    x = np.array(x, dtype=float, copy=True)
+    if fs <= 0 or cutoff_hz >= fs / 2:
+        return x
+    sos = butter(order, cutoff_hz, btype="low", fs=fs, output="sos")
+    pad = 3 * (2 * len(sos) + 1)
+    flat = x.reshape(len(x), -1)
+    for column in flat.T:
+        for start, stop in _runs(np.isfinite(column)):
+            if stop - start > pad:
+                column[start:stop] = sosfiltfilt(sos, column[start:stop])
+    return flat.reshape(x.shape)
+
+
+def is_variable_rate(t: np.ndarray, tolerance: float = 0.1) -> bool:
+    """True when frame intervals vary by more than ``tolerance`` (relative) around their median."""
+    if len(t) < 3:
+        return False
+    dt = np.diff(t)
+    median = np.median(dt)
+    return bool(median > 0 and np.max(np.abs(dt - median)) > tolerance * median)
+
+
+def resample_uniform(t: np.ndarray, x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """Resample ``x`` (axis 0 follows ``t``) onto a uniform grid at ``fs``; NaN stays NaN nearby."""
+    grid = np.arange(t[0], t[-1] + 0.5 / fs, 1.0 / fs)
+    flat = x.reshape(len(x), -1)
+    out = np.full((len(grid), flat.shape[1]), np.nan)
+    for j, column in enumerate(flat.T):
+        ok = np.isfinite(column)
+        if ok.sum() >= 2:
+            known = t[ok]
+            out[:, j] = np.interp(grid, known, column[ok])
+            # Do not invent data across gaps: a grid point between samples far apart stays missing.
+            right = np.clip(np.searchsorted(known, grid), 0, len(known) - 1)
+            left = np.clip(right - 1, 0, len(known) - 1)
+            out[known[right] - known[left] > 2.5 / fs, j] = np.nan
+    return grid, out.reshape((len(grid),) + x.shape[1:])

@@ -1,0 +1,118 @@
+"""Automatic quality gates (spec F.4), each with a message a person can act on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.series import Kinematics
+from movement_screen.pose import landmarks as lm
+from movement_screen.pose.sequence import PoseSequence
+from movement_screen.screens.config import load
+from movement_screen.screens.result import QualityIssue
+
+BODY_POINTS = (lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE, lm.L_ANKLE, lm.R_ANKLE,
+               lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE)
+MIN_FOUND_FRACTION = 0.5
+
+
+def _edge_message(seq: PoseSequence, points: tuple[int, ...], margin: float) -> tuple[float, str]:
+    """Fraction of found frames with a required landmark near an edge, and which edge it mostly is."""
+    found = seq.found
+    xy = seq.xy[found][:, points]
+    nx, ny = xy[..., 0] / seq.width, xy[..., 1] / seq.height
+    edges = {"bottom (feet cut off)": ny > 1 - margin, "top (head cut off)": ny < margin,
+             "left": nx < margin, "right": nx > 1 - margin}
+    outside = np.zeros(len(xy), bool)
+    worst, count = "", 0
+    for name, hit in edges.items():
+        frames = hit.any(axis=1)
+        outside |= frames
+        if frames.sum() > count:
+            worst, count = name, int(frames.sum())
+    return (float(outside.mean()) if len(outside) else 0.0), worst
+
+
+def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: int,
+          required: tuple[int, ...] = BODY_POINTS) -> list[QualityIssue]:
+    """Quality issues of one clip of one person."""
+    cfg = load("squat")["quality"]
+    issues: list[QualityIssue] = []
+    name = path.rsplit("/", 1)[-1]
+
+    found = seq.found.mean() if len(seq) else 0.0
+    if found < MIN_FOUND_FRACTION:
+        issues.append(QualityIssue(
+            "person_lost", f"{name}: the person was found in only {found:.0%} of frames: keep the whole body in "
+            "view, in good light, against a plain background", "error", source))
+
+    fraction, edge = _edge_message(seq, required, cfg["margin"])
+    if fraction > 0.1:
+        issues.append(QualityIssue(
+            "body_out_of_frame", f"{name}: the body touches the {edge} edge in {fraction:.0%} of frames: move the "
+            "camera back or tilt it so head and feet stay inside the picture", "warning", source))
+    body = kin.lengths.stature / seq.height
+    if np.isfinite(body) and body < cfg["min_body_height"]:
+        issues.append(QualityIssue(
+            "subject_small", f"{name}: the person fills only {body:.0%} of the frame height (aim for 50-80 %): "
+            "move the camera closer (2.5-4 m) or zoom in", "warning", source))
+
+    near = kin.view.near_side
+    vis_points = required
+    if kin.view.kind == "sagittal":
+        far = "right" if near == "left" else "left"
+        vis_points = tuple(p for p in required if p not in lm.SIDES[far].values())
+    visible = (seq.visibility[seq.found][:, list(vis_points)] >= cfg["min_visibility"]).all(axis=1)
+    if len(visible) and visible.mean() < cfg["min_visible_fraction"]:
+        issues.append(QualityIssue(
+            "low_visibility", f"{name}: key joints are clearly visible in only {visible.mean():.0%} of frames "
+            "(need 90 %): wear fitted clothing that contrasts with the background, light the person evenly, "
+            "film barefoot or in low shoes", "warning", source))
+
+    if people > 1:
+        issues.append(QualityIssue(
+            "several_people", f"{name}: {people} people were seen; the screened person is the one filling most of "
+            "the video. Use --person N to choose another, or film with one person in view", "warning", source))
+
+    tilt = _floor_tilt(kin)
+    if np.isfinite(tilt) and abs(tilt) > cfg["max_tilt_deg"]:
+        issues.append(QualityIssue(
+            "camera_tilt", f"{name}: the floor line is tilted {tilt:+.1f} deg in the picture (limit "
+            f"{cfg['max_tilt_deg']:g}): level the camera on a tripod, lens horizontal", "warning", source))
+
+    jitter = _jitter(seq, kin)
+    if np.isfinite(jitter) and jitter > cfg["max_jitter_stature"]:
+        issues.append(QualityIssue(
+            "jitter", f"{name}: landmarks jitter by {jitter:.1%} of body height while standing (limit "
+            f"{cfg['max_jitter_stature']:.0%}): steady the camera, improve the light, avoid loose clothing",
+            "warning", source))
+
+    if kin.variable_rate:
+        issues.append(QualityIssue(
+            "variable_frame_rate", f"{name}: variable frame rate: resampled to {kin.fs:.0f} frames/s from the "
+            "container timestamps", "info", source))
+    if seq.fps and seq.fps < cfg["min_fps"] - 1:
+        issues.append(QualityIssue(
+            "low_frame_rate", f"{name}: {seq.fps:.0f} frames/s is below the {cfg['min_fps']:.0f} recommended: film at "
+            "30 frames/s or more", "warning", source))
+    return issues
+
+
+def _floor_tilt(kin: Kinematics) -> float:
+    """Tilt of the floor line (heels in a front view; heels and toes in a side view) while standing."""
+    s = kin.xy[kin.standing]
+    if kin.view.kind == "frontal":
+        return float(np.nanmedian(geo.line_tilt(s[:, lm.L_HEEL], s[:, lm.R_HEEL])))
+    if kin.view.kind == "sagittal":
+        near = kin.view.near_side
+        return float(np.nanmedian(geo.line_tilt(s[:, lm.SIDES[near]["heel"]], s[:, lm.SIDES[near]["toe"]])))
+    return np.nan  # oblique: perspective makes floor points legitimately non-horizontal
+
+
+def _jitter(seq: PoseSequence, kin: Kinematics) -> float:
+    """SD of raw minus filtered ankle and hip positions in standing, as a fraction of stature."""
+    if kin.variable_rate or len(seq.t) != len(kin.t):
+        return np.nan
+    points = [lm.L_ANKLE, lm.R_ANKLE, lm.L_HIP, lm.R_HIP]
+    residual = seq.xy[kin.standing][:, points] - kin.xy[kin.standing][:, points]
+    return float(np.nanstd(residual) / kin.lengths.stature)

@@ -1,0 +1,52 @@
+"""Typed containers passed between the pose, kinematics and screen stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PoseSequence:
+    """One person's landmarks over time, in upright-image pixels.
+
+    ``xy[T, 33, 2]`` pixels (NaN where the person was not found), ``visibility[T, 33]``, ``world[T, 33, 3]``
+    metres (model estimate, hip-centred), ``t[T]`` seconds from the container, ``frame[T]`` source frame index.
+    """
+
+    xy: np.ndarray
+    visibility: np.ndarray
+    world: np.ndarray
+    t: np.ndarray
+    frame: np.ndarray
+    width: int
+    height: int
+    fps: float
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+    @property
+    def found(self) -> np.ndarray:
+        """Boolean per frame: the person has landmarks in this frame."""
+        return ~np.isnan(self.xy[:, :, 0]).all(axis=1)
+
+
+@dataclass(frozen=True)
+class Detections:
+    """Every pose the model found, before tracking: ``xy[T, K, 33, 2]`` etc., NaN-padded to K poses per frame."""
+
+    xy: np.ndarray
+    visibility: np.ndarray
+    world: np.ndarray
+    t: np.ndarray
+    frame: np.ndarray
+    width: int
+    height: int
+    fps: float
+
+    @property
+    def valid(self) -> np.ndarray:
+        """``[T, K]`` True where slot k of frame t holds a pose."""
+        return ~np.isnan(self.xy[:, :, :, 0]).all(axis=2)

@@ -1,0 +1,150 @@
+"""The result contract every screen returns (documented in docs/result-schema.md)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+from movement_screen import SCHEMA_VERSION
+
+STATES = ("pass", "borderline", "fail", "not_assessed")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    state: str
+    value: float | None = None
+    threshold: str | None = None  # human-readable rule, e.g. "<= 10 pass, > 20 fail"
+    unit: str | None = None
+    time_s: float | None = None
+    view: str | None = None
+    reason: str = ""
+    group: str = "fms"  # "fms" criteria feed the score; "nasm" compensations do not
+    margin: float | None = None  # distance to the pass limit in the value's unit, positive = inside
+    evidence: str | None = None  # evidence label of the threshold: V, N, C, W
+    source: int | None = None  # index into ScreenResult.sources the criterion was judged from
+    frame: int | None = None  # source frame index of the evidence
+
+    def __post_init__(self):
+        if self.state not in STATES:
+            raise ValueError(f"unknown criterion state {self.state!r}")
+
+
+@dataclass(frozen=True)
+class Repetition:
+    index: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    source: int = 0
+    bottom_frame: int | None = None
+    depth_leg_fraction: float | None = None
+    hold_s: float | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    title: str
+    severity: str  # "info" | "mild" | "moderate"
+    evidence: str
+
+
+@dataclass(frozen=True)
+class QualityIssue:
+    code: str
+    message: str
+    severity: str = "warning"  # "warning" lowers confidence; "error" means results are unreliable
+    source: int | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    name: str
+    value: int | None
+    max: int
+    explanation: str
+    range: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    path: str
+    fps: float
+    frames: int
+    width: int
+    height: int
+    duration_s: float
+    view: str
+    rotation: int = 0
+    facing: str | None = None
+    people_seen: int = 1
+    subject: int = 1
+    variable_frame_rate: bool = False
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    screen: str
+    sources: list[SourceInfo]
+    view: str
+    people_seen: int
+    quality_issues: list[QualityIssue]
+    repetitions: list[Repetition]
+    criteria: list[Criterion]
+    score: Score
+    metrics: dict[str, float]
+    findings: list[Finding]
+    exercises: list[dict] = field(default_factory=list)
+    model: str = ""
+    pain: str = "not_asked"
+    best_repetition: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def quality_ok(self) -> bool:
+        return not any(issue.severity == "error" for issue in self.quality_issues)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready dict: NaN and inf become null."""
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "screen": self.screen,
+            "sources": [asdict(s) for s in self.sources],
+            "view": self.view,
+            "people_seen": self.people_seen,
+            "quality": {"ok": self.quality_ok, "issues": [asdict(i) for i in self.quality_issues]},
+            "repetitions": [asdict(r) for r in self.repetitions],
+            "best_repetition": self.best_repetition,
+            "criteria": [asdict(c) for c in self.criteria],
+            "score": asdict(self.score),
+            "metrics": dict(self.metrics),
+            "findings": [asdict(f) for f in self.findings],
+            "exercises": list(self.exercises),
+            "model": self.model,
+            "pain": self.pain,
+            "notes": list(self.notes),
+            "disclaimer": "A movement screen, not a diagnosis. Thresholds are indicative conventions unless "
+            "labelled otherwise.",
+        }
+        return _clean(data)
+
+
+def _clean(value):
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else round(value, 4)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalar
+        return _clean(value.item())
+    return value

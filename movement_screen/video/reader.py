@@ -1,0 +1,158 @@
+"""Streaming video reading with container timestamps and rotation metadata honoured.
+
+Frames are decoded one at a time (constant memory). Times come from each frame's presentation timestamp, so
+variable-frame-rate phone video keeps its real timing and a wrong frame count in the header does no harm.
+Frames come out upright (the display rotation phones store is applied), and a downscaled copy can be produced
+for inference while all geometry stays in the upright original's pixel units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from movement_screen.errors import InputError
+
+VIDEO_SUFFIX_HINT = "a video file (.mp4, .mov, .avi, .mkv, .webm)"
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about a clip, in upright (displayed) orientation."""
+
+    path: str
+    width: int
+    height: int
+    fps: float
+    frames: int  # from the header: may be wrong, the reader never relies on it
+    duration_s: float
+    rotation: int  # degrees the stored frames are turned to display upright (0, 90, 180, 270)
+    codec: str
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    time_s: float
+    image: np.ndarray | None  # upright RGB at full size, when asked for
+    small: np.ndarray | None  # upright RGB downscaled for inference, when asked for
+
+
+def _open(path: Path):
+    import av
+
+    if not path.exists():
+        raise InputError(f"'{path}' does not exist: check the path")
+    if path.is_dir():
+        raise InputError(f"'{path}' is a folder, not {VIDEO_SUFFIX_HINT}")
+    if path.stat().st_size == 0:
+        raise InputError(f"'{path}' is empty (0 bytes): copy the recording again from the camera or phone")
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        raise InputError(f"'{path}' is not a readable video ({exc.__class__.__name__}): give {VIDEO_SUFFIX_HINT}") from exc
+    if not container.streams.video:
+        container.close()
+        raise InputError(f"'{path}' has no video stream: give {VIDEO_SUFFIX_HINT}")
+    return container
+
+
+def _rotation_of(frame) -> int:
+    """Clockwise degrees needed to show the stored frame upright."""
+    angle = int(round(getattr(frame, "rotation", 0) or 0)) % 360
+    # PyAV reports the display matrix angle counter-clockwise; showing upright turns it back.
+    return (-angle) % 360 if angle in (90, 180, 270) else 0
+
+
+def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
+    if rotation == 0:
+        return image
+    # np.rot90 turns counter-clockwise for positive k.
+    return np.ascontiguousarray(np.rot90(image, k=-(rotation // 90)))
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Read the header and the first frame; raise :class:`InputError` with an actionable message otherwise."""
+    import av
+
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        first = None
+        try:
+            for first in container.decode(stream):
+                break
+        except av.error.FFmpegError as exc:
+            raise InputError(f"'{path}' could not be decoded ({exc}): the file may be damaged; export it again") from exc
+        if first is None:
+            raise InputError(f"'{path}' holds no decodable video frames: the file may be truncated; export it again")
+        rotation = _rotation_of(first)
+        width, height = first.width, first.height
+        if rotation in (90, 270):
+            width, height = height, width
+        fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration:
+            duration = container.duration / 1_000_000
+        else:
+            duration = 0.0
+        frames = int(stream.frames or round(duration * fps))
+        return VideoInfo(str(path), width, height, fps, frames, duration, rotation, stream.codec_context.name)
+    finally:
+        container.close()
+
+
+def small_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """Size of the inference copy: longest side ``max_side`` (never upscaled), even dimensions."""
+    scale = min(1.0, max_side / max(width, height))
+    return max(2, int(round(width * scale / 2)) * 2), max(2, int(round(height * scale / 2)) * 2)
+
+
+def iter_frames(
+    path: str | Path, *, full: bool = False, max_side: int | None = 640
+) -> Iterator[Frame]:
+    """Yield upright frames with container times in seconds, strictly increasing.
+
+    ``full`` yields the full-size RGB image too; ``max_side`` (None = no small copy) the downscaled one.
+    """
+    import av
+
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        last_time = -np.inf
+        fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
+        index = 0
+        try:
+            for frame in container.decode(stream):
+                rotation = _rotation_of(frame)
+                time_s = float(frame.time) if frame.time is not None else index / fps
+                if time_s <= last_time:  # repeated or missing stamps: keep order, nudge by 1 ms
+                    time_s = last_time + 0.001
+                last_time = time_s
+                image = _upright(frame.to_ndarray(format="rgb24"), rotation) if full else None
+                small = None
+                if max_side is not None:
+                    stored_w, stored_h = small_size(frame.width, frame.height, max_side)
+                    small = _upright(frame.reformat(width=stored_w, height=stored_h, format="rgb24").to_ndarray(),
+                                     rotation)
+                yield Frame(index, time_s, image, small)
+                index += 1
+        except av.error.FFmpegError as exc:
+            if index == 0:
+                raise InputError(f"'{path}' could not be decoded ({exc}): the file may be damaged") from exc
+            # A damaged tail: keep what was decoded, the caller records the truncation.
+            return
+    finally:
+        container.close()
