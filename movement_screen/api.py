@@ -8,7 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
-from movement_screen.errors import NoMovementError, NoPersonError, UsageError
+from movement_screen.errors import NoPersonError, UsageError
 from movement_screen.kinematics.quality import check as check_quality
 from movement_screen.kinematics.series import Kinematics, prepare
 from movement_screen.pose import models
@@ -19,6 +19,7 @@ from movement_screen.screens.result import QualityIssue, ScreenResult, SourceInf
 from movement_screen.video.reader import VideoInfo, probe
 
 SCREENS = ("squat",)
+NO_MOVEMENT = "no_movement"
 SQUAT_CUTOFF_HZ = 6.0  # spec §0.3: 3-6 Hz for slow movements  [C]
 
 
@@ -40,6 +41,14 @@ class Analysis:
     result: ScreenResult
     sources: list[SourceAnalysis]
     view_screens: list[squat.ViewScreen]
+
+    @property
+    def unscorable_reason(self) -> str | None:
+        """Why the screen could not be scored (the movement was not found), or None."""
+        for issue in self.result.quality_issues:
+            if issue.code == NO_MOVEMENT:
+                return issue.message
+        return None
 
 
 def analyse_source(path: str | Path, model: models.ModelFile, *, person: int | None = None,
@@ -97,17 +106,18 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
                   pain: str = "not_asked", sex: str | None = None, heel_board: bool = False) -> Analysis:
     """Squat screen from already-estimated sources (pure: no model, no files)."""
     views = [squat.judge_view(src.kinematics, i, sex) for i, src in enumerate(sources)]
+    issues: list[QualityIssue] = []
     if not any(v.repetitions for v in views):
         depth = max(float(np.nanmax(squat.hip_drop(s.kinematics))) for s in sources)
-        raise NoMovementError(
-            f"no squat found in {', '.join(repr(p) for p in paths)}: the hips dropped at most {max(depth, 0):.0%} of "
-            "leg length (a squat needs 20 %). Film the whole squat, standing tall before and after it"
-        )
-    issues: list[QualityIssue] = []
+        issues.append(QualityIssue(
+            NO_MOVEMENT,
+            f"no squat found in {', '.join(repr(Path(p).name) for p in paths)}: the hips dropped at most "
+            f"{max(depth, 0):.0%} of leg length (a squat needs {squat.min_hip_drop():.0%}). Film the whole squat, "
+            "standing tall before and after it", "error", None))
     for i, src in enumerate(sources):
         issues += check_quality(src.sequence, src.kinematics, i, paths[i], src.people_seen)
         name = Path(paths[i]).name
-        if not views[i].repetitions:
+        if not views[i].repetitions and len(sources) > 1:
             issues.append(QualityIssue("no_repetition", f"{name}: no squat repetition found in this clip", "warning",
                                        i))
         elif views[i].hold_short:

@@ -19,10 +19,6 @@ class NoPersonError(ScreenError):
     """No person was found in the video."""
 
 
-class NoMovementError(ScreenError):
-    """The movement the screen needs (a squat, a bend, steps) was not found."""
-
-
 class ViewError(ScreenError):
     """The camera view cannot measure what the screen needs."""
 

@@ -67,6 +67,10 @@ class ViewScreen:
         return self.criteria_by_rep[self.best] if self.best is not None else []
 
 
+def min_hip_drop() -> float:
+    return float(load("squat")["repetition"]["min_hip_drop_leg"])
+
+
 def hip_drop(kin: Kinematics) -> np.ndarray:
     """Mid-hip drop below standing height, in standing leg lengths (0 standing, ~0.5 deep squat)."""
     hip_y = kin.mid_hip[:, 1]
@@ -448,6 +452,8 @@ def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bo
                      + ". Give a side and a front clip of the squat for a full score.")
     if pain == "not_asked":
         parts.append("Pain was not asked: a squat that hurts scores 0 (use --pain yes|no).")
+    if not fms or all(c.state == "not_assessed" for c in fms.values()):
+        return Score("FMS deep squat", None, 3, "Not scored: no squat repetition was assessed.", None)
     value = low if low == high else None
     return Score("FMS deep squat", value, 3, " ".join(parts), (low, high))
 

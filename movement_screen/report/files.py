@@ -1,0 +1,51 @@
+"""Writers for the machine-readable outputs: result.json, landmarks.csv, angles.csv."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+from movement_screen.pose import landmarks as lm
+
+
+def write_json(result_dict: dict, path: Path) -> Path:
+    path.write_text(json.dumps(result_dict, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    return path
+
+
+def write_landmarks_csv(analysis, path: Path) -> Path:
+    """Tidy table: one row per source, frame, person and landmark (every tracked person, subject flagged)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["source", "frame", "time_s", "person", "subject", "landmark", "x_px", "y_px", "visibility",
+                      "world_x_m", "world_y_m", "world_z_m"])
+        for s_index, src in enumerate(analysis.sources):
+            det = src.detections
+            for track in src.tracks:
+                is_subject = int(track.id == src.subject.id)
+                for t in np.flatnonzero(track.slot >= 0):
+                    k = track.slot[t]
+                    xy, vis, world = det.xy[t, k], det.visibility[t, k], det.world[t, k]
+                    for j, name in enumerate(lm.NAMES):
+                        out.writerow([s_index, int(det.frame[t]), f"{det.t[t]:.4f}", track.id, is_subject, name,
+                                      f"{xy[j, 0]:.2f}", f"{xy[j, 1]:.2f}", f"{vis[j]:.3f}",
+                                      *(f"{v:.4f}" if np.isfinite(v) else "" for v in world[j])])
+    return path
+
+
+def write_angles_csv(analysis, path: Path) -> Path:
+    """The subject's cleaned angle series, one row per sample and source (wide: one column per angle)."""
+    names = sorted({name for src in analysis.sources for name in src.kinematics.angles})
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["source", "frame", "time_s", *names])
+        for s_index, src in enumerate(analysis.sources):
+            kin = src.kinematics
+            for i in range(len(kin.t)):
+                values = [kin.angles[n][i] if n in kin.angles else np.nan for n in names]
+                out.writerow([s_index, int(kin.frame[i]), f"{kin.t[i]:.4f}",
+                              *(f"{v:.2f}" if np.isfinite(v) else "" for v in values)])
+    return path

@@ -1,0 +1,54 @@
+"""angles.png: the key angle series of each clip, repetitions shaded, bottom frames marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from movement_screen.screens.squat import hip_drop
+
+
+def plot_angles(analysis, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sources = analysis.sources
+    fig, axes = plt.subplots(len(sources), 2, figsize=(12, 3.6 * len(sources)), squeeze=False)
+    for row, (src, view_screen) in enumerate(zip(sources, analysis.view_screens)):
+        kin = src.kinematics
+        t = kin.t - kin.t[0]
+        ax_angles, ax_depth = axes[row]
+        for side, style in (("left", "-"), ("right", "--")):
+            ax_angles.plot(t, kin.angles[f"knee_flexion_{side}_deg"], style, color="tab:blue", label=f"knee flexion {side}")
+        if kin.view.sagittal_like:
+            near = kin.view.near_side
+            ax_angles.plot(t, kin.angles[f"hip_flexion_{near}_deg"], color="tab:orange", label=f"hip flexion {near}")
+            ax_angles.plot(t, kin.angles["trunk_inclination_deg"], color="tab:green", label="trunk inclination")
+            ax_angles.plot(t, kin.angles[f"tibia_inclination_{near}_deg"], color="tab:purple",
+                           label=f"shin inclination {near}")
+        else:
+            ax_angles.plot(t, kin.angles["trunk_lateral_deg"], color="tab:green", label="trunk lateral lean")
+        ax_angles.set_ylabel("degrees")
+        ax_angles.set_title(f"{Path(analysis.result.sources[row].path).name}: {kin.view.describe()}", fontsize=9)
+        ax_depth.plot(t, hip_drop(kin), color="black", label="hip drop (leg lengths)")
+        ax_depth.axhline(0, color="grey", lw=0.5)
+        ax_depth.set_ylabel("hip drop / leg length")
+        ax_depth.invert_yaxis()
+        ax_depth.set_title("squat depth (down is deeper)", fontsize=9)
+        for ax in (ax_angles, ax_depth):
+            for rep in view_screen.repetitions:
+                ax.axvspan(rep.start_s - kin.t[0], rep.end_s - kin.t[0], color="tab:blue", alpha=0.08)
+                ax.axvline(rep.bottom_s - kin.t[0], color="tab:red", lw=1, ls=":")
+            ax.set_xlabel("time (s)")
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=7, loc="best")
+        if view_screen.best is not None:
+            best = view_screen.repetitions[view_screen.best]
+            ax_depth.annotate(f"bottom of rep {best.index}", (best.bottom_s - kin.t[0],
+                                                              best.depth_leg_fraction or 0),
+                              textcoords="offset points", xytext=(8, -12), fontsize=8, color="tab:red")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,125 @@
+"""annotated.mp4: the clip with the screened person's skeleton, key angles, and the verdicts at the bottom frame.
+
+A second streaming pass over the source (frames are never held in a list). Encoded as H.264 (yuv420p) so
+browsers and phones play it. The bottom frame of the best repetition is held for a moment with the verdicts.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from movement_screen.pose import landmarks as lm
+from movement_screen.video.reader import iter_frames, small_size
+
+MAX_SIDE = 1280
+HOLD_S = 2.0
+STATE_COLOURS = {"pass": (40, 170, 60), "borderline": (240, 170, 0), "fail": (220, 40, 40),
+                 "not_assessed": (150, 150, 150)}
+SUBJECT_COLOUR = (0, 200, 255)
+OTHER_COLOUR = (170, 170, 170)
+
+
+def _draw_pose(cv2, image, xy, scale, colour, thickness):
+    for a, b in lm.SKELETON:
+        pa, pb = xy[a], xy[b]
+        if np.isfinite(pa).all() and np.isfinite(pb).all():
+            cv2.line(image, tuple(int(v) for v in pa * scale), tuple(int(v) for v in pb * scale), colour, thickness,
+                     cv2.LINE_AA)
+    for p in xy:
+        if np.isfinite(p).all():
+            cv2.circle(image, tuple(int(v) for v in p * scale), thickness + 1, colour, -1, cv2.LINE_AA)
+
+
+def _text(cv2, image, text, origin, size, colour=(255, 255, 255)):
+    x, y = origin
+    cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), max(2, int(size * 5)), cv2.LINE_AA)
+    cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, colour, max(1, int(size * 2)), cv2.LINE_AA)
+
+
+def _verdict_panel(cv2, image, criteria, size):
+    lines = [c for c in criteria if c.state != "not_assessed" or c.group == "fms"]
+    height = int(34 * size * (len(lines) + 1.5))
+    overlay = image.copy()
+    cv2.rectangle(overlay, (0, 0), (image.shape[1], height), (0, 0, 0), -1)
+    cv2.addWeighted(overlay, 0.55, image, 0.45, 0, dst=image)
+    _text(cv2, image, "Bottom of the squat", (10, int(30 * size)), size)
+    column = cv2.getTextSize("BORDERLINE ", cv2.FONT_HERSHEY_SIMPLEX, size * 0.8, 2)[0][0] + 16
+    for i, c in enumerate(lines):
+        value = "" if c.value is None else f" {c.value:.2f}" if abs(c.value) < 10 else f" {c.value:.0f}"
+        unit = f" {c.unit}" if c.unit and c.value is not None else ""
+        y = int(30 * size * (i + 2.1))
+        state = "N/A" if c.state == "not_assessed" else c.state.upper()
+        _text(cv2, image, state, (10, y), size * 0.8, STATE_COLOURS[c.state])
+        _text(cv2, image, f"{c.id.replace('_', ' ')}{value}{unit}", (column, y), size * 0.8)
+
+
+def write_annotated(analysis, source_index: int, path: Path) -> Path:
+    """Write the annotated clip of source ``source_index`` to ``path``."""
+    import av
+    import cv2
+
+    src = analysis.sources[source_index]
+    view_screen = analysis.view_screens[source_index]
+    kin = src.kinematics
+    det = src.detections
+    out_w, out_h = small_size(src.info.width, src.info.height, MAX_SIDE)
+    scale = out_w / src.info.width
+    text_size = max(0.45, out_h / 1400)
+    fps = max(1, int(round(src.info.fps or 30)))
+    criteria = [c for c in analysis.result.criteria if c.source == source_index and c.state != "not_assessed"]
+    criteria += [c for c in view_screen.criteria if c.group == "fms" and c.state == "not_assessed"]
+    bottom_frame = None
+    if view_screen.best is not None:
+        bottom_frame = view_screen.repetitions[view_screen.best].bottom_frame
+    frame_to_row = {int(f): i for i, f in enumerate(det.frame)}
+    frame_to_sample = {}
+    for i, f in enumerate(kin.frame):
+        frame_to_sample.setdefault(int(f), i)
+    near = kin.view.near_side if kin.view.sagittal_like else None
+
+    container = av.open(str(path), mode="w")
+    stream = container.add_stream("libx264", rate=fps)
+    stream.width, stream.height, stream.pix_fmt = out_w, out_h, "yuv420p"
+    stream.options = {"preset": "veryfast", "crf": "23", "movflags": "+faststart"}
+    written = 0
+    try:
+        for frame in iter_frames(src.info.path, full=True, max_side=None):
+            image = cv2.resize(frame.image, (out_w, out_h), interpolation=cv2.INTER_AREA)
+            row = frame_to_row.get(frame.index)
+            if row is not None:
+                for track in src.tracks:
+                    k = track.slot[row]
+                    if k >= 0 and track.id != src.subject.id:
+                        _draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1)
+                k = src.subject.slot[row]
+                if k >= 0:
+                    _draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2)
+            sample = frame_to_sample.get(frame.index)
+            if sample is not None:
+                parts = [f"t {frame.time_s:5.2f}s"]
+                if near:
+                    parts.append(f"knee {kin.angles[f'knee_flexion_{near}_deg'][sample]:.0f}")
+                    parts.append(f"trunk {kin.angles['trunk_inclination_deg'][sample]:.0f}")
+                else:
+                    parts.append(f"knees L {kin.angles['knee_flexion_left_deg'][sample]:.0f}"
+                                 f" R {kin.angles['knee_flexion_right_deg'][sample]:.0f}")
+                _text(cv2, image, "  ".join(parts) + " deg", (10, out_h - 15), text_size * 0.9)
+            repeats = 1
+            if frame.index == bottom_frame:
+                _verdict_panel(cv2, image, criteria, text_size)
+                repeats = int(HOLD_S * fps)
+            for _ in range(repeats):
+                video_frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+                video_frame.pts = written
+                video_frame.time_base = Fraction(1, fps)
+                written += 1
+                for packet in stream.encode(video_frame):
+                    container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    finally:
+        container.close()
+    return path
