@@ -233,8 +233,9 @@ class _Judge:
             c["trunk_incl_deg"] - trunk, c["label"], "nasm"))
 
         near = kin.view.near_side
-        arm_trunk = self.at_bottom(geo.joint_angle(kin.side(near, "hip"), kin.side(near, "shoulder"),
-                                                   kin.side(near, "wrist")))
+        # 180 = arm continues the trunk line; below 180 the arm has fallen forward of it, above 180 it is behind.
+        arm_incl = geo.inclination(kin.side(near, "shoulder"), kin.side(near, "wrist"), kin.view.facing)
+        arm_trunk = self.at_bottom(180.0 - (arm_incl - kin.angles["trunk_inclination_deg"]))
         offset = self.metrics["wrist_offset_foot_lengths"]
         c = cfg["arms_fall_forward"]
         limit = cfg["arms_over_feet"]["offset_max_foot"]
