@@ -1,0 +1,69 @@
+"""Real model on real clips: choosing and keeping the subject, rotation, annotated video."""
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from movement_screen.api import analyse_source
+from movement_screen.pose import landmarks as lm
+from movement_screen.pose import models
+from movement_screen.video.reader import probe
+from clips import clip, need_ffmpeg
+
+pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture(scope="module")
+def model():
+    return models.resolve("full")
+
+
+def hip_centre(seq):
+    return (seq.xy[:, lm.L_HIP] + seq.xy[:, lm.R_HIP]) / 2
+
+
+@pytest.fixture(scope="module")
+def multi(model):
+    path = clip("pose2sim_multi_cam01.mp4")
+    return analyse_source(path, model, progress=False), analyse_source(path, model, person=2, progress=False)
+
+
+def test_multi_person_scene_counts_people_and_keeps_one_subject(multi):
+    first, _ = multi
+    assert first.people_seen >= 2
+    seq = first.sequence
+    assert seq.found.mean() > 0.9
+    centre = hip_centre(seq)
+    found = np.flatnonzero(seq.found)
+    jumps = np.linalg.norm(np.diff(centre[found], axis=0), axis=1) / np.diff(found)
+    body = np.nanmedian(np.nanmax(seq.xy[:, :, 1], axis=1) - np.nanmin(seq.xy[:, :, 1], axis=1))
+    # Never jumps to another person: at most a tenth of body height per frame (60 frames/s).
+    assert np.nanmax(jumps) < 0.1 * body
+
+
+def test_choosing_the_other_person_follows_that_person(multi):
+    first, second = multi
+    assert second.subject.id == 2
+    both = first.sequence.found & second.sequence.found
+    assert both.sum() > 10
+    apart = np.linalg.norm(hip_centre(first.sequence)[both] - hip_centre(second.sequence)[both], axis=1)
+    assert np.min(apart) > 0.05 * first.info.width  # a different body in every shared frame
+
+
+def test_portrait_clip_with_rotation_metadata_comes_out_upright(model, tmp_path):
+    ffmpeg = need_ffmpeg()
+    source = clip("lnewco_ohs_7026_side.mov")
+    stored = tmp_path / "landscape.mp4"
+    rotated = tmp_path / "rotated.mp4"
+    # Store the frames turned on their side, then tag the file so players turn them upright again.
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(source), "-t", "2.7", "-vf", "transpose=2,scale=480:-2",
+                    "-an", str(stored)], check=True)
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(stored), "-c", "copy", "-metadata:s:v:0", "rotate=270",
+                    str(rotated)], check=True)
+    info = probe(rotated)
+    assert info.rotation == 90 and info.portrait
+    src = analyse_source(rotated, model, progress=False)
+    seq = src.sequence
+    assert np.nanmedian(seq.xy[:, lm.NOSE, 1]) < np.nanmedian(seq.xy[:, lm.L_ANKLE, 1])  # head above feet
+    assert np.nanmax(seq.xy[..., 0]) <= info.width and np.nanmax(seq.xy[..., 1]) <= info.height
