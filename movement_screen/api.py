@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 
 from movement_screen.errors import NoPersonError, UsageError
 from movement_screen.kinematics.quality import check as check_quality
@@ -108,12 +107,12 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
     views = [squat.judge_view(src.kinematics, i, sex) for i, src in enumerate(sources)]
     issues: list[QualityIssue] = []
     if not any(v.repetitions for v in views):
-        depth = max(float(np.nanmax(squat.hip_drop(s.kinematics))) for s in sources)
+        rep_cfg = squat.repetition_rules()
         issues.append(QualityIssue(
             NO_MOVEMENT,
-            f"no squat found in {', '.join(repr(Path(p).name) for p in paths)}: the hips dropped at most "
-            f"{max(depth, 0):.0%} of leg length (a squat needs {squat.min_hip_drop():.0%}). Film the whole squat, "
-            "standing tall before and after it", "error", None))
+            f"no squat found in {', '.join(repr(Path(p).name) for p in paths)}: the hips never dropped "
+            f"{rep_cfg['min_hip_drop_leg']:.0%} of leg length or more for at least {rep_cfg['min_duration_s']:g} s. "
+            "Film the whole squat, standing tall before and after it", "error", None))
     for i, src in enumerate(sources):
         issues += check_quality(src.sequence, src.kinematics, i, paths[i], src.people_seen)
         name = Path(paths[i]).name
@@ -126,7 +125,8 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
                 "short_hold", f"{name}: the bottom position was held {rep.hold_s:.1f} s (FMS asks about one count, "
                 "~1 s): pause at the bottom", "info", i))
     kinds = [src.kinematics.view.kind for src in sources]
-    if len(sources) == 1 or not ({"frontal"} & set(kinds) and {"sagittal", "oblique"} & set(kinds)):
+    both_views = {"frontal"} & set(kinds) and {"sagittal", "oblique"} & set(kinds)
+    if any(v.repetitions for v in views) and not both_views:
         missing = "front" if "frontal" not in kinds else "side"
         issues.append(QualityIssue(
             "view_missing", f"only {' and '.join(sorted(set(kinds)))} view(s) given: add a {missing} view clip of the "

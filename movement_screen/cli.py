@@ -64,8 +64,13 @@ def _summary(result: dict, out_dir: Path | None) -> str:
     lines.append(f"People seen: {result['people_seen']}   repetitions: {len(result['repetitions'])}"
                  + (f"   best: {result['best_repetition']}" if result["best_repetition"] else ""))
     score = result["score"]
-    value = score["value"] if score["value"] is not None else "-".join(str(v) for v in score["range"])
-    lines.append(f"{score['name']}: {value} / {score['max']}")
+    if score["value"] is not None:
+        value = f"{score['value']} / {score['max']}"
+    elif score["range"]:
+        value = f"{score['range'][0]}-{score['range'][1]} / {score['max']}"
+    else:
+        value = "not scored"
+    lines.append(f"{score['name']}: {value}")
     lines.append("  " + score["explanation"])
     lines.append("Criteria (FMS):")
     for group, header in (("fms", None), ("nasm", "Compensations (NASM overhead squat):")):

@@ -98,3 +98,9 @@ def test_fms_score_caveats():
 def test_standing_still_has_no_repetition():
     still = judge(side_squat(thigh_from_vertical_deg=5, tibia_deg=2))
     assert still.repetitions == []
+
+
+def test_a_brief_dip_is_not_a_squat():
+    seq = side_squat()  # 4 s; played 8x faster the whole dip lasts well under a second
+    fast = type(seq)(seq.xy, seq.visibility, seq.world, seq.t / 8, seq.frame, seq.width, seq.height, 240.0)
+    assert judge(fast).repetitions == []

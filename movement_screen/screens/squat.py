@@ -67,8 +67,9 @@ class ViewScreen:
         return self.criteria_by_rep[self.best] if self.best is not None else []
 
 
-def min_hip_drop() -> float:
-    return float(load("squat")["repetition"]["min_hip_drop_leg"])
+def repetition_rules() -> dict:
+    """What counts as a squat repetition (data file ``squat.toml``)."""
+    return load("squat")["repetition"]
 
 
 def hip_drop(kin: Kinematics) -> np.ndarray:
@@ -93,6 +94,8 @@ def find_repetitions(kin: Kinematics, source: int = 0) -> tuple[list[Repetition]
         after = np.flatnonzero(filled[peak:] < low)
         start = int(before[-1]) if len(before) else 0
         end = int(peak + after[0]) if len(after) else len(filled) - 1
+        if kin.t[end] - kin.t[start] < cfg["min_duration_s"]:
+            continue
         if reps and start < kin.sample_at(reps[-1].end_s):  # a second dip inside one squat: keep the deeper
             if depth > (reps[-1].depth_leg_fraction or 0):
                 reps.pop()
