@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     models_sub = models_cmd.add_subparsers(dest="models_command")
     fetch = models_sub.add_parser("fetch", help="download an official model (needs access to Google storage)")
     fetch.add_argument("variant", nargs="?", default="full", choices=["lite", "full", "heavy"])
+    ensure = models_sub.add_parser("ensure", help="make a model available: local file, else download, else build")
+    ensure.add_argument("variant", nargs="?", default="full", choices=["lite", "full", "heavy"])
     build = models_sub.add_parser("build", help="build the full model from the mediapipe 0.10.21 wheel")
     build.add_argument("--wheel", type=Path, help="a mediapipe-0.10.21 wheel you already have (else fetched "
                        "from PyPI)")
@@ -141,7 +143,10 @@ def _analyze(args) -> int:
 def _models(args) -> int:
     from movement_screen.pose import models
 
-    if args.models_command == "fetch":
+    if args.models_command == "ensure":
+        found = models.resolve(args.variant)
+        print(f"{found.variant} ({found.origin}): {found.path}")
+    elif args.models_command == "fetch":
         found = models.download(args.variant)
         print(f"downloaded {found.variant}: {found.path}")
     elif args.models_command == "build":
