@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-
 from movement_screen.errors import NoPersonError, UsageError
 from movement_screen.kinematics.quality import check as check_quality
 from movement_screen.kinematics.series import Kinematics, prepare
@@ -106,7 +105,8 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
     """Squat screen from already-estimated sources (pure: no model, no files)."""
     views = [squat.judge_view(src.kinematics, i, sex) for i, src in enumerate(sources)]
     issues: list[QualityIssue] = []
-    if not any(v.repetitions for v in views):
+    found_any = any(v.repetitions for v in views)
+    if not found_any:
         rep_cfg = squat.repetition_rules()
         issues.append(QualityIssue(
             NO_MOVEMENT,
@@ -126,7 +126,7 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
                 "~1 s): pause at the bottom", "info", i))
     kinds = [src.kinematics.view.kind for src in sources]
     both_views = {"frontal"} & set(kinds) and {"sagittal", "oblique"} & set(kinds)
-    if any(v.repetitions for v in views) and not both_views:
+    if found_any and not both_views:
         missing = "front" if "frontal" not in kinds else "side"
         issues.append(QualityIssue(
             "view_missing", f"only {' and '.join(sorted(set(kinds)))} view(s) given: add a {missing} view clip of the "

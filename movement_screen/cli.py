@@ -97,29 +97,9 @@ def _summary(result: dict, out_dir: Path | None) -> str:
     return "\n".join(lines)
 
 
-def write_outputs(analysis, out_dir: Path, video: bool = True) -> list[Path]:
-    """Write every output file of an analysis into ``out_dir``."""
-    from movement_screen.report.files import write_angles_csv, write_json, write_landmarks_csv
-    from movement_screen.report.plots import plot_angles
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_json(analysis.result.to_dict(), out_dir / "result.json"),
-        write_landmarks_csv(analysis, out_dir / "landmarks.csv"),
-        write_angles_csv(analysis, out_dir / "angles.csv"),
-        plot_angles(analysis, out_dir / "angles.png"),
-    ]
-    if video:
-        from movement_screen.video.annotate import write_annotated
-
-        for i in range(len(analysis.sources)):
-            name = "annotated.mp4" if i == 0 else f"annotated_{i + 1}.mp4"
-            written.append(write_annotated(analysis, i, out_dir / name))
-    return written
-
-
 def _analyze(args) -> int:
     from movement_screen.api import analyze
+    from movement_screen.report.outputs import write_outputs
 
     analysis = analyze(
         args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",

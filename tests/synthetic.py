@@ -56,13 +56,7 @@ def side_squat(thigh_from_vertical_deg: float = 110.0, tibia_deg: float = 35.0, 
         hip = knee + THIGH * np.stack([-np.sin(thigh), -np.cos(thigh)], axis=1)
         shoulder = hip + TRUNK * np.stack([np.sin(trunk), -np.cos(trunk)], axis=1)
         wrist = shoulder + ARM * np.stack([np.sin(arms), -np.cos(arms)], axis=1)
-        xy[:, p["ankle"]] = ankle
-        xy[:, p["knee"]] = knee
-        xy[:, p["hip"]] = hip
-        xy[:, p["shoulder"]] = shoulder
-        xy[:, p["elbow"]] = (shoulder + wrist) / 2
-        xy[:, p["wrist"]] = wrist
-        xy[:, p["index"]] = wrist + [0, -20]
+        _place_chain(xy, p, ankle, knee, hip, shoulder, wrist)
         xy[:, p["heel"]] = ankle + [-30, 50]
         xy[:, p["toe"]] = np.stack([ankle[:, 0] + 90, np.full(n, FLOOR_Y - 5)], axis=1)  # toes stay down
         xy[:, p["ear"]] = shoulder + [0, -60]
@@ -95,13 +89,7 @@ def front_squat(knee_inward_px: float = 0.0, hip_shift_px: float = 0.0, reps: in
         hip = np.stack([midline + sign * 60 - hip_shift_px * phase, FLOOR_Y - 60 - SHANK - THIGH + drop], axis=1)
         shoulder = np.stack([midline + sign * 110 - hip_shift_px * phase, hip[:, 1] - TRUNK], axis=1)
         wrist = shoulder + [sign * 40, -ARM]
-        xy[:, p["ankle"]] = ankle
-        xy[:, p["knee"]] = knee
-        xy[:, p["hip"]] = hip
-        xy[:, p["shoulder"]] = shoulder
-        xy[:, p["elbow"]] = (shoulder + wrist) / 2
-        xy[:, p["wrist"]] = wrist
-        xy[:, p["index"]] = wrist + [0, -20]
+        _place_chain(xy, p, ankle, knee, hip, shoulder, wrist)
         xy[:, p["heel"]] = ankle + [0, 40]
         xy[:, p["toe"]] = ankle + [sign * 10, 70]
         xy[:, p["ear"]] = shoulder + [-sign * 60, -70]
@@ -110,6 +98,17 @@ def front_squat(knee_inward_px: float = 0.0, hip_shift_px: float = 0.0, reps: in
     _fill_head_and_hands(xy)
     xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [0, 10]
     return _sequence(t, xy, world)
+
+
+def _place_chain(xy, part, ankle, knee, hip, shoulder, wrist) -> None:
+    """Set one side's leg, trunk and arm landmarks (elbow halfway, index finger just past the wrist)."""
+    xy[:, part["ankle"]] = ankle
+    xy[:, part["knee"]] = knee
+    xy[:, part["hip"]] = hip
+    xy[:, part["shoulder"]] = shoulder
+    xy[:, part["elbow"]] = (shoulder + wrist) / 2
+    xy[:, part["wrist"]] = wrist
+    xy[:, part["index"]] = wrist + [0, -20]
 
 
 def _fill_head_and_hands(xy: np.ndarray) -> None:

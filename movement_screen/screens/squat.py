@@ -425,6 +425,8 @@ def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bo
     if pain == "yes":
         return Score("FMS deep squat", 0, 3, "Pain was reported during the squat: score 0. Stop this test and have "
                      "the painful area assessed by a clinician.", (0, 0))
+    if not fms or all(c.state == "not_assessed" for c in fms.values()):
+        return Score("FMS deep squat", None, 3, "Not scored: no squat repetition was assessed.", None)
 
     def scenario(borderline_passes: bool, missing_passes: bool) -> tuple[int, int]:
         ok = all(c.state == "pass" or (c.state == "borderline" and borderline_passes)
@@ -456,8 +458,6 @@ def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bo
                      + ". Give a side and a front clip of the squat for a full score.")
     if pain == "not_asked":
         parts.append("Pain was not asked: a squat that hurts scores 0 (use --pain yes|no).")
-    if not fms or all(c.state == "not_assessed" for c in fms.values()):
-        return Score("FMS deep squat", None, 3, "Not scored: no squat repetition was assessed.", None)
     value = low if low == high else None
     return Score("FMS deep squat", value, 3, " ".join(parts), (low, high))
 

@@ -1,0 +1,26 @@
+"""Every output file of an analysis in one folder; shared by the CLI and later front ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from movement_screen.report.files import write_angles_csv, write_json, write_landmarks_csv
+from movement_screen.report.plots import plot_angles
+
+
+def write_outputs(analysis, out_dir: Path, video: bool = True) -> list[Path]:
+    """Write every output file of an analysis into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_json(analysis.result.to_dict(), out_dir / "result.json"),
+        write_landmarks_csv(analysis, out_dir / "landmarks.csv"),
+        write_angles_csv(analysis, out_dir / "angles.csv"),
+        plot_angles(analysis, out_dir / "angles.png"),
+    ]
+    if video:
+        from movement_screen.video.annotate import write_annotated
+
+        for i in range(len(analysis.sources)):
+            name = "annotated.mp4" if i == 0 else f"annotated_{i + 1}.mp4"
+            written.append(write_annotated(analysis, i, out_dir / name))
+    return written
