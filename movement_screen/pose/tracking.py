@@ -22,6 +22,14 @@ GATE_BODY_FRACTION = 0.35  # a pose may move this fraction of body height per fr
 GATE_GROWTH_PER_S = 1.0  # the gate widens while a person is out of sight
 MAX_GAP_S = 0.6
 DUPLICATE_FRACTION = 0.08  # two poses in one frame closer than this are the same person seen twice
+DUPLICATE_TORSO_FRACTION = 0.15  # ... or two poses of similar size whose torso centres are this close
+DUPLICATE_SIZE_RATIO = 1.25
+STITCH_MAX_GAP_S = 1.0  # a track that ends and one that starts this soon after, where it was heading, join
+STITCH_OVERLAP_FRAMES = 2
+STITCH_GATE_BODY = 0.5  # body heights, widened by STITCH_GATE_PER_S per second of gap
+STITCH_GATE_PER_S = 1.0
+STITCH_SIZE_RATIO = 1.6
+STITCH_VELOCITY_S = 0.5
 MIN_PRESENCE_FRAMES = 5
 MIN_PRESENCE_FRACTION = 0.1
 
@@ -63,17 +71,78 @@ def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return best
 
 
+def torso_centre(xy: np.ndarray) -> np.ndarray:
+    """Mean of shoulders and hips of one pose ``xy[33, 2]`` (or ``[..., 33, 2]``)."""
+    return np.nanmean(xy[..., [lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP], :], axis=-2)
+
+
+def _same_person(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two poses of one frame that are one person seen twice (the model sometimes returns a pose twice)."""
+    ha, hb = body_height(a), body_height(b)
+    size = np.nanmax([ha, hb, 1.0])
+    if _distance(a, b) < DUPLICATE_FRACTION * size:
+        return True
+    similar = min(ha, hb) > 0 and max(ha, hb) / min(ha, hb) < DUPLICATE_SIZE_RATIO
+    gap = float(np.linalg.norm(torso_centre(a) - torso_centre(b)))
+    return bool(similar and gap < DUPLICATE_TORSO_FRACTION * size)
+
+
 def _drop_duplicates(xy: np.ndarray, vis: np.ndarray, valid: np.ndarray) -> np.ndarray:
     keep = valid.copy()
     idx = np.flatnonzero(valid)
     for i_pos, i in enumerate(idx):
         for j in idx[i_pos + 1:]:
-            if not (keep[i] and keep[j]):
-                continue
-            size = np.nanmax([body_height(xy[i]), body_height(xy[j]), 1.0])
-            if _distance(xy[i], xy[j]) < DUPLICATE_FRACTION * size:
+            if keep[i] and keep[j] and _same_person(xy[i], xy[j]):
                 keep[j if vis[i].mean() >= vis[j].mean() else i] = False
     return keep
+
+
+def _piece_ends(slot: np.ndarray, det: Detections) -> dict:
+    """Where a track piece starts and ends: frames, torso centres, size and recent velocity (pixels/s)."""
+    frames = np.flatnonzero(slot >= 0)
+    centres = np.array([torso_centre(det.xy[t, slot[t]]) for t in frames])
+    recent = frames[det.t[frames] >= det.t[frames[-1]] - STITCH_VELOCITY_S]
+    velocity = np.zeros(2)
+    if len(recent) > 2:
+        steps = np.diff(centres[-len(recent):], axis=0) / np.diff(det.t[recent])[:, None]
+        velocity = np.nan_to_num(np.nanmedian(steps, axis=0))
+    heights = [body_height(det.xy[t, slot[t]]) for t in frames]
+    return dict(first=frames[0], last=frames[-1], start=centres[0], end=centres[-1], velocity=velocity,
+                size=max(float(np.nanmedian(heights)), 1.0))
+
+
+def _stitch(slots: list[np.ndarray], det: Detections) -> list[np.ndarray]:
+    """Join track pieces of one person that the frame-to-frame linking lost (missed frames, a brief mix-up).
+
+    Piece B joins piece A when B starts as A ends (up to ``STITCH_OVERLAP_FRAMES`` overlap, at most
+    ``STITCH_MAX_GAP_S`` later), the two are of similar size, and B's torso starts near where A's torso was or
+    was heading (A's recent velocity carried over the gap); the closest such pair joins first.
+    """
+    slots = [s.copy() for s in slots if (s >= 0).any()]
+    while True:
+        ends = [_piece_ends(s, det) for s in slots]
+        best = None
+        for a, ea in enumerate(ends):
+            for b, eb in enumerate(ends):
+                if b == a or eb["first"] <= ea["first"] or eb["last"] <= ea["last"]:
+                    continue
+                if eb["first"] < ea["last"] - STITCH_OVERLAP_FRAMES:
+                    continue
+                gap = max(0.0, det.t[eb["first"]] - det.t[ea["last"]])
+                ratio = max(ea["size"], eb["size"]) / min(ea["size"], eb["size"])
+                if gap > STITCH_MAX_GAP_S or ratio > STITCH_SIZE_RATIO:
+                    continue
+                predicted = ea["end"] + ea["velocity"] * gap
+                miss = min(np.linalg.norm(eb["start"] - predicted), np.linalg.norm(eb["start"] - ea["end"]))
+                miss /= ea["size"]
+                if np.isfinite(miss) and miss < STITCH_GATE_BODY + STITCH_GATE_PER_S * gap:
+                    if best is None or miss < best[0]:
+                        best = (miss, a, b)
+        if best is None:
+            return slots
+        _, a, b = best
+        slots[a] = np.where(slots[a] >= 0, slots[a], slots[b])
+        del slots[b]
 
 
 def link_tracks(det: Detections) -> list[Track]:
@@ -121,8 +190,7 @@ def link_tracks(det: Detections) -> list[Track]:
             last_xy[i] = det.xy[t, k]
             last_t[i] = det.t[t]
     tracks = []
-    for slot in slots:
-        slot = np.asarray(slot)
+    for slot in _stitch([np.asarray(slot) for slot in slots], det):
         frames = np.flatnonzero(slot >= 0)
         heights = np.array([body_height(det.xy[t, slot[t]]) for t in frames])
         vis = np.array([det.visibility[t, slot[t]].mean() for t in frames])
