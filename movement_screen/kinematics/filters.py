@@ -8,7 +8,7 @@ from scipy.signal import butter, sosfiltfilt
 MAX_GAP_FRAMES = 5
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) index pairs of the True runs in a 1-D boolean array."""
     padded = np.concatenate([[False], mask, [False]])
     edges = np.flatnonzero(np.diff(padded.astype(int)))
@@ -24,7 +24,7 @@ def fill_gaps(x: np.ndarray, max_gap: int = MAX_GAP_FRAMES) -> np.ndarray:
         missing = np.isnan(column)
         if not missing.any() or missing.all():
             continue
-        for start, stop in _runs(missing):
+        for start, stop in runs(missing):
             if start == 0 or stop == len(column) or stop - start > max_gap:
                 continue
             column[start:stop] = np.interp(index[start:stop], [start - 1, stop], [column[start - 1], column[stop]])
@@ -43,7 +43,7 @@ def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.nd
     pad = 3 * (2 * len(sos) + 1)
     flat = x.reshape(len(x), -1)
     for column in flat.T:
-        for start, stop in _runs(np.isfinite(column)):
+        for start, stop in runs(np.isfinite(column)):
             if stop - start > pad:
                 column[start:stop] = sosfiltfilt(sos, column[start:stop])
     return flat.reshape(x.shape)

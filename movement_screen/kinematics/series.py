@@ -12,7 +12,7 @@ from movement_screen.kinematics.view import View, classify_view
 from movement_screen.pose import landmarks as lm
 from movement_screen.pose.sequence import PoseSequence
 
-STANDING_FRACTION = 0.2  # the highest-hip fifth of the frames stands for quiet standing
+STANDING_FRACTION = 0.2  # the tallest fifth of the frames stands for quiet standing
 STATURE_FROM_NOSE_TO_HEEL = 1.07  # [W] head top is not a landmark (spec §0.3)
 
 
@@ -79,13 +79,19 @@ def _median(x: np.ndarray) -> float:
 
 
 def standing_samples(xy: np.ndarray, fraction: float = STANDING_FRACTION) -> np.ndarray:
-    """Samples with the highest hips (smallest image y): the person standing tall."""
-    hip_y = (xy[:, lm.L_HIP, 1] + xy[:, lm.R_HIP, 1]) / 2
-    ok = np.flatnonzero(np.isfinite(hip_y))
+    """Samples where the body is tallest (shoulders highest above the ankles): the person standing upright.
+
+    This holds for every screen: a squat lowers the shoulders with the hips, a forward bend lowers the
+    shoulders while the hips stay up, and in walking the body is tallest near mid-stance.
+    """
+    shoulder_y = (xy[:, lm.L_SHOULDER, 1] + xy[:, lm.R_SHOULDER, 1]) / 2
+    ankle_y = (xy[:, lm.L_ANKLE, 1] + xy[:, lm.R_ANKLE, 1]) / 2
+    tall = ankle_y - shoulder_y
+    ok = np.flatnonzero(np.isfinite(tall))
     if len(ok) == 0:
         return ok
     count = max(3, int(round(fraction * len(ok))))
-    return ok[np.argsort(hip_y[ok])[:count]]
+    return ok[np.argsort(-tall[ok])[:count]]
 
 
 def body_lengths(xy: np.ndarray, standing: np.ndarray) -> Lengths:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from movement_screen import SCHEMA_VERSION
 
@@ -42,6 +42,39 @@ class Repetition:
     bottom_frame: int | None = None
     depth_leg_fraction: float | None = None
     hold_s: float | None = None
+    started_upright: bool | None = None  # forward bend: False when the clip starts part-way down
+    ended_upright: bool | None = None  # forward bend: False when the clip ends before the return is complete
+    measures: dict[str, float] = field(default_factory=dict)  # per-repetition metrics (forward bend)
+
+    def with_measures(self, measures: dict[str, float]) -> Repetition:
+        return replace(self, measures={k: float(v) for k, v in measures.items()})
+
+
+@dataclass(frozen=True)
+class GaitEvent:
+    type: str  # "heel_strike" | "toe_off"
+    side: str  # "left" | "right"
+    time_s: float
+    frame: int
+    pass_index: int = 1
+
+
+@dataclass(frozen=True)
+class WalkPass:
+    """A stretch of walking in one direction."""
+
+    index: int
+    start_s: float
+    end_s: float
+    direction: int  # side view: +1 toward image right, -1 toward image left; front view: +1 toward the camera
+    axis: str = "x"  # "x" walking across the image, "y" toward or away from the camera
+    source: int = 0
+
+    @property
+    def label(self) -> str:
+        if self.axis == "x":
+            return "left_to_right" if self.direction > 0 else "right_to_left"
+        return "toward_camera" if self.direction > 0 else "away_from_camera"
 
 
 @dataclass(frozen=True)
@@ -94,9 +127,12 @@ class ScreenResult:
     quality_issues: list[QualityIssue]
     repetitions: list[Repetition]
     criteria: list[Criterion]
-    score: Score
+    score: Score | None
     metrics: dict[str, float]
     findings: list[Finding]
+    events: list[GaitEvent] = field(default_factory=list)
+    passes: list[WalkPass] = field(default_factory=list)
+    detection: dict | None = None  # how --screen auto chose the screen
     exercises: list[dict] = field(default_factory=list)
     model: str = ""
     pain: str = "not_asked"
@@ -125,9 +161,12 @@ class ScreenResult:
             "repetitions": [asdict(r) for r in self.repetitions],
             "best_repetition": self.best_repetition,
             "criteria": [asdict(c) for c in self.criteria],
-            "score": asdict(self.score),
+            "score": asdict(self.score) if self.score else None,
             "metrics": dict(self.metrics),
             "findings": [asdict(f) for f in self.findings],
+            "events": [asdict(e) for e in self.events],
+            "passes": [{**asdict(p), "label": p.label} for p in self.passes],
+            "detection": self.detection,
             "exercises": list(self.exercises),
             "model": self.model,
             "pain": self.pain,

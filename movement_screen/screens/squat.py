@@ -6,7 +6,7 @@ its own; :func:`merge_views` then takes each criterion from the view that measur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 from scipy.signal import find_peaks
@@ -14,6 +14,8 @@ from scipy.signal import find_peaks
 from movement_screen.kinematics import geometry as geo
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
+from movement_screen.screens import common
+from movement_screen.screens.common import ViewScreen, banded, window_mean
 from movement_screen.screens.config import load
 from movement_screen.screens.result import Criterion, Finding, Repetition, Score
 
@@ -47,24 +49,6 @@ NEVER_REASONS = {
     "low_back_rounds": "2-D pose has no lumbar or pelvic landmarks: lumbar curve cannot be measured",
     "feet_flatten": "heel eversion / arch collapse is not visible in 2-D pose landmarks (spec A.3 [W])",
 }
-
-
-@dataclass
-class ViewScreen:
-    """What one camera view shows: repetitions, per-repetition criteria, the best repetition, metrics."""
-
-    source: int
-    view_kind: str
-    repetitions: list[Repetition]
-    criteria_by_rep: list[list[Criterion]]
-    best: int | None
-    metrics: dict[str, float] = field(default_factory=dict)
-    bottom_samples: list[int] = field(default_factory=list)
-    hold_short: bool = False
-
-    @property
-    def criteria(self) -> list[Criterion]:
-        return self.criteria_by_rep[self.best] if self.best is not None else []
 
 
 def repetition_rules() -> dict:
@@ -111,21 +95,9 @@ def find_repetitions(kin: Kinematics, source: int = 0) -> tuple[list[Repetition]
     return reps, bottoms
 
 
-def _window(series: np.ndarray, sample: int, half: int) -> float:
-    part = series[max(0, sample - half): sample + half + 1]
-    part = part[np.isfinite(part)]
-    return float(part.mean()) if len(part) else np.nan
-
-
 def _na(cid: str, reason: str, view: str, source: int, group: str = "fms") -> Criterion:
     titles = FMS_TITLES if group == "fms" else NASM_TITLES
     return Criterion(cid, titles[cid], "not_assessed", reason=reason, view=view, group=group, source=source)
-
-
-def _banded(value: float, pass_max: float, fail_above: float) -> str:
-    if not np.isfinite(value):
-        return "not_assessed"
-    return "pass" if value <= pass_max else ("borderline" if value <= fail_above else "fail")
 
 
 class _Judge:
@@ -142,7 +114,7 @@ class _Judge:
         self.metrics: dict[str, float] = {}
 
     def at_bottom(self, series: np.ndarray) -> float:
-        return _window(series, self.bottom, self.half)
+        return window_mean(series, self.bottom, self.half)
 
     def crit(self, cid: str, state: str, value: float, threshold: str, unit: str, reason: str, margin: float,
              evidence: str, group: str = "fms") -> Criterion:
@@ -158,7 +130,7 @@ class _Judge:
         tibia = self.at_bottom(kin.angles[f"tibia_inclination_{near}_deg"])
         delta = trunk - tibia
         c = cfg["trunk_tibia_parallel"]
-        state = _banded(delta, c["pass_max"], c["fail_above"])
+        state = banded(delta, c["pass_max"], c["fail_above"])
         out.append(self.crit(
             "trunk_tibia_parallel", state, delta, f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "deg",
             f"At the bottom the trunk leans {trunk:.0f} deg and the {near} shin {tibia:.0f} deg from vertical: "
@@ -403,20 +375,10 @@ def _best_repetition(per_rep: list[list[Criterion]], reps: list[Repetition]) -> 
 
 def merge_views(views: list[ViewScreen]) -> list[Criterion]:
     """One list of criteria: each taken from the first view that assessed it."""
-    merged: dict[str, Criterion] = {}
-    order: list[str] = []
-    for view in views:
-        for c in view.criteria:
-            if c.id not in merged:
-                order.append(c.id)
-                merged[c.id] = c
-            elif merged[c.id].state == "not_assessed" and c.state != "not_assessed":
-                merged[c.id] = c
-    if not order:
-        order = list(FMS_IDS) + list(NASM_TITLES)
-        for cid in order:
-            merged[cid] = _na(cid, "no squat repetition was found", "", 0, "fms" if cid in FMS_IDS else "nasm")
-    return [merged[cid] for cid in order]
+    def empty() -> list[Criterion]:
+        return [_na(cid, "no squat repetition was found", "", 0, "fms" if cid in FMS_IDS else "nasm")
+                for cid in list(FMS_IDS) + list(NASM_TITLES)]
+    return common.merge_views(views, empty)
 
 
 def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bool = False) -> Score:
@@ -463,17 +425,5 @@ def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bo
 
 
 def findings_from(criteria: list[Criterion]) -> list[Finding]:
-    """A finding per failed or borderline criterion, with the evidence in words."""
-    out = []
-    seen = set()
-    for c in criteria:
-        if c.state not in ("fail", "borderline"):
-            continue
-        key = {"heels_rise": "heels_down", "knees_move_inward": "knees_over_feet"}.get(c.id, c.id)
-        if key in seen:
-            continue
-        seen.add(key)
-        severity = "moderate" if c.state == "fail" else "mild"
-        when = f" at {c.time_s:.2f} s" if c.time_s is not None else ""
-        out.append(Finding(c.id, c.title, severity, f"{c.reason} ({c.view} view{when})"))
-    return out
+    """A finding per failed or borderline criterion (an FMS criterion and its NASM twin reported once)."""
+    return common.findings_from(criteria, {"heels_rise": "heels_down", "knees_move_inward": "knees_over_feet"})

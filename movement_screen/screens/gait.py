@@ -1,0 +1,454 @@
+"""Gait (walking) screen: passes, heel-strike and toe-off events, spatiotemporal parameters (spec §C).
+
+Pure computation on :class:`Kinematics`; no file or model access.
+
+* Side view: events by Zeni's coordinate method adapted to pose (heel-strike = heel furthest in front of the
+  mid-hip, toe-off = toe furthest behind it, along the walking direction of each pass), so walking left or right,
+  turning round and entering or leaving the frame all work.
+* Front or back view (walking toward or away from the camera): heel strikes from the vertical difference of
+  the two heels (the leading foot is nearer the camera, so lower in the image when walking toward it). Toe-off,
+  and with it stance, swing and double support, is not assessed from this view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+from scipy.signal import find_peaks
+
+from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.filters import runs
+from movement_screen.kinematics.series import Kinematics
+from movement_screen.pose import landmarks as lm
+from movement_screen.screens import common
+from movement_screen.screens.common import ViewScreen, banded, in_range
+from movement_screen.screens.config import load
+from movement_screen.screens.result import Criterion, Finding, GaitEvent, WalkPass
+
+SIDES = ("left", "right")
+TITLES = {
+    "cadence": "Cadence within the normal adult range",
+    "step_time_symmetry": "Left and right step times alike",
+    "stance_symmetry": "Left and right stance times alike",
+    "stance_phase": "Stance share of the gait cycle",
+    "double_support": "Double-support share of the gait cycle",
+    "walking_speed": "Walking speed",
+    "step_length": "Step length for height",
+    "trunk_forward_lean": "Trunk upright while walking",
+    "arm_swing_symmetry": "Arms swing alike",
+    "pelvic_drop": "Pelvis level in single support (Trendelenburg sign)",
+    "trunk_lateral_lean": "No sideways trunk lean while walking",
+}
+SIDE_ONLY = {"stance_symmetry", "stance_phase", "double_support", "trunk_forward_lean", "arm_swing_symmetry"}
+FRONT_ONLY = {"pelvic_drop", "trunk_lateral_lean"}
+
+
+@dataclass(frozen=True)
+class Step:
+    side: str  # the foot that lands
+    start_s: float  # previous (other foot) heel strike
+    end_s: float  # this heel strike
+    pass_index: int
+
+    @property
+    def time_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+def _na(cid: str, reason: str, view: str, source: int) -> Criterion:
+    return Criterion(cid, TITLES[cid], "not_assessed", reason=reason, view=view, group="gait", source=source)
+
+
+def _nanmean(values) -> float:
+    values = np.asarray(list(values), float)
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if len(values) else np.nan
+
+
+def find_passes(kin: Kinematics, source: int = 0) -> list[WalkPass]:
+    """Stretches of steady walking in one direction: across the image (side view) or toward / away from the
+    camera (front view, from the body growing or shrinking in the image)."""
+    cfg = load("gait")["passes"]
+    fs = kin.fs
+    window = max(3, int(cfg["speed_window_s"] * fs))
+    frontal = kin.view.kind == "frontal"
+    if frontal:
+        size = kin.mid_ankle[:, 1] - kin.mid_shoulder[:, 1]
+        signal = np.log(np.where(size > 0, size, np.nan))
+        threshold = 0.05  # the body's image size changes by 5 % per second or more
+    else:
+        signal = kin.mid_hip[:, 0] / kin.lengths.stature
+        threshold = cfg["min_speed_statures_s"]
+    passes: list[WalkPass] = []
+    for a, b in runs(np.isfinite(signal)):
+        if (b - a) / fs < cfg["min_pass_s"] or b - a < 5:
+            continue
+        speed = uniform_filter1d(np.gradient(signal[a:b]) * fs, window, mode="nearest")
+        for direction in (1, -1):
+            for c, d in runs(direction * speed > threshold):
+                if (d - c) / fs >= cfg["min_pass_s"]:
+                    passes.append(WalkPass(0, float(kin.t[a + c]), float(kin.t[a + d - 1]), direction,
+                                           "y" if frontal else "x", source))
+    passes.sort(key=lambda p: p.start_s)
+    return [WalkPass(i + 1, p.start_s, p.end_s, p.direction, p.axis, p.source) for i, p in enumerate(passes)]
+
+
+def _refine(signal: np.ndarray, i: int) -> float:
+    """Sub-sample position of a peak at ``i`` (parabola through three samples)."""
+    if i <= 0 or i >= len(signal) - 1 or not np.isfinite(signal[i - 1:i + 2]).all():
+        return 0.0
+    y0, y1, y2 = signal[i - 1], signal[i], signal[i + 1]
+    denom = y0 - 2 * y1 + y2
+    return float(np.clip(0.5 * (y0 - y2) / denom, -0.5, 0.5)) if denom != 0 else 0.0
+
+
+def _peaks(signal: np.ndarray, fs: float, cfg: dict) -> tuple[np.ndarray, np.ndarray]:
+    filled = np.where(np.isfinite(signal), signal, np.nanmin(signal) if np.isfinite(signal).any() else 0.0)
+    peaks, props = find_peaks(filled, distance=max(1, int(cfg["min_stride_s"] * fs)),
+                              prominence=cfg["min_prominence_leg"])
+    keep = np.isfinite(signal[peaks])
+    return peaks[keep], props["prominences"][keep]
+
+
+def _alternate(events: list[tuple[float, str, float, int]]) -> list[tuple[float, str, float, int]]:
+    """Heel strikes must alternate feet: of two in a row on one foot, keep the more prominent."""
+    out: list[tuple[float, str, float, int]] = []
+    for event in sorted(events):
+        if out and out[-1][1] == event[1]:
+            if event[2] > out[-1][2]:
+                out[-1] = event
+            continue
+        out.append(event)
+    return out
+
+
+def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEvent], int]:
+    """Heel-strike and toe-off events of both feet in every pass, and how many candidates were dropped."""
+    cfg = load("gait")["events"]
+    fs, leg = kin.fs, kin.lengths.leg
+    hip = kin.mid_hip
+    events: list[GaitEvent] = []
+    dropped = 0
+    for walk in passes:
+        a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s) + 1
+        found: dict[str, list[tuple[float, str, float, int]]] = {"heel_strike": [], "toe_off": []}
+        for side in SIDES:
+            heel, toe = kin.side(side, "heel"), kin.side(side, "toe")
+            if walk.axis == "x":
+                signals = {"heel_strike": (walk.direction * (heel[a:b, 0] - hip[a:b, 0]) / leg, lm.SIDES[side]["heel"]),
+                           "toe_off": (-walk.direction * (toe[a:b, 0] - hip[a:b, 0]) / leg, lm.SIDES[side]["toe"])}
+            else:
+                other = kin.side("right" if side == "left" else "left", "heel")
+                signals = {"heel_strike": (walk.direction * (heel[a:b, 1] - other[a:b, 1]) / leg,
+                                           lm.SIDES[side]["heel"])}
+            for kind, (signal, point) in signals.items():
+                peaks, prominences = _peaks(signal, fs, cfg)
+                for peak, prominence in zip(peaks, prominences):
+                    if kin.visibility[a + peak, point] < cfg["min_visibility"]:
+                        dropped += 1
+                        continue
+                    time = float(kin.t[a + peak] + _refine(signal, peak) / fs)
+                    found[kind].append((time, side, float(prominence), int(a + peak)))
+        for kind, items in found.items():
+            kept = _alternate(items) if kind == "heel_strike" else sorted(items)
+            dropped += len(items) - len(kept)
+            events += [GaitEvent(kind, side, time, int(kin.frame[sample]), walk.index)
+                       for time, side, _, sample in kept]
+    events.sort(key=lambda e: e.time_s)
+    return events, dropped
+
+
+def steps_of(events: list[GaitEvent], passes: list[WalkPass]) -> list[Step]:
+    """Steps (heel strike to the other foot's heel strike) used for timing; the first and last step of a long
+    pass are dropped as acceleration and deceleration (spec C.1)."""
+    cfg = load("gait")["events"]
+    out = []
+    for walk in passes:
+        strikes = [e for e in events if e.type == "heel_strike" and e.pass_index == walk.index]
+        steps = [Step(b.side, a.time_s, b.time_s, walk.index) for a, b in zip(strikes, strikes[1:])
+                 if a.side != b.side and cfg["min_step_s"] <= b.time_s - a.time_s <= cfg["max_step_s"]]
+        if len(steps) >= cfg["drop_edge_steps_from"]:
+            steps = steps[1:-1]
+        out += steps
+    return out
+
+
+def _cycles(events: list[GaitEvent], side: str) -> list[dict]:
+    """Gait cycles of one foot: heel strike to its next heel strike, with toe-off and double support."""
+    cfg = load("gait")["events"]
+    other = "right" if side == "left" else "left"
+
+    def of(kind, foot, walk):
+        return [e.time_s for e in events if e.type == kind and e.side == foot and e.pass_index == walk]
+
+    cycles = []
+    for walk in sorted({e.pass_index for e in events}):
+        strikes = of("heel_strike", side, walk)
+        offs, other_offs, other_strikes = of("toe_off", side, walk), of("toe_off", other, walk), of(
+            "heel_strike", other, walk)
+        for hs, next_hs in zip(strikes, strikes[1:]):
+            stride = next_hs - hs
+            if not 2 * cfg["min_step_s"] <= stride <= 2 * cfg["max_step_s"]:
+                continue
+            cycle = {"start": hs, "stride": stride}
+            # Toe-off ends stance after the other foot has landed (terminal double support); a toe-off before
+            # that is a tracking error (leg labels swapped or a foot hidden) and the cycle's phases are skipped.
+            to = [t for t in offs if hs < t < next_hs and any(hs < h < t for h in other_strikes)]
+            if to:
+                cycle["stance"] = to[0] - hs
+                cycle["swing"] = next_hs - to[0]
+                initial = [t for t in other_offs if hs < t < to[0]]
+                terminal = [t for t in other_strikes if hs < t < to[0]]
+                if initial and terminal:
+                    cycle["double"] = (initial[0] - hs) + (to[0] - terminal[0])
+            cycles.append(cycle)
+    return cycles
+
+
+def _symmetry(left: float, right: float) -> tuple[float, float]:
+    """Robinson symmetry index (%) and symmetry ratio (max/min)."""
+    if not (np.isfinite(left) and np.isfinite(right)) or min(left, right) <= 0:
+        return np.nan, np.nan
+    return 100 * abs(left - right) / (0.5 * (left + right)), max(left, right) / min(left, right)
+
+
+class _Judge:
+    def __init__(self, kin: Kinematics, source: int, height_cm: float | None):
+        self.kin, self.source, self.height_cm = kin, source, height_cm
+        self.cfg = load("gait")
+        self.view = kin.view.kind
+        self.caveat = " Oblique view: read with care." if self.view == "oblique" else ""
+        self.metrics: dict[str, float] = {}
+
+    def crit(self, cid: str, state: str, value: float, threshold: str, unit: str, reason: str, margin: float,
+             key: str) -> Criterion:
+        c = self.cfg[key]
+        return Criterion(cid, TITLES[cid], state, float(value), threshold, unit, None, self.view,
+                         f"{reason} Reference: {c['source']}.{self.caveat}", "gait", float(margin), c["label"],
+                         self.source)
+
+    def ranged(self, cid: str, value: float, unit: str, what: str) -> Criterion:
+        c = self.cfg[cid]
+        state = in_range(value, c["low"], c["high"], c["band"])
+        margin = min(value - c["low"], c["high"] - value)
+        where = "within" if state == "pass" else ("below" if value < c["low"] else "above")
+        return self.crit(cid, state, value, f"{c['low']:g}-{c['high']:g} {unit} normal, +/-{c['band']:g} borderline",
+                         unit, f"{what} {value:.2f} {unit}, {where} the {c['low']:g}-{c['high']:g} {unit} range.",
+                         margin, cid)
+
+    def ratio(self, cid: str, left: float, right: float, what: str) -> Criterion | None:
+        si, sr = _symmetry(left, right)
+        if not np.isfinite(sr):
+            return None
+        c = self.cfg[cid]
+        longer = "left" if left > right else "right"
+        return self.crit(cid, banded(sr, c["pass_max"], c["fail_above"]), sr,
+                         f"ratio <= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "ratio",
+                         f"{what}: left {left:.3f} s, right {right:.3f} s (ratio {sr:.2f}, index {si:.1f} %, "
+                         f"{longer} longer).", c["pass_max"] - sr, cid)
+
+
+def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None) -> ViewScreen:
+    """Passes, events, metrics and criteria of one view of walking."""
+    passes = find_passes(kin, source)
+    events, dropped = detect_events(kin, passes)
+    steps = steps_of(events, passes)
+    judge = _Judge(kin, source, height_cm)
+    m = judge.metrics
+    view = kin.view.kind
+    found: dict[str, Criterion] = {}
+
+    strikes = [e for e in events if e.type == "heel_strike"]
+    m["step_count"] = float(len(strikes))
+    m["heel_strikes_left"] = float(sum(e.side == "left" for e in strikes))
+    m["heel_strikes_right"] = float(sum(e.side == "right" for e in strikes))
+    m["toe_offs"] = float(sum(e.type == "toe_off" for e in events))
+    m["steps_timed"] = float(len(steps))
+    m["events_dropped"] = float(dropped)
+    m["passes"] = float(len(passes))
+    for side in SIDES:
+        m[f"step_time_{side}_s"] = _nanmean(s.time_s for s in steps if s.side == side)
+    m["cadence_steps_per_min"] = 60.0 / _nanmean(s.time_s for s in steps) if steps else np.nan
+    si, sr = _symmetry(m["step_time_left_s"], m["step_time_right_s"])
+    m["step_time_symmetry_index_pct"], m["step_time_symmetry_ratio"] = si, sr
+
+    cycles = {side: _cycles(events, side) for side in SIDES}
+    for side in SIDES:
+        cs = cycles[side]
+        m[f"stride_time_{side}_s"] = _nanmean(c["stride"] for c in cs)
+        m[f"stance_time_{side}_s"] = _nanmean(c["stance"] for c in cs if "stance" in c)
+        m[f"stance_pct_{side}"] = _nanmean(100 * c["stance"] / c["stride"] for c in cs if "stance" in c)
+        m[f"swing_pct_{side}"] = 100 - m[f"stance_pct_{side}"]
+        m[f"double_support_pct_{side}"] = _nanmean(100 * c["double"] / c["stride"] for c in cs if "double" in c)
+    m["stance_pct"] = _nanmean(m[f"stance_pct_{s}"] for s in SIDES)
+    m["double_support_pct"] = _nanmean(m[f"double_support_pct_{s}"] for s in SIDES)
+    m["stance_symmetry_index_pct"], m["stance_symmetry_ratio"] = _symmetry(m["stance_time_left_s"],
+                                                                          m["stance_time_right_s"])
+
+    if np.isfinite(m["cadence_steps_per_min"]):
+        found["cadence"] = judge.ranged("cadence", m["cadence_steps_per_min"], "steps/min",
+                                        f"Cadence over {len(steps)} steps is")
+    for cid, left, right, what in (
+            ("step_time_symmetry", m["step_time_left_s"], m["step_time_right_s"], "Mean step time"),
+            ("stance_symmetry", m["stance_time_left_s"], m["stance_time_right_s"], "Mean stance time")):
+        crit = judge.ratio(cid, left, right, what)
+        if crit:
+            found[cid] = crit
+    if np.isfinite(m["stance_pct"]):
+        found["stance_phase"] = judge.ranged("stance_phase", m["stance_pct"], "%", "Stance takes")
+    if np.isfinite(m["double_support_pct"]):
+        found["double_support"] = judge.ranged("double_support", m["double_support_pct"], "%", "Double support takes")
+
+    _scaled(kin, passes, events, judge, found)
+    if view != "frontal":
+        _side_view(kin, passes, events, cycles, judge, found)
+    else:
+        _front_view(kin, passes, events, judge, found)
+
+    for cid in TITLES:
+        if cid in found:
+            continue
+        if not steps:
+            reason = "no steps were found: film at least 4 steps walking across the camera's view"
+        elif cid in ("walking_speed", "step_length"):
+            reason = "needs a scale: give the person's height (--height-cm)"
+        elif cid in SIDE_ONLY and view == "frontal":
+            reason = "needs a side view (toe-off and the sagittal plane are not visible from the front)"
+        elif cid in FRONT_ONLY and view != "frontal":
+            reason = "needs a front or back view (walking toward or away from the camera)"
+        else:
+            reason = "not enough complete gait cycles with both feet's events"
+        found[cid] = _na(cid, reason, view, source)
+    criteria = [found[cid] for cid in TITLES]
+    vs = ViewScreen(source, view, [], [], None, m, [], criteria_any=criteria)
+    vs.events, vs.passes, vs.steps = events, passes, steps
+    return vs
+
+
+def _scaled(kin, passes, events, judge, found) -> None:
+    """Walking speed and step length, only when the person's height gives a metres-per-pixel scale."""
+    m = judge.metrics
+    if not judge.height_cm or not passes or passes[0].axis != "x":
+        return
+    scale = judge.height_cm / 100 / kin.lengths.stature
+    speeds = []
+    for walk in passes:
+        a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s)
+        if walk.end_s > walk.start_s:
+            speeds.append(abs(kin.mid_hip[b, 0] - kin.mid_hip[a, 0]) * scale / (walk.end_s - walk.start_s))
+    lengths = {side: [] for side in SIDES}
+    for e in events:
+        if e.type != "heel_strike":
+            continue
+        i = kin.sample_at(e.time_s)
+        other = "right" if e.side == "left" else "left"
+        lengths[e.side].append(abs(kin.side(e.side, "heel")[i, 0] - kin.side(other, "heel")[i, 0]) * scale)
+    m["walking_speed_m_s"] = _nanmean(speeds)
+    for side in SIDES:
+        m[f"step_length_{side}_m"] = _nanmean(lengths[side])
+    m["step_length_m"] = _nanmean(lengths["left"] + lengths["right"])
+    if np.isfinite(m["walking_speed_m_s"]):
+        found["walking_speed"] = judge.ranged("walking_speed", m["walking_speed_m_s"], "m/s", "Walking speed is")
+    if np.isfinite(m["step_length_m"]):
+        c = judge.cfg["step_length"]
+        ratio = m["step_length_m"] / (judge.height_cm / 100)
+        state = in_range(ratio, c["low_stature"], c["high_stature"], c["band"])
+        found["step_length"] = judge.crit(
+            "step_length", state, ratio, f"{c['low_stature']:g}-{c['high_stature']:g} x height normal",
+            "statures", f"Mean step length {m['step_length_m']:.2f} m, {ratio:.2f} x height (perspective "
+            "uncorrected: only the middle of the frame is accurate).", min(ratio - c["low_stature"],
+                                                                          c["high_stature"] - ratio), "step_length")
+
+
+def _side_view(kin, passes, events, cycles, judge, found) -> None:
+    """Trunk lean, knee at heel strike and in swing, arm swing (side view)."""
+    m = judge.metrics
+    if not passes:
+        return
+    lean, arm = [], {side: [] for side in SIDES}
+    for walk in passes:
+        a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s) + 1
+        lean.append(geo.inclination(kin.mid_hip[a:b], kin.mid_shoulder[a:b], walk.direction))
+    lean = np.concatenate(lean)
+    m["trunk_forward_lean_deg"] = float(np.nanmedian(lean)) if np.isfinite(lean).any() else np.nan
+    for side in SIDES:
+        knee = kin.angles[f"knee_flexion_{side}_deg"]
+        strikes = [e for e in events if e.type == "heel_strike" and e.side == side]
+        m[f"knee_flexion_heel_strike_{side}_deg"] = _nanmean(knee[kin.sample_at(e.time_s)] for e in strikes)
+        swing_peaks = []
+        offs = [e for e in events if e.type == "toe_off" and e.side == side]
+        for off in offs:
+            later = [e.time_s for e in strikes if e.time_s > off.time_s and e.pass_index == off.pass_index]
+            if later:
+                part = knee[kin.sample_at(off.time_s):kin.sample_at(later[0]) + 1]
+                if np.isfinite(part).any():
+                    swing_peaks.append(float(np.nanmax(part)))
+        m[f"knee_flexion_swing_peak_{side}_deg"] = _nanmean(swing_peaks)
+        shoulder, wrist = kin.side(side, "shoulder"), kin.side(side, "wrist")
+        for cycle in cycles[side]:
+            a, b = kin.sample_at(cycle["start"]), kin.sample_at(cycle["start"] + cycle["stride"]) + 1
+            walk = next((p for p in passes if p.start_s <= cycle["start"] <= p.end_s), passes[0])
+            angle = np.degrees(np.arctan2(walk.direction * (wrist[a:b, 0] - shoulder[a:b, 0]),
+                                          wrist[a:b, 1] - shoulder[a:b, 1]))
+            if np.isfinite(angle).sum() > 3:  # robust range: a hidden far arm gives stray points
+                arm[side].append(float(np.nanpercentile(angle, 95) - np.nanpercentile(angle, 5)))
+        m[f"arm_swing_{side}_deg"] = _nanmean(arm[side])
+    if np.isfinite(m["trunk_forward_lean_deg"]):
+        c = judge.cfg["trunk_forward_lean"]
+        value = m["trunk_forward_lean_deg"]
+        way = "forward" if value >= 0 else "backward"
+        found["trunk_forward_lean"] = judge.crit(
+            "trunk_forward_lean", banded(abs(value), c["pass_max"], c["fail_above"]), value,
+            f"|lean| <= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "deg",
+            f"The trunk leans {abs(value):.0f} deg {way} (median) while walking.", c["pass_max"] - abs(value),
+            "trunk_forward_lean")
+    left, right = m["arm_swing_left_deg"], m["arm_swing_right_deg"]
+    if np.isfinite(left) and np.isfinite(right) and right > 0:
+        asa = abs(45 - np.degrees(np.arctan(left / right))) / 90 * 100
+        m["arm_swing_asymmetry_pct"] = asa
+        c = judge.cfg["arm_swing_symmetry"]
+        found["arm_swing_symmetry"] = judge.crit(
+            "arm_swing_symmetry", banded(asa, c["pass_max"], c["fail_above"]), asa,
+            f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "%",
+            f"Arm swing left {left:.0f} deg, right {right:.0f} deg (asymmetry {asa:.0f} %). The far arm is partly "
+            "hidden in a side view.", c["pass_max"] - asa, "arm_swing_symmetry")
+
+
+def _front_view(kin, passes, events, judge, found) -> None:
+    """Pelvic drop, trunk lateral lean and step width proxy (front or back view)."""
+    m = judge.metrics
+    if not passes:
+        return
+    obliquity = geo.line_tilt(kin.side("left", "hip"), kin.side("right", "hip"))
+    obliquity = obliquity - np.nanmedian(obliquity[kin.standing])
+    lateral = kin.angles["trunk_lateral_deg"]
+    inside = np.zeros(len(kin.t), bool)
+    for walk in passes:
+        inside[kin.sample_at(walk.start_s):kin.sample_at(walk.end_s) + 1] = True
+    if inside.any() and np.isfinite(obliquity[inside]).any():
+        m["pelvic_drop_max_deg"] = float(np.nanmax(np.abs(obliquity[inside])))
+        m["trunk_lateral_lean_max_deg"] = float(np.nanmax(np.abs(lateral[inside])))
+        for cid, key, what in (("pelvic_drop", "pelvic_drop_max_deg", "The pelvis tilted up to"),
+                               ("trunk_lateral_lean", "trunk_lateral_lean_max_deg", "The trunk leaned sideways up to")):
+            c = judge.cfg[cid]
+            value = m[key]
+            found[cid] = judge.crit(cid, banded(value, c["pass_max"], c["fail_above"]), value,
+                                    f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "deg",
+                                    f"{what} {value:.0f} deg from level while walking (frontal-plane angles "
+                                    "from 2-D video are rough, +/-5-10 deg).", c["pass_max"] - value, cid)
+    widths = []
+    for e in events:
+        if e.type == "heel_strike":
+            i = kin.sample_at(e.time_s)
+            widths.append(abs(kin.side("left", "ankle")[i, 0] - kin.side("right", "ankle")[i, 0]))
+    m["step_width_hip_widths"] = _nanmean(widths) / kin.lengths.hip_width if widths else np.nan
+
+
+def merge_views(views: list[ViewScreen]) -> list[Criterion]:
+    return common.merge_views(views, lambda: [_na(cid, "no walking was found", "", 0) for cid in TITLES])
+
+
+def findings_from(criteria: list[Criterion]) -> list[Finding]:
+    return common.findings_from(criteria)
