@@ -6,19 +6,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from movement_screen.errors import NoPersonError, UsageError
+from movement_screen.errors import NoPersonError, UnknownMovementError, UsageError
 from movement_screen.kinematics.quality import check as check_quality
 from movement_screen.kinematics.series import Kinematics, prepare
 from movement_screen.pose import models
 from movement_screen.pose.sequence import Detections, PoseSequence
 from movement_screen.pose.tracking import Track, choose_subject, link_tracks, people_seen, subject_sequence
-from movement_screen.screens import squat
+from movement_screen.screens import bend, detect, gait, squat
+from movement_screen.screens.common import ViewScreen
+from movement_screen.screens.detect import Detection
 from movement_screen.screens.result import QualityIssue, ScreenResult, SourceInfo
 from movement_screen.video.reader import VideoInfo, probe
 
-SCREENS = ("squat",)
+SCREENS = ("auto", "squat", "forward_bend", "gait")
 NO_MOVEMENT = "no_movement"
-SQUAT_CUTOFF_HZ = 6.0  # spec §0.3: 3-6 Hz for slow movements  [C]
+CUTOFF_HZ = 6.0  # spec §0.3: 3-6 Hz for squat and bend, 4-6 Hz for gait  [C]
+MAIN_PERSON_FRACTION = 0.5  # a walker counts as a main person when their size x time is half the top person's
+CANDIDATE_FRACTION = 0.3  # people below this share of the top person's size x time are not considered
 
 
 @dataclass(frozen=True)
@@ -32,13 +36,15 @@ class SourceAnalysis:
     sequence: PoseSequence
     kinematics: Kinematics
     people_seen: int
+    screen: str | None = None  # the screen this clip was analysed for
+    detection: Detection | None = None  # how --screen auto decided, when it did
 
 
 @dataclass(frozen=True)
 class Analysis:
     result: ScreenResult
     sources: list[SourceAnalysis]
-    view_screens: list[squat.ViewScreen]
+    view_screens: list[ViewScreen]
 
     @property
     def unscorable_reason(self) -> str | None:
@@ -49,78 +55,249 @@ class Analysis:
         return None
 
 
-def analyse_source(path: str | Path, model: models.ModelFile, *, person: int | None = None,
+def screen_name(screen: str) -> str:
+    """Accept the CLI spelling (forward-bend) as well as the result's (forward_bend)."""
+    name = screen.replace("-", "_")
+    if name not in SCREENS:
+        raise UsageError(f"unknown screen '{screen}': choose one of auto, squat, forward-bend, gait")
+    return name
+
+
+def _kinematics(det: Detections, track: Track) -> tuple[PoseSequence, Kinematics] | None:
+    seq = subject_sequence(det, track)
+    if seq.found.sum() < 5:
+        return None
+    return seq, prepare(seq, cutoff_hz=CUTOFF_HZ)
+
+
+def _candidates(det: Detections, tracks: list[Track]) -> list[tuple[Track, PoseSequence, Kinematics]]:
+    """People worth considering as the subject: the top person and anyone filling a fair share of the video."""
+    out = []
+    top = tracks[0].score if tracks else 0.0
+    for track in tracks:
+        if track.score < CANDIDATE_FRACTION * top:
+            break
+        prepared = _kinematics(det, track)
+        if prepared is not None and track.frames_present / max(det.fps, 1) >= 1.0:
+            out.append((track, *prepared))
+    return out
+
+
+def _pick(screen: str, det: Detections, tracks: list[Track], path: str) -> tuple[Track, Detection | None]:
+    """The person a screen looks at (when --person is not given), and for auto the screen itself.
+
+    Squat and forward bend: the person filling most of the video. Gait: the person who walks across the picture
+    (the most travel among the main people). Auto: a main person who walks makes it a gait clip; otherwise the
+    top person's movement decides.
+    """
+    candidates = _candidates(det, tracks)
+    if not candidates:
+        return tracks[0], (Detection(None, 0.0, {}, "nobody was seen long enough to tell the movement") if
+                           screen == "auto" else None)
+    top = candidates[0][0].score
+    main = [c for c in candidates if c[0].score >= MAIN_PERSON_FRACTION * top]
+    if screen in ("gait", "auto"):
+        walking = [(detect.evidence(kin)[0]["gait"], track, kin) for track, _, kin in main]
+        walking.sort(key=lambda w: -w[0])
+        if walking and walking[0][0] > 0:
+            if screen == "gait":
+                return walking[0][1], None
+            found = detect.decide(walking[0][2], walking[0][1].id)
+            if found.screen == "gait":
+                return walking[0][1], found
+        elif screen == "gait":
+            return tracks[0], None
+    if screen == "auto":
+        track, _, kin = candidates[0]
+        return track, detect.decide(kin, track.id)
+    return tracks[0], None
+
+
+def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "squat", person: int | None = None,
                    max_people: int = 3, progress: bool | None = None) -> SourceAnalysis:
-    """Pose, subject and kinematics for one clip."""
+    """Pose, subject and kinematics for one clip; ``screen`` "auto" also decides the screen."""
     from movement_screen.pose.estimator import estimate_video
 
     info = probe(path)
     detections = estimate_video(path, info, model, max_people=max_people, progress=progress)
     tracks = link_tracks(detections)
     subject = choose_subject(detections, tracks, person, str(path))
-    seq = subject_sequence(detections, subject)
-    if seq.found.sum() < 5:
+    found = None
+    if person is None:
+        subject, found = _pick(screen, detections, tracks, str(path))
+    prepared = _kinematics(detections, subject)
+    if prepared is None:
+        seq = subject_sequence(detections, subject)
         raise NoPersonError(
             f"a person was found in only {int(seq.found.sum())} of {len(seq)} frames of '{path}': film the whole "
             "body, 2-4 m from the camera, in good light"
         )
-    kin = prepare(seq, cutoff_hz=SQUAT_CUTOFF_HZ)
-    return SourceAnalysis(info, detections, tracks, subject, seq, kin, people_seen(tracks, len(detections.t)))
+    seq, kin = prepared
+    if screen == "auto" and found is None:
+        found = detect.decide(kin, subject.id)
+    chosen = found.screen if screen == "auto" else screen
+    return SourceAnalysis(info, detections, tracks, subject, seq, kin, people_seen(tracks, len(detections.t)),
+                          chosen, found)
 
 
 def analyze(
     paths: str | Path | Sequence[str | Path],
-    screen: str = "squat",
+    screen: str = "auto",
     *,
     model: str = models.DEFAULT_VARIANT,
     person: int | None = None,
     pain: str = "not_asked",
     sex: str | None = None,
     heel_board: bool = False,
+    height_cm: float | None = None,
     max_people: int = 3,
     progress: bool | None = None,
 ) -> Analysis:
     """Analyse one clip, or several clips of the same movement from different views, and score the screen.
 
+    ``screen`` is "auto" (decide from the movement), "squat", "forward_bend" (or "forward-bend") or "gait".
     ``person`` picks the screened person by rank (1 = the person filling most of the video) in every clip.
     ``pain`` is the person's answer ("yes", "no") or "not_asked". ``sex`` ("male"/"female") selects the FPPA
     norm. ``heel_board`` says the clip was filmed with the heels raised on a board (FMS score 2 trial).
+    ``height_cm`` gives a scale: fingertip-to-floor in cm, gait step length and speed.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if not paths:
         raise UsageError("give at least one video")
-    if screen not in SCREENS:
-        raise UsageError(f"unknown screen '{screen}': choose one of {', '.join(SCREENS)}")
+    screen = screen_name(screen)
     if pain not in ("yes", "no", "not_asked"):
         raise UsageError("pain must be 'yes', 'no' or 'not_asked'")
+    if height_cm is not None and not 50 <= height_cm <= 250:
+        raise UsageError(f"--height-cm {height_cm:g} is not a person's height in centimetres (50-250)")
     model_file = models.resolve(model)
-    sources = [analyse_source(p, model_file, person=person, max_people=max_people, progress=progress)
-               for p in paths]
-    return score_sources(sources, [str(p) for p in paths], model_file, pain=pain, sex=sex, heel_board=heel_board)
+    sources = [analyse_source(p, model_file, screen=screen, person=person, max_people=max_people,
+                              progress=progress) for p in paths]
+    names = [str(p) for p in paths]
+    if screen == "auto":
+        screen = _agree(sources, names)
+    return score_sources(sources, names, model_file, screen=screen, pain=pain, sex=sex, heel_board=heel_board,
+                         height_cm=height_cm)
+
+
+def _agree(sources: list[SourceAnalysis], paths: list[str]) -> str:
+    """The one screen all clips show (auto), or a clear error."""
+    decided = {src.screen for src in sources if src.screen}
+    if not decided:
+        raise UnknownMovementError(f"{Path(paths[0]).name}: {sources[0].detection.reason}")
+    if len(decided) > 1:
+        listing = ", ".join(f"{Path(p).name}: {src.screen or 'unclear'}" for p, src in zip(paths, sources))
+        raise UsageError(f"the clips show different movements ({listing}): analyse them separately or choose "
+                         "--screen")
+    return decided.pop()
 
 
 def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: models.ModelFile, *,
-                  pain: str = "not_asked", sex: str | None = None, heel_board: bool = False) -> Analysis:
-    """Squat screen from already-estimated sources (pure: no model, no files)."""
+                  screen: str = "squat", pain: str = "not_asked", sex: str | None = None, heel_board: bool = False,
+                  height_cm: float | None = None) -> Analysis:
+    """Score a screen from already-estimated sources (pure: no model, no files)."""
+    screen = screen_name(screen)
+    if screen == "squat":
+        return _score_squat(sources, paths, model_file, pain=pain, sex=sex, heel_board=heel_board)
+    if screen == "forward_bend":
+        return _score_bend(sources, paths, model_file, pain=pain, height_cm=height_cm)
+    if screen == "gait":
+        return _score_gait(sources, paths, model_file, pain=pain, height_cm=height_cm)
+    raise UsageError("score_sources needs a decided screen (squat, forward_bend or gait), not auto")
+
+
+def _source_infos(sources: list[SourceAnalysis], paths: list[str]) -> list[SourceInfo]:
+    return [
+        SourceInfo(
+            path=str(paths[i]), fps=src.info.fps, frames=len(src.detections.t), width=src.info.width,
+            height=src.info.height, duration_s=float(src.detections.t[-1] - src.detections.t[0]) if len(
+                src.detections.t) > 1 else 0.0,
+            view=src.kinematics.view.kind, rotation=src.info.rotation, facing=src.kinematics.view.describe(),
+            people_seen=src.people_seen, subject=src.subject.id, variable_frame_rate=src.kinematics.variable_rate,
+        )
+        for i, src in enumerate(sources)
+    ]
+
+
+def _detection(sources: list[SourceAnalysis]) -> dict | None:
+    found = [src.detection for src in sources if src.detection is not None]
+    if not found:
+        return None
+    best = max(found, key=lambda d: d.confidence)
+    return best.to_dict()
+
+
+def _result(screen: str, sources, paths, model_file, *, issues, views, criteria, metrics, findings, pain,
+            score=None, repetitions=(), best_repetition=None, notes=(), events=(), passes=()) -> Analysis:
+    kinds = [src.kinematics.view.kind for src in sources]
+    result = ScreenResult(
+        screen=screen,
+        sources=_source_infos(sources, paths),
+        view="+".join(dict.fromkeys(kinds)),
+        people_seen=max(src.people_seen for src in sources),
+        quality_issues=issues,
+        repetitions=list(repetitions),
+        criteria=criteria,
+        score=score,
+        metrics=metrics,
+        findings=findings,
+        model=f"pose_landmarker_{model_file.variant} ({model_file.origin})",
+        pain=pain,
+        best_repetition=best_repetition,
+        notes=list(notes),
+        events=list(events),
+        passes=list(passes),
+        detection=_detection(sources),
+    )
+    return Analysis(result, sources, views)
+
+
+def _merged_metrics(views: list[ViewScreen], first_kinds: tuple[str, ...]) -> dict[str, float]:
+    """Metrics of all views, a view of ``first_kinds`` winning where two views report the same metric."""
+    metrics: dict[str, float] = {}
+    for view in sorted(views, key=lambda v: v.view_kind not in first_kinds):
+        for key, value in view.metrics.items():
+            metrics.setdefault(key, value)
+    return metrics
+
+
+def _quality(sources, paths, screen: str) -> list[QualityIssue]:
+    issues = []
+    for i, src in enumerate(sources):
+        issues += check_quality(src.sequence, src.kinematics, i, paths[i], src.people_seen, screen=screen)
+    return issues
+
+
+def _pain_note(pain: str, what: str) -> list[str]:
+    if pain == "yes":
+        return [f"Pain was reported during the {what}: stop this test and have it assessed by a clinician."]
+    if pain == "not_asked":
+        return [f"Ask about pain: pain during the {what} (or part-way through it) calls for a clinician."]
+    return []
+
+
+def _no_movement(what: str, paths: list[str], how: str) -> QualityIssue:
+    names = ", ".join(repr(Path(p).name) for p in paths)
+    return QualityIssue(NO_MOVEMENT, f"no {what} found in {names}: {how}", "error", None)
+
+
+def _score_squat(sources, paths, model_file, *, pain, sex, heel_board) -> Analysis:
     views = [squat.judge_view(src.kinematics, i, sex) for i, src in enumerate(sources)]
     issues: list[QualityIssue] = []
     found_any = any(v.repetitions for v in views)
     if not found_any:
         rep_cfg = squat.repetition_rules()
-        issues.append(QualityIssue(
-            NO_MOVEMENT,
-            f"no squat found in {', '.join(repr(Path(p).name) for p in paths)}: the hips never dropped "
-            f"{rep_cfg['min_hip_drop_leg']:.0%} of leg length or more for at least {rep_cfg['min_duration_s']:g} s. "
-            "Film the whole squat, standing tall before and after it", "error", None))
-    for i, src in enumerate(sources):
-        issues += check_quality(src.sequence, src.kinematics, i, paths[i], src.people_seen)
+        issues.append(_no_movement("squat", paths, f"the hips never dropped {rep_cfg['min_hip_drop_leg']:.0%} of "
+                                   f"leg length or more for at least {rep_cfg['min_duration_s']:g} s. Film the whole "
+                                   "squat, standing tall before and after it"))
+    issues += _quality(sources, paths, "squat")
+    for i, view in enumerate(views):
         name = Path(paths[i]).name
-        if not views[i].repetitions and len(sources) > 1:
+        if not view.repetitions and len(sources) > 1:
             issues.append(QualityIssue("no_repetition", f"{name}: no squat repetition found in this clip", "warning",
                                        i))
-        elif views[i].hold_short:
-            rep = views[i].repetitions[views[i].best]
+        elif view.hold_short:
+            rep = view.repetitions[view.best]
             issues.append(QualityIssue(
                 "short_hold", f"{name}: the bottom position was held {rep.hold_s:.1f} s (FMS asks about one count, "
                 "~1 s): pause at the bottom", "info", i))
@@ -131,47 +308,75 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
         issues.append(QualityIssue(
             "view_missing", f"only {' and '.join(sorted(set(kinds)))} view(s) given: add a {missing} view clip of the "
             f"same squat (`analyze side.mov front.mov`) to judge every criterion", "info", None))
-
     criteria = squat.merge_views(views)
-    score = squat.fms_score(criteria, pain, heel_board)
-    metrics: dict[str, float] = {}
-    for kind_first in (("sagittal", "oblique"), ("frontal",)):
-        for view in views:
-            if view.view_kind in kind_first:
-                for key, value in view.metrics.items():
-                    metrics.setdefault(key, value)
-    for view in views:
-        for key, value in view.metrics.items():
-            metrics.setdefault(key, value)
-    reps = [r for v in views for r in v.repetitions]
     best_view = next((v for v in views if v.best is not None), None)
-    infos = [
-        SourceInfo(
-            path=str(paths[i]), fps=src.info.fps, frames=len(src.detections.t), width=src.info.width,
-            height=src.info.height, duration_s=float(src.detections.t[-1] - src.detections.t[0]) if len(
-                src.detections.t) > 1 else 0.0,
-            view=src.kinematics.view.kind, rotation=src.info.rotation, facing=src.kinematics.view.describe(),
-            people_seen=src.people_seen, subject=src.subject.id, variable_frame_rate=src.kinematics.variable_rate,
-        )
-        for i, src in enumerate(sources)
-    ]
     notes = []
     if pain == "not_asked":
         notes.append("Ask about pain: any pain during the squat makes the FMS score 0 and calls for a clinician.")
-    result = ScreenResult(
-        screen="squat",
-        sources=infos,
-        view="+".join(dict.fromkeys(kinds)),
-        people_seen=max(src.people_seen for src in sources),
-        quality_issues=issues,
-        repetitions=reps,
-        criteria=criteria,
-        score=score,
-        metrics=metrics,
-        findings=squat.findings_from(criteria),
-        model=f"pose_landmarker_{model_file.variant} ({model_file.origin})",
-        pain=pain,
-        best_repetition=(best_view.repetitions[best_view.best].index if best_view else None),
-        notes=notes,
-    )
-    return Analysis(result, sources, views)
+    return _result("squat", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
+                   metrics=_merged_metrics(views, ("sagittal", "oblique")), findings=squat.findings_from(criteria),
+                   pain=pain, score=squat.fms_score(criteria, pain, heel_board),
+                   repetitions=[r for v in views for r in v.repetitions],
+                   best_repetition=(best_view.repetitions[best_view.best].index if best_view else None), notes=notes)
+
+
+def _score_bend(sources, paths, model_file, *, pain, height_cm) -> Analysis:
+    views = [bend.judge_view(src.kinematics, i, height_cm) for i, src in enumerate(sources)]
+    issues: list[QualityIssue] = []
+    cfg = bend.load("bend")["segmentation"]
+    if not any(v.repetitions for v in views):
+        issues.append(_no_movement("forward bend", paths, f"the trunk never tipped {cfg['min_peak_deg']:g} deg or "
+                                   "more from vertical. Film the whole bend from the side, standing tall before "
+                                   "and after it"))
+    issues += _quality(sources, paths, "forward_bend")
+    kinds = {src.kinematics.view.kind for src in sources}
+    if any(v.repetitions for v in views):
+        if "frontal" not in kinds:
+            issues.append(QualityIssue("view_missing", "no front or back view: add one to check for a sideways "
+                                       "shift during the bend (spec F.1)", "info", None))
+        if not kinds & {"sagittal", "oblique"}:
+            issues.append(QualityIssue("view_missing", "no side view: the trunk, hip and knee angles and the return "
+                                       "pattern need a side view (spec F.1)", "warning", None))
+    for i, view in enumerate(views):
+        for rep in view.repetitions:
+            if rep.started_upright is False:
+                issues.append(QualityIssue("partial_bend", f"{Path(paths[i]).name}: bend {rep.index} was already "
+                                           "under way when the clip starts: its descent is not timed", "info", i))
+    criteria = bend.merge_views(views)
+    best_view = next((v for v in views if v.best is not None), None)
+    return _result("forward_bend", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
+                   metrics=_merged_metrics(views, ("sagittal", "oblique")), findings=bend.findings_from(criteria),
+                   pain=pain, repetitions=[r for v in views for r in v.repetitions],
+                   best_repetition=(best_view.repetitions[best_view.best].index if best_view else None),
+                   notes=_pain_note(pain, "bend"))
+
+
+def _score_gait(sources, paths, model_file, *, pain, height_cm) -> Analysis:
+    views = [gait.judge_view(src.kinematics, i, height_cm) for i, src in enumerate(sources)]
+    cfg = gait.load("gait")
+    issues: list[QualityIssue] = []
+    if not any(v.steps for v in views):
+        issues.append(_no_movement("walking", paths, "no alternating steps were found. Film the person walking "
+                                   "across the camera's view (side view), at least 4 steps per pass"))
+    issues += _quality(sources, paths, "gait")
+    for i, view in enumerate(views):
+        name = Path(paths[i]).name
+        if view.steps and len(view.steps) < 4:
+            issues.append(QualityIssue("few_steps", f"{name}: only {len(view.steps)} steps could be timed: at least "
+                                       "4 steady steps per pass are needed for reliable timing (van Bloemendaal "
+                                       "2019); walk a longer path or film more passes", "warning", i))
+        fps = sources[i].info.fps
+        if fps and fps < 59:
+            issues.append(QualityIssue("gait_frame_rate", f"{name}: {fps:.0f} frames/s: gait events are accurate to "
+                                       f"about one frame ({1000 / fps:.0f} ms); film at 60 frames/s for gait",
+                                       "info", i))
+    if not height_cm and any(v.steps for v in views):
+        issues.append(QualityIssue("no_scale", "no scale given: step length and walking speed need the person's "
+                                   "height (--height-cm)", "info", None))
+    criteria = gait.merge_views(views)
+    notes = _pain_note(pain, "walk")
+    notes.append(f"Events: {cfg['events']['source']}.")
+    return _result("gait", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
+                   metrics=_merged_metrics(views, ("sagittal", "oblique")), findings=gait.findings_from(criteria),
+                   pain=pain, notes=notes, events=[e for v in views for e in v.events],
+                   passes=[p for v in views for p in v.passes])

@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
 
     analyze = sub.add_parser("analyze", help="analyse one clip, or a side and a front clip of the same movement")
     analyze.add_argument("videos", nargs="+", metavar="VIDEO", help="video file(s) of the same movement")
-    analyze.add_argument("--screen", default="squat", choices=["squat"], help="which screen (default: squat)")
+    analyze.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait"],
+                         help="which screen (default: auto, decided from the movement)")
     analyze.add_argument("--out", type=Path, help="folder for result.json, landmarks.csv, angles.csv, "
                          "annotated.mp4, angles.png (default: ./out/<first video name>)")
     analyze.add_argument("--json", action="store_true", help="print the result as JSON instead of a summary")
@@ -36,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--sex", choices=["male", "female"], help="selects the knee-valgus (FPPA) norm")
     analyze.add_argument("--heel-board", action="store_true", help="the clip was filmed with heels on a ~5 cm "
                          "board (the FMS score-2 trial)")
+    analyze.add_argument("--height-cm", type=float, help="the person's height: gives fingertip-to-floor in cm and "
+                         "gait step length and speed")
     analyze.add_argument("--max-people", type=int, default=3, help="people tracked per frame (default 3)")
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -59,38 +62,73 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+GROUP_HEADERS = {
+    "fms": "Criteria (FMS deep squat):",
+    "nasm": "Compensations (NASM overhead squat):",
+    "bend": "Criteria (forward bend):",
+    "aberrant": "Aberrant movement signs (spec B.3 proxies):",
+    "limits": "Not measurable from 2-D video:",
+    "gait": "Criteria (gait, against normative ranges):",
+}
+KEY_METRICS = {
+    "forward_bend": ("max_trunk_inclination_deg", "max_hip_flexion_deg", "max_knee_flexion_deg", "descent_time_s",
+                     "return_time_s", "fingertip_floor_stature", "fingertip_floor_cm"),
+    "gait": ("cadence_steps_per_min", "step_count", "step_time_left_s", "step_time_right_s",
+             "step_time_symmetry_index_pct", "stance_pct", "double_support_pct", "walking_speed_m_s",
+             "step_length_m", "trunk_forward_lean_deg", "arm_swing_left_deg", "arm_swing_right_deg"),
+}
+
+
+def _criterion_line(c: dict) -> str:
+    if c["state"] == "not_assessed":
+        detail = c["reason"]
+    else:
+        value = f"{c['value']:.2f}" if abs(c["value"]) < 10 else f"{c['value']:.0f}"
+        when = f" at {c['time_s']:.2f} s" if c["time_s"] is not None else ""
+        detail = f"{value} {c['unit'] or ''} (rule: {c['threshold']}){when}, {c['view']} view"
+    return f"  {SYMBOLS[c['state']]:<7} {c['id']:<24} {detail}"
+
+
 def _summary(result: dict, out_dir: Path | None) -> str:
     lines = []
     views = ", ".join(f"{Path(s['path']).name} ({s['facing']})" for s in result["sources"])
     lines.append(f"Screen: {result['screen']}   clips: {views}")
-    lines.append(f"People seen: {result['people_seen']}   repetitions: {len(result['repetitions'])}"
-                 + (f"   best: {result['best_repetition']}" if result["best_repetition"] else ""))
-    score = result["score"]
-    if score["value"] is not None:
-        value = f"{score['value']} / {score['max']}"
-    elif score["range"]:
-        value = f"{score['range'][0]}-{score['range'][1]} / {score['max']}"
+    if result.get("detection"):
+        found = result["detection"]
+        lines.append(f"  chosen automatically (confidence {found['confidence']:.2f}): {found['reason']}")
+    counts = f"People seen: {result['people_seen']}"
+    if result["screen"] == "gait":
+        strikes = [e for e in result["events"] if e["type"] == "heel_strike"]
+        directions = ", ".join(p["label"].replace("_", " ") for p in result["passes"]) or "none"
+        counts += f"   passes: {len(result['passes'])} ({directions})   heel strikes: {len(strikes)}"
     else:
-        value = "not scored"
-    lines.append(f"{score['name']}: {value}")
-    lines.append("  " + score["explanation"])
-    lines.append("Criteria (FMS):")
-    for group, header in (("fms", None), ("nasm", "Compensations (NASM overhead squat):")):
-        if header:
+        counts += f"   repetitions: {len(result['repetitions'])}"
+        if result["best_repetition"]:
+            counts += f"   reported: {result['best_repetition']}"
+    lines.append(counts)
+    score = result["score"]
+    if score:
+        if score["value"] is not None:
+            value = f"{score['value']} / {score['max']}"
+        elif score["range"]:
+            value = f"{score['range'][0]}-{score['range'][1]} / {score['max']}"
+        else:
+            value = "not scored"
+        lines.append(f"{score['name']}: {value}")
+        lines.append("  " + score["explanation"])
+    shown = [k for k in KEY_METRICS.get(result["screen"], ()) if result["metrics"].get(k) is not None]
+    if shown:
+        lines.append("Measures: " + ", ".join(f"{k} {result['metrics'][k]:.3g}" for k in shown))
+    for group, header in GROUP_HEADERS.items():
+        rows = [c for c in result["criteria"] if c["group"] == group]
+        if rows:
             lines.append(header)
-        for c in result["criteria"]:
-            if c["group"] != group:
-                continue
-            if c["state"] == "not_assessed":
-                detail = c["reason"]
-            else:
-                value = f"{c['value']:.2f}" if abs(c["value"]) < 10 else f"{c['value']:.0f}"
-                detail = f"{value} {c['unit'] or ''} (rule: {c['threshold']}) at {c['time_s']:.2f} s, {c['view']} view"
-            lines.append(f"  {SYMBOLS[c['state']]:<7} {c['id']:<24} {detail}")
+            lines += [_criterion_line(c) for c in rows]
     if result["quality"]["issues"]:
         lines.append("Recording quality:")
         for issue in result["quality"]["issues"]:
             lines.append(f"  [{issue['severity']}] {issue['message']}")
+    lines += result["notes"]
     lines.append(result["disclaimer"])
     if out_dir:
         lines.append(f"Files: {out_dir}/ (result.json, landmarks.csv, angles.csv, angles.png, annotated.mp4)")
@@ -103,7 +141,7 @@ def _analyze(args) -> int:
 
     analysis = analyze(
         args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",
-        sex=args.sex, heel_board=args.heel_board, max_people=args.max_people,
+        sex=args.sex, heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
         progress=False if args.quiet else None,
     )
     out_dir = args.out or Path("out") / Path(args.videos[0]).stem
@@ -158,14 +196,12 @@ def _demo(args) -> int:
     clip = fetch_sample(Path("sample_videos"))
     print(f"Sample clip: {clip}", file=sys.stderr)
     code = _analyze(argparse.Namespace(
-        videos=[str(clip)], screen="squat", out=args.out, json=False, model="full", person=None, pain=None,
-        sex=None, heel_board=False, max_people=3, no_video=False, quiet=False,
+        videos=[str(clip)], screen="auto", out=args.out, json=False, model="full", person=None, pain=None,
+        sex=None, heel_board=False, height_cm=None, max_people=3, no_video=False, quiet=False,
     ))
-    if code == EXIT_INPUT:
-        print(f"\nThe sample shows a person walking, not squatting: the pose, tracking and kinematics ran and their "
-              f"evidence is in {args.out}/ (annotated.mp4, landmarks.csv, angles.png), but there is no squat to "
-              "score. Score your own squat with: movement-screen analyze side.mp4 front.mp4")
-        return EXIT_OK
+    if code == EXIT_OK:
+        print("\nScreen your own clip with: movement-screen analyze CLIP (squat, forward bend or walking; "
+              "give a side and a front clip of a squat together)")
     return code
 
 

@@ -31,3 +31,7 @@ class UsageError(ScreenError):
     """The request itself is inconsistent (wrong option combination)."""
 
     exit_code = 2
+
+
+class UnknownMovementError(ScreenError):
+    """``--screen auto`` could not tell which movement the clip shows."""

@@ -34,20 +34,25 @@ def _edge_message(seq: PoseSequence, points: tuple[int, ...], margin: float) -> 
 
 
 def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: int,
-          required: tuple[int, ...] = BODY_POINTS) -> list[QualityIssue]:
-    """Quality issues of one clip of one person."""
+          required: tuple[int, ...] = BODY_POINTS, screen: str = "squat") -> list[QualityIssue]:
+    """Quality issues of one clip of one person.
+
+    In gait clips the walker is expected to enter and leave the picture, so time out of view and touching the
+    side edges are not issues there.
+    """
+    walking = screen == "gait"
     cfg = load("squat")["quality"]
     issues: list[QualityIssue] = []
     name = path.rsplit("/", 1)[-1]
 
     found = seq.found.mean() if len(seq) else 0.0
-    if found < MIN_FOUND_FRACTION:
+    if found < MIN_FOUND_FRACTION and not walking:
         issues.append(QualityIssue(
             "person_lost", f"{name}: the person was found in only {found:.0%} of frames: keep the whole body in "
             "view, in good light, against a plain background", "error", source))
 
     fraction, edge = _edge_message(seq, required, cfg["margin"])
-    if fraction > 0.1:
+    if fraction > 0.1 and not (walking and edge in ("left", "right")):
         issues.append(QualityIssue(
             "body_out_of_frame", f"{name}: the body touches the {edge} edge in {fraction:.0%} of frames: move the "
             "camera back or tilt it so head and feet stay inside the picture", "warning", source))
@@ -71,16 +76,18 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
 
     if people > 1:
         issues.append(QualityIssue(
-            "several_people", f"{name}: {people} people were seen; the screened person is the one filling most of "
-            "the video. Use --person N to choose another, or film with one person in view", "warning", source))
+            "several_people", f"{name}: {people} people were seen; the screened person is "
+            f"{'the one walking across the picture' if walking else 'the one filling most of the video'}. Use "
+            "--person N to choose another, or film with one person in view", "warning", source))
 
-    tilt = _floor_tilt(kin)
+    # While walking, the feet are rarely level and the body never stands still: tilt and jitter need standing.
+    tilt = np.nan if walking else _floor_tilt(kin)
     if np.isfinite(tilt) and abs(tilt) > cfg["max_tilt_deg"]:
         issues.append(QualityIssue(
             "camera_tilt", f"{name}: the floor line is tilted {tilt:+.1f} deg in the picture (limit "
             f"{cfg['max_tilt_deg']:g}): level the camera on a tripod, lens horizontal", "warning", source))
 
-    jitter = _jitter(seq, kin)
+    jitter = np.nan if walking else _jitter(seq, kin)
     if np.isfinite(jitter) and jitter > cfg["max_jitter_stature"]:
         issues.append(QualityIssue(
             "jitter", f"{name}: landmarks jitter by {jitter:.1%} of body height while standing (limit "

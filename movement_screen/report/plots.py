@@ -1,9 +1,13 @@
-"""angles.png: the key angle series of each clip, repetitions shaded, bottom frames marked."""
+"""angles.png: the key angle series of each clip, and the screen's own signal (squat depth, bend angle and
+fingertip height, or the feet relative to the pelvis with the gait events)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
+from movement_screen.screens.bend import trunk_flexion
 from movement_screen.screens.squat import hip_drop
 
 
@@ -31,11 +35,24 @@ def plot_angles(analysis, path: Path) -> Path:
             ax_angles.plot(t, kin.angles["trunk_lateral_deg"], color="tab:green", label="trunk lateral lean")
         ax_angles.set_ylabel("degrees")
         ax_angles.set_title(f"{Path(analysis.result.sources[row].path).name}: {kin.view.describe()}", fontsize=9)
-        ax_depth.plot(t, hip_drop(kin), color="black", label="hip drop (leg lengths)")
-        ax_depth.axhline(0, color="grey", lw=0.5)
-        ax_depth.set_ylabel("hip drop / leg length")
-        ax_depth.invert_yaxis()
-        ax_depth.set_title("squat depth (down is deeper)", fontsize=9)
+        screen = analysis.result.screen
+        if screen == "gait":
+            _gait_panel(ax_depth, kin, view_screen, t)
+        elif screen == "forward_bend":
+            ax_depth.plot(t, trunk_flexion(kin), color="tab:green", label="trunk from vertical (deg)")
+            floor = np.nanmedian(kin.xy[kin.standing][:, [29, 30, 31, 32], 1])
+            hand = np.fmax(kin.xy[:, 19, 1], kin.xy[:, 20, 1])
+            ax_depth.plot(t, 100 * (floor - hand) / kin.lengths.stature, color="tab:brown",
+                          label="fingertip above floor (% of height)")
+            ax_depth.axhline(0, color="grey", lw=0.5)
+            ax_depth.set_ylabel("degrees / % of height")
+            ax_depth.set_title("forward bend: trunk angle and fingertip height", fontsize=9)
+        else:
+            ax_depth.plot(t, hip_drop(kin), color="black", label="hip drop (leg lengths)")
+            ax_depth.axhline(0, color="grey", lw=0.5)
+            ax_depth.set_ylabel("hip drop / leg length")
+            ax_depth.invert_yaxis()
+            ax_depth.set_title("squat depth (down is deeper)", fontsize=9)
         for ax in (ax_angles, ax_depth):
             for rep in view_screen.repetitions:
                 ax.axvspan(rep.start_s - kin.t[0], rep.end_s - kin.t[0], color="tab:blue", alpha=0.08)
@@ -43,7 +60,7 @@ def plot_angles(analysis, path: Path) -> Path:
             ax.set_xlabel("time (s)")
             ax.grid(alpha=0.3)
             ax.legend(fontsize=7, loc="best")
-        if view_screen.best is not None:
+        if view_screen.best is not None and analysis.result.screen == "squat":
             best = view_screen.repetitions[view_screen.best]
             ax_depth.annotate(f"bottom of rep {best.index}", (best.bottom_s - kin.t[0],
                                                               best.depth_leg_fraction or 0),
@@ -52,3 +69,26 @@ def plot_angles(analysis, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _gait_panel(ax, kin, view_screen, t) -> None:
+    """Heels relative to the mid-hip along each pass's walking direction, with the events found on them."""
+    hip = kin.mid_hip[:, 0]
+    direction = np.full(len(kin.t), np.nan)
+    for walk in view_screen.passes:
+        direction[kin.sample_at(walk.start_s):kin.sample_at(walk.end_s) + 1] = walk.direction
+        ax.axvspan(walk.start_s - kin.t[0], walk.end_s - kin.t[0], color="tab:grey", alpha=0.08)
+    colours = {"left": "tab:blue", "right": "tab:red"}
+    for side, colour in colours.items():
+        heel = direction * (kin.side(side, "heel")[:, 0] - hip) / kin.lengths.leg
+        toe = direction * (kin.side(side, "toe")[:, 0] - hip) / kin.lengths.leg
+        ax.plot(t, heel, color=colour, label=f"{side} heel ahead of hips")
+        ax.plot(t, toe, color=colour, ls=":", lw=1, label=f"{side} toe")
+        for event in view_screen.events:
+            if event.side != side:
+                continue
+            i = kin.sample_at(event.time_s)
+            y = heel[i] if event.type == "heel_strike" else toe[i]
+            ax.plot(event.time_s - kin.t[0], y, "v" if event.type == "heel_strike" else "^", color=colour, ms=7)
+    ax.set_ylabel("leg lengths ahead of the hips")
+    ax.set_title("gait: heel strikes (v) and toe-offs (^)", fontsize=9)

@@ -154,7 +154,7 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
         for kind, items in found.items():
             kept = _alternate(items) if kind == "heel_strike" else sorted(items)
             dropped += len(items) - len(kept)
-            events += [GaitEvent(kind, side, time, int(kin.frame[sample]), walk.index)
+            events += [GaitEvent(kind, side, time, int(kin.frame[sample]), walk.index, walk.source)
                        for time, side, _, sample in kept]
     events.sort(key=lambda e: e.time_s)
     return events, dropped

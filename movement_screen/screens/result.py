@@ -57,6 +57,7 @@ class GaitEvent:
     time_s: float
     frame: int
     pass_index: int = 1
+    source: int = 0
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,9 @@ def _verdict_panel(cv2, image, criteria, size):
         _text(cv2, image, f"{c.id.replace('_', ' ')}{value}{unit}", (column, y), size * 0.8)
 
 
+EVENT_SHOW_S = 0.2  # a gait event's label stays on screen this long
+
+
 def write_annotated(analysis, source_index: int, path: Path) -> Path:
     """Write the annotated clip of source ``source_index`` to ``path``."""
     import av
@@ -70,7 +73,8 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
     text_size = max(0.45, out_h / 1400)
     fps = max(1, int(round(src.info.fps or 30)))
     criteria = [c for c in analysis.result.criteria if c.source == source_index and c.state != "not_assessed"]
-    criteria += [c for c in view_screen.criteria if c.group == "fms" and c.state == "not_assessed"]
+    criteria += [c for c in view_screen.criteria if c.group in ("fms", "bend") and c.state == "not_assessed"]
+    events = [(e.time_s, f"{e.side} {e.type.replace('_', ' ')}") for e in view_screen.events]
     bottom_frame = None
     if view_screen.best is not None:
         bottom_frame = view_screen.repetitions[view_screen.best].bottom_frame
@@ -107,6 +111,9 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
                     parts.append(f"knees L {kin.angles['knee_flexion_left_deg'][sample]:.0f}"
                                  f" R {kin.angles['knee_flexion_right_deg'][sample]:.0f}")
                 _text(cv2, image, "  ".join(parts) + " deg", (10, out_h - 15), text_size * 0.9)
+            recent = [label for when, label in events if 0 <= frame.time_s - when < EVENT_SHOW_S]
+            if recent:
+                _text(cv2, image, recent[-1], (10, int(40 * text_size) + 10), text_size * 1.2, (255, 220, 0))
             repeats = 1
             if frame.index == bottom_frame:
                 _verdict_panel(cv2, image, criteria, text_size)

@@ -1,0 +1,113 @@
+"""Which screen a clip holds (squat, forward bend, gait), decided from the movement itself.
+
+Each screen has one piece of evidence a person would use too, turned into a 0-1 score by a ramp between
+"clearly not" and "clearly yes" (data file ``detect.toml``):
+
+* gait: the mid-hip travels across the picture (or the body grows/shrinks steadily: walking toward or away)
+  with alternating heel strikes;
+* squat: the hips drop a good part of the leg length with the knees bending;
+* forward bend: the trunk tips far from vertical while the hips stay up.
+
+The screen with the highest score wins when it is clear enough; otherwise the clip is refused with the scores,
+so the person can choose ``--screen``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from movement_screen.kinematics.series import Kinematics
+from movement_screen.screens import bend, gait, squat
+from movement_screen.screens.config import load
+
+SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walking"}
+
+
+@dataclass(frozen=True)
+class Detection:
+    screen: str | None  # "squat" | "forward_bend" | "gait", or None when it cannot tell
+    confidence: float  # 0-1
+    scores: dict[str, float] = field(default_factory=dict)
+    reason: str = ""
+    person: int | None = None  # track id the decision was made on
+
+    def to_dict(self) -> dict:
+        return {"screen": self.screen, "confidence": round(self.confidence, 3),
+                "scores": {k: round(v, 3) for k, v in self.scores.items()}, "reason": self.reason,
+                "person": self.person}
+
+
+def _ramp(value: float, low: float, high: float) -> float:
+    if not np.isfinite(value):
+        return 0.0
+    return float(np.clip((value - low) / (high - low), 0.0, 1.0))
+
+
+def _finite_max(x: np.ndarray) -> tuple[float, int]:
+    if not np.isfinite(x).any():
+        return np.nan, 0
+    i = int(np.nanargmax(x))
+    return float(x[i]), i
+
+
+def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
+    """Per-screen scores (0-1) and the measured values behind them."""
+    cfg = load("detect")
+    values: dict[str, float] = {}
+
+    hip_x = kin.mid_hip[:, 0]
+    travel = (np.nanmax(hip_x) - np.nanmin(hip_x)) / kin.lengths.stature if np.isfinite(hip_x).any() else np.nan
+    values["hip_travel_statures"] = float(travel)
+    passes = gait.find_passes(kin)
+    walked = sum(p.end_s - p.start_s for p in passes)
+    strikes = sum(e.type == "heel_strike" for e in gait.detect_events(kin, passes)[0])
+    values.update(walking_s=float(walked), heel_strikes=float(strikes))
+    stepping = _ramp(walked, *cfg["gait"]["walking_s"]) * _ramp(strikes, *cfg["gait"]["heel_strikes"])
+    gait_score = _ramp(travel, *cfg["gait"]["travel_statures"]) * stepping
+    if kin.view.kind == "frontal":  # toward / away from the camera: no sideways travel to see
+        gait_score = max(gait_score, stepping)
+
+    drop = squat.hip_drop(kin)
+    max_drop, at = _finite_max(drop)
+    knees = np.fmax(kin.angles["knee_flexion_left_deg"], kin.angles["knee_flexion_right_deg"])
+    knee_at_drop = float(knees[at]) if np.isfinite(max_drop) else np.nan
+    values.update(max_hip_drop_leg=max_drop, knee_flexion_at_lowest_hips_deg=knee_at_drop)
+    squat_score = _ramp(max_drop, *cfg["squat"]["hip_drop_leg"])
+    if kin.view.sagittal_like:  # knee flexion is foreshortened in a front view, so only the side view uses it
+        squat_score *= _ramp(knee_at_drop, *cfg["squat"]["knee_deg"])
+
+    flex = bend.trunk_flexion(kin)
+    max_flex, at = _finite_max(flex)
+    drop_at_flex = float(drop[at]) if np.isfinite(max_flex) else np.nan
+    values.update(max_trunk_flexion_deg=max_flex, hip_drop_at_max_trunk_flexion_leg=drop_at_flex)
+    bend_score = _ramp(max_flex, *cfg["forward_bend"]["trunk_deg"]) * (
+        1.0 - _ramp(drop_at_flex, *cfg["forward_bend"]["hip_drop_leg"]))
+    scores = {"squat": squat_score, "forward_bend": bend_score, "gait": gait_score}
+    return scores, values
+
+
+def decide(kin: Kinematics, person: int | None = None) -> Detection:
+    """The screen one person's movement shows, with a confidence, or a polite refusal."""
+    cfg = load("detect")["decision"]
+    scores, values = evidence(kin)
+    ranked = sorted(scores, key=scores.get, reverse=True)
+    best, second = ranked[0], ranked[1]
+    confidence = float(np.clip(scores[best] - cfg["second_weight"] * scores[second], 0.0, 1.0))
+    listing = ", ".join(f"{SCREEN_NAMES[s]} {scores[s]:.2f}" for s in ranked)
+    if scores[best] < cfg["still_below"]:
+        return Detection(None, 0.0, scores, "looks like standing still (no squat, forward bend or walking seen: "
+                         f"{listing}): choose --screen squat, forward-bend or gait", person)
+    if confidence < cfg["min_confidence"]:
+        return Detection(None, confidence, scores, f"could not tell which movement this is ({listing}): choose "
+                         "--screen squat, forward-bend or gait", person)
+    why = {
+        "gait": f"the person travels {values['hip_travel_statures']:.1f} body heights across the picture, "
+                f"walking for {values['walking_s']:.1f} s",
+        "squat": f"the hips drop {values['max_hip_drop_leg']:.2f} leg lengths with the knees bent "
+                 f"{values['knee_flexion_at_lowest_hips_deg']:.0f} deg",
+        "forward_bend": f"the trunk tips {values['max_trunk_flexion_deg']:.0f} deg from vertical while the hips "
+                        f"stay up (drop {values['hip_drop_at_max_trunk_flexion_leg']:.2f} leg lengths)",
+    }[best]
+    return Detection(best, confidence, scores, f"{SCREEN_NAMES[best]}: {why} (scores: {listing})", person)
