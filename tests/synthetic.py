@@ -122,3 +122,127 @@ def _fill_head_and_hands(xy: np.ndarray) -> None:
             index = wrist + offset
             if not xy[:, index].any():
                 xy[:, index] = xy[:, wrist]
+
+
+def bend_phase(t: np.ndarray, start: float = 0.5, down_s: float = 1.5, hold_s: float = 0.5, up_s: float = 1.5):
+    """0 (upright) -> 1 (lowest) -> 0, smooth, for one bend starting at ``start``."""
+    phase = np.zeros_like(t)
+    down = (t >= start) & (t < start + down_s)
+    phase[down] = 0.5 - 0.5 * np.cos(np.pi * (t[down] - start) / down_s)
+    phase[(t >= start + down_s) & (t < start + down_s + hold_s)] = 1.0
+    up_from = start + down_s + hold_s
+    up = (t >= up_from) & (t < up_from + up_s)
+    phase[up] = 0.5 + 0.5 * np.cos(np.pi * (t[up] - up_from) / up_s)
+    return phase
+
+
+def side_bend(trunk_peak_deg: float = 140.0, knee_bend_deg: float = 0.0, duration_s: float = 5.0) -> PoseSequence:
+    """A standing forward bend seen from the side, facing image right, right side nearer the camera.
+
+    The trunk tips ``trunk_peak_deg`` from vertical at the lowest point while the hips shift back; the knees
+    bend ``knee_bend_deg`` (0 = straight). The arms hang straight down from the shoulders.
+    """
+    t = np.arange(0, duration_s, 1 / FPS)
+    phase = bend_phase(t)
+    n = len(t)
+    xy = np.zeros((n, lm.COUNT, 2))
+    world = np.zeros((n, lm.COUNT, 3))
+    half_knee = np.radians(knee_bend_deg / 2) * phase
+    lean_back = np.arctan(60 / (SHANK + THIGH)) * phase  # the hips move back as the whole leg tilts at the ankle
+    trunk = np.radians(trunk_peak_deg) * phase
+    for side, dx, z in (("right", 0.0, -0.1), ("left", -6.0, 0.1)):
+        p = lm.SIDES[side]
+        ankle = np.stack([np.full(n, ANKLE_X + dx), np.full(n, FLOOR_Y - 60)], axis=1)
+        shank, thigh = half_knee - lean_back, -half_knee - lean_back
+        knee = ankle + SHANK * np.stack([np.sin(shank), -np.cos(shank)], axis=1)
+        hip = knee + THIGH * np.stack([np.sin(thigh), -np.cos(thigh)], axis=1)
+        shoulder = hip + TRUNK * np.stack([np.sin(trunk), -np.cos(trunk)], axis=1)
+        wrist = shoulder + [0, ARM]
+        _place_chain(xy, p, ankle, knee, hip, shoulder, wrist)
+        xy[:, p["index"]] = wrist + [0, 20]
+        xy[:, p["heel"]] = ankle + [-30, 50]
+        xy[:, p["toe"]] = ankle + [90, 55]
+        xy[:, p["ear"]] = shoulder + TRUNK * 0.25 * np.stack([np.sin(trunk), -np.cos(trunk)], axis=1)
+        world[:, p["shoulder"], 2] = z
+        world[:, p["hip"], 2] = z
+        world[:, p["shoulder"], 0] = 0.02
+        world[:, p["hip"], 0] = 0.01
+    _fill_head_and_hands(xy)
+    xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [25, 5]
+    return _sequence(t, xy, world)
+
+
+def front_bend(shift_px: float = 0.0, trunk_peak_deg: float = 110.0, duration_s: float = 5.0) -> PoseSequence:
+    """A forward bend seen from the front (facing the camera); the shoulders drift ``shift_px`` toward image
+    left (the person's right) at the lowest point."""
+    t = np.arange(0, duration_s, 1 / FPS)
+    phase = bend_phase(t)
+    n = len(t)
+    xy = np.zeros((n, lm.COUNT, 2))
+    world = np.zeros((n, lm.COUNT, 3))
+    midline = 500.0
+    trunk = np.radians(trunk_peak_deg) * phase
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        p = lm.SIDES[side]
+        ankle = np.stack([np.full(n, midline + sign * 70), np.full(n, FLOOR_Y - 60)], axis=1)
+        knee = np.stack([np.full(n, midline + sign * 70), np.full(n, FLOOR_Y - 60 - SHANK)], axis=1)
+        hip = np.stack([np.full(n, midline + sign * 60), np.full(n, FLOOR_Y - 60 - SHANK - THIGH)], axis=1)
+        shoulder = np.stack([midline + sign * 110 - shift_px * phase, hip[:, 1] - TRUNK * np.cos(trunk)], axis=1)
+        wrist = shoulder + [0, ARM]
+        _place_chain(xy, p, ankle, knee, hip, shoulder, wrist)
+        xy[:, p["index"]] = wrist + [0, 20]
+        xy[:, p["heel"]] = ankle + [0, 40]
+        xy[:, p["toe"]] = ankle + [sign * 10, 70]
+        xy[:, p["ear"]] = shoulder + np.stack([np.full(n, -sign * 60), -70 * np.cos(trunk)], axis=1)
+        world[:, p["shoulder"], 0] = sign * 0.18
+        world[:, p["hip"], 0] = sign * 0.12
+    _fill_head_and_hands(xy)
+    xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [0, 10]
+    return _sequence(t, xy, world)
+
+
+def walking(cadence: float = 110.0, direction: int = 1, right_step_fraction: float = 0.5,
+            duration_s: float = 6.0, fps: float = FPS, start_s: float = 0.3):
+    """Walking across the picture seen from the side; returns the sequence and the true heel-strike times.
+
+    Each heel moves back and forth relative to the hips (a sine per stride); it strikes the ground when it is
+    furthest ahead. The right foot lands ``right_step_fraction`` of a stride after the left (0.5 = even steps,
+    another value = a limp). ``direction`` +1 walks toward image right, -1 toward image left.
+    """
+    t = np.arange(0, duration_s, 1 / fps)
+    n = len(t)
+    stride = 120.0 / cadence
+    speed = 650.0 / stride  # pixels per second; a stride of ~0.78 statures
+    x0 = 300.0 if direction > 0 else 300.0 + speed * duration_s
+    hip_x = x0 + direction * speed * t
+    xy = np.zeros((n, lm.COUNT, 2))
+    world = np.zeros((n, lm.COUNT, 3))
+    hip_y = FLOOR_Y - 60 - SHANK - THIGH
+    strikes = {}
+    for side, lag, dx, z in (("left", 0.0, -6.0, 0.1), ("right", right_step_fraction, 0.0, -0.1)):
+        p = lm.SIDES[side]
+        cycle = 2 * np.pi * ((t - start_s) / stride - lag)
+        rel = 160.0 * np.cos(cycle)  # heel ahead of the hips; maximum = heel strike
+        first = start_s + lag * stride
+        strikes[side] = first + stride * np.arange(-2, int(duration_s / stride) + 2)
+        strikes[side] = strikes[side][(strikes[side] >= 0.2) & (strikes[side] <= duration_s - 0.2)]
+        heel = np.stack([hip_x + direction * rel + dx, FLOOR_Y - 10 - 25 * np.clip(-np.sin(cycle), 0, None)], axis=1)
+        ankle = heel + [direction * 30, -50]
+        toe = ankle + [direction * 90, 45]
+        hip = np.stack([hip_x + dx, np.full(n, hip_y)], axis=1)
+        knee = (hip + ankle) / 2 + [direction * 20, 0]
+        shoulder = hip + [direction * 10, -TRUNK]
+        wrist = shoulder + np.stack([-direction * 0.4 * rel, np.full(n, ARM)], axis=1)
+        _place_chain(xy, p, ankle, knee, hip, shoulder, wrist)
+        xy[:, p["heel"]] = heel
+        xy[:, p["toe"]] = toe
+        xy[:, p["ear"]] = shoulder + [0, -60]
+        world[:, p["shoulder"], 2] = z
+        world[:, p["hip"], 2] = z
+        world[:, p["shoulder"], 0] = 0.02
+        world[:, p["hip"], 0] = 0.01
+    _fill_head_and_hands(xy)
+    xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [direction * 25, 5]
+    width = int(600 + speed * duration_s)
+    seq = PoseSequence(xy, np.full(xy.shape[:2], 0.99), world, t, np.arange(n), width, 1200, fps)
+    return seq, strikes

@@ -39,7 +39,8 @@ UNMEASURABLE = {
     "lumbopelvic_rhythm": "MediaPipe has no sacrum, PSIS or T12 landmarks, so lumbar and hip contributions cannot "
     "be separated: the 'hip angle' mixes both (spec B.2)",
     "lumbar_curve": "2-D pose has no spinal landmarks: lumbar rounding or lordosis cannot be measured (spec I.2)",
-    "pelvic_tilt": "the pelvis is a single hip point per side in 2-D pose: pelvic tilt is not observable (spec B.2)",
+    "pelvic_tilt": "the pelvis has only one hip landmark per side in 2-D pose: pelvic tilt is not observable "
+    "(spec B.2)",
 }
 SIDE_VIEW_IDS = {"knees_straight", "smooth_descent", "smooth_return", "thigh_climbing", "return_knee_bend"}
 FRONT_VIEW_IDS = {"lateral_shift", "asymmetric_return"}
@@ -240,7 +241,9 @@ class _Judge:
         axis = hip - knee
         length = np.linalg.norm(axis, axis=-1)
         along = np.einsum("ij,ij->i", hand - knee, axis) / np.maximum(length, 1e-6) ** 2
-        across = np.abs(np.cross(axis, hand - knee)) / np.maximum(length, 1e-6) / kin.lengths.thigh
+        rel = hand - knee
+        cross = axis[:, 0] * rel[:, 1] - axis[:, 1] * rel[:, 0]
+        across = np.abs(cross) / np.maximum(length, 1e-6) / kin.lengths.thigh
         phase = np.zeros(len(kin.t), bool)
         phase[self.low:self.end + 1] = True
         contact = phase & (across < c["near_thigh"]) & (along >= 0) & (along <= 1) & (
