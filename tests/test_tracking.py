@@ -57,3 +57,20 @@ def test_choosing_the_second_person_follows_them():
     other = choose_subject(det, tracks, 2, "scene")
     seq = subject_sequence(det, other)
     assert np.all(np.diff(seq.xy[:, 0, 0]) < 0)  # the shorter person walks left all the way
+
+
+def test_a_walker_missed_for_a_few_frames_and_seen_twice_stays_one_person():
+    n = 60
+    xy = np.full((n, 3, lm.COUNT, 2), np.nan)
+    for t in range(n):
+        if 20 <= t < 30:
+            continue  # the model misses her for a third of a second
+        xy[t, 0] = person(1500 - 25 * t, 400)  # walking toward image left, 25 px per frame
+        if t == 35:
+            xy[t, 1] = person(1500 - 25 * t + 12, 405)  # the same pose returned twice
+    vis = np.where(np.isnan(xy[..., 0]), 0.0, 0.9)
+    det = Detections(xy, vis, np.zeros(xy.shape[:3] + (3,)), np.arange(n) / 30, np.arange(n), 2000, 1000, 30.0)
+    tracks = link_tracks(det)
+    assert len(tracks) == 1
+    assert tracks[0].frames_present == n - 10
+    assert people_seen(tracks, n) == 1
