@@ -14,6 +14,7 @@ from movement_screen.pose.sequence import Detections, PoseSequence
 from movement_screen.pose.tracking import Track, choose_subject, link_tracks, people_seen, subject_sequence
 from movement_screen.screens import bend, detect, gait, squat
 from movement_screen.screens.common import ViewScreen
+from movement_screen.screens.config import load
 from movement_screen.screens.detect import Detection
 from movement_screen.screens.result import QualityIssue, ScreenResult, SourceInfo
 from movement_screen.video.reader import VideoInfo, probe
@@ -83,34 +84,32 @@ def _candidates(det: Detections, tracks: list[Track]) -> list[tuple[Track, PoseS
     return out
 
 
-def _pick(screen: str, det: Detections, tracks: list[Track], path: str) -> tuple[Track, Detection | None]:
-    """The person a screen looks at (when --person is not given), and for auto the screen itself.
+Prepared = tuple[PoseSequence, Kinematics]
+
+
+def _pick(screen: str, det: Detections, tracks: list[Track]) -> tuple[Track, Prepared | None, Detection | None]:
+    """The person a screen looks at (when --person is not given), their kinematics when already prepared, and for
+    auto the screen itself.
 
     Squat and forward bend: the person filling most of the video. Gait: the person who walks across the picture
-    (the most travel among the main people). Auto: a main person who walks makes it a gait clip; otherwise the
-    top person's movement decides.
+    (the most walking evidence among the main people). Auto: a main person who walks makes it a gait clip;
+    otherwise the top person's movement decides.
     """
+    if screen not in ("gait", "auto"):
+        return tracks[0], None, None
     candidates = _candidates(det, tracks)
     if not candidates:
-        return tracks[0], (Detection(None, 0.0, {}, "nobody was seen long enough to tell the movement") if
-                           screen == "auto" else None)
+        return tracks[0], None, (Detection(None, 0.0, {}, "nobody was seen long enough to tell the movement") if
+                                 screen == "auto" else None)
     top = candidates[0][0].score
-    main = [c for c in candidates if c[0].score >= MAIN_PERSON_FRACTION * top]
-    if screen in ("gait", "auto"):
-        walking = [(detect.evidence(kin)[0]["gait"], track, kin) for track, _, kin in main]
-        walking.sort(key=lambda w: -w[0])
-        if walking and walking[0][0] > 0:
-            if screen == "gait":
-                return walking[0][1], None
-            found = detect.decide(walking[0][2], walking[0][1].id)
-            if found.screen == "gait":
-                return walking[0][1], found
-        elif screen == "gait":
-            return tracks[0], None
-    if screen == "auto":
-        track, _, kin = candidates[0]
-        return track, detect.decide(kin, track.id)
-    return tracks[0], None
+    decided = [(track, (seq, kin), detect.decide(kin, track.id)) for track, seq, kin in candidates
+               if track.score >= MAIN_PERSON_FRACTION * top]
+    walker = max(decided, key=lambda d: d[2].scores["gait"])
+    if screen == "gait":
+        return (walker[0], walker[1], None) if walker[2].scores["gait"] > 0 else (tracks[0], None, None)
+    if walker[2].screen == "gait":
+        return walker
+    return decided[0]  # the top person (always a main person)
 
 
 def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "squat", person: int | None = None,
@@ -121,11 +120,12 @@ def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "
     info = probe(path)
     detections = estimate_video(path, info, model, max_people=max_people, progress=progress)
     tracks = link_tracks(detections)
-    subject = choose_subject(detections, tracks, person, str(path))
-    found = None
+    subject = choose_subject(detections, tracks, person, str(path))  # raises when nobody was found
+    prepared, found = None, None
     if person is None:
-        subject, found = _pick(screen, detections, tracks, str(path))
-    prepared = _kinematics(detections, subject)
+        subject, prepared, found = _pick(screen, detections, tracks)
+    if prepared is None:
+        prepared = _kinematics(detections, subject)
     if prepared is None:
         seq = subject_sequence(detections, subject)
         raise NoPersonError(
@@ -323,7 +323,7 @@ def _score_squat(sources, paths, model_file, *, pain, sex, heel_board) -> Analys
 def _score_bend(sources, paths, model_file, *, pain, height_cm) -> Analysis:
     views = [bend.judge_view(src.kinematics, i, height_cm) for i, src in enumerate(sources)]
     issues: list[QualityIssue] = []
-    cfg = bend.load("bend")["segmentation"]
+    cfg = load("bend")["segmentation"]
     if not any(v.repetitions for v in views):
         issues.append(_no_movement("forward bend", paths, f"the trunk never tipped {cfg['min_peak_deg']:g} deg or "
                                    "more from vertical. Film the whole bend from the side, standing tall before "
@@ -353,7 +353,7 @@ def _score_bend(sources, paths, model_file, *, pain, height_cm) -> Analysis:
 
 def _score_gait(sources, paths, model_file, *, pain, height_cm) -> Analysis:
     views = [gait.judge_view(src.kinematics, i, height_cm) for i, src in enumerate(sources)]
-    cfg = gait.load("gait")
+    cfg = load("gait")
     issues: list[QualityIssue] = []
     if not any(v.steps for v in views):
         issues.append(_no_movement("walking", paths, "no alternating steps were found. Film the person walking "

@@ -60,10 +60,7 @@ def side_squat(thigh_from_vertical_deg: float = 110.0, tibia_deg: float = 35.0, 
         xy[:, p["heel"]] = ankle + [-30, 50]
         xy[:, p["toe"]] = np.stack([ankle[:, 0] + 90, np.full(n, FLOOR_Y - 5)], axis=1)  # toes stay down
         xy[:, p["ear"]] = shoulder + [0, -60]
-        world[:, p["shoulder"], 2] = z
-        world[:, p["hip"], 2] = z
-        world[:, p["shoulder"], 0] = 0.02
-        world[:, p["hip"], 0] = 0.01
+        _profile_world(world, p, z)
     _fill_head_and_hands(xy)
     xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [25, 5]
     return _sequence(t, xy, world)
@@ -93,8 +90,7 @@ def front_squat(knee_inward_px: float = 0.0, hip_shift_px: float = 0.0, reps: in
         xy[:, p["heel"]] = ankle + [0, 40]
         xy[:, p["toe"]] = ankle + [sign * 10, 70]
         xy[:, p["ear"]] = shoulder + [-sign * 60, -70]
-        world[:, p["shoulder"], 0] = sign * 0.18
-        world[:, p["hip"], 0] = sign * 0.12
+        _facing_world(world, p, sign)
     _fill_head_and_hands(xy)
     xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [0, 10]
     return _sequence(t, xy, world)
@@ -109,6 +105,20 @@ def _place_chain(xy, part, ankle, knee, hip, shoulder, wrist) -> None:
     xy[:, part["elbow"]] = (shoulder + wrist) / 2
     xy[:, part["wrist"]] = wrist
     xy[:, part["index"]] = wrist + [0, -20]
+
+
+def _profile_world(world, part, z) -> None:
+    """World landmarks of one side seen in profile: shoulders and hips at depth ``z`` (negative = nearer)."""
+    world[:, part["shoulder"], 2] = z
+    world[:, part["hip"], 2] = z
+    world[:, part["shoulder"], 0] = 0.02
+    world[:, part["hip"], 0] = 0.01
+
+
+def _facing_world(world, part, sign) -> None:
+    """World landmarks of one side facing the camera: shoulders and hips spread sideways (``sign`` +1 left)."""
+    world[:, part["shoulder"], 0] = sign * 0.18
+    world[:, part["hip"], 0] = sign * 0.12
 
 
 def _fill_head_and_hands(xy: np.ndarray) -> None:
@@ -163,10 +173,7 @@ def side_bend(trunk_peak_deg: float = 140.0, knee_bend_deg: float = 0.0, duratio
         xy[:, p["heel"]] = ankle + [-30, 50]
         xy[:, p["toe"]] = ankle + [90, 55]
         xy[:, p["ear"]] = shoulder + TRUNK * 0.25 * np.stack([np.sin(trunk), -np.cos(trunk)], axis=1)
-        world[:, p["shoulder"], 2] = z
-        world[:, p["hip"], 2] = z
-        world[:, p["shoulder"], 0] = 0.02
-        world[:, p["hip"], 0] = 0.01
+        _profile_world(world, p, z)
     _fill_head_and_hands(xy)
     xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [25, 5]
     return _sequence(t, xy, world)
@@ -194,8 +201,7 @@ def front_bend(shift_px: float = 0.0, trunk_peak_deg: float = 110.0, duration_s:
         xy[:, p["heel"]] = ankle + [0, 40]
         xy[:, p["toe"]] = ankle + [sign * 10, 70]
         xy[:, p["ear"]] = shoulder + np.stack([np.full(n, -sign * 60), -70 * np.cos(trunk)], axis=1)
-        world[:, p["shoulder"], 0] = sign * 0.18
-        world[:, p["hip"], 0] = sign * 0.12
+        _facing_world(world, p, sign)
     _fill_head_and_hands(xy)
     xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [0, 10]
     return _sequence(t, xy, world)
@@ -237,10 +243,7 @@ def walking(cadence: float = 110.0, direction: int = 1, right_step_fraction: flo
         xy[:, p["heel"]] = heel
         xy[:, p["toe"]] = toe
         xy[:, p["ear"]] = shoulder + [0, -60]
-        world[:, p["shoulder"], 2] = z
-        world[:, p["hip"], 2] = z
-        world[:, p["shoulder"], 0] = 0.02
-        world[:, p["hip"], 0] = 0.01
+        _profile_world(world, p, z)
     _fill_head_and_hands(xy)
     xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [direction * 25, 5]
     width = int(600 + speed * duration_s)

@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from movement_screen.api import analyze, analyse_source, score_sources
-from movement_screen.pose import models
+from movement_screen.api import analyze, score_sources
 from clips import clip
 
 pytestmark = pytest.mark.pipeline
@@ -14,22 +13,10 @@ TOE_TOUCH = "toe_touch_side.mp4"
 WALK = "sports2d_demo_gait_sagittal.mp4"
 
 
-@pytest.fixture(scope="module")
-def model():
-    return models.resolve("full")
-
-
-@pytest.fixture(scope="module")
-def auto_sources(model):
-    """Each clip analysed once with --screen auto (pose, subject, kinematics and the decision)."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            cache[name] = analyse_source(clip(name), model, screen="auto", progress=False)
-        return cache[name]
-
-    return get
+@pytest.fixture
+def auto_sources(analysed):
+    """Each clip analysed with --screen auto (pose, subject, kinematics and the decision), once per session."""
+    return lambda name: analysed(name, "auto")
 
 
 def scored(auto_sources, model, name, **kw):

@@ -7,16 +7,10 @@ import pytest
 
 from movement_screen.api import analyse_source
 from movement_screen.pose import landmarks as lm
-from movement_screen.pose import models
 from movement_screen.video.reader import probe
 from clips import clip, need_ffmpeg
 
 pytestmark = pytest.mark.pipeline
-
-
-@pytest.fixture(scope="module")
-def model():
-    return models.resolve("full")
 
 
 def hip_centre(seq):

@@ -3,9 +3,7 @@
 import numpy as np
 import pytest
 
-from movement_screen.api import analyse_source, score_sources
-from movement_screen.pose import models
-from clips import clip
+from movement_screen.api import score_sources
 
 pytestmark = pytest.mark.pipeline
 
@@ -13,22 +11,10 @@ SIDE = ("lnewco_ohs_7026_side.mov", "lnewco_ohs_7032_side.mov")
 FRONT = ("lnewco_ohs_7027_front.mov", "lnewco_ohs_7033_front.mov")
 
 
-@pytest.fixture(scope="session")
-def model():
-    return models.resolve("full")
-
-
-@pytest.fixture(scope="session")
-def sources(model):
-    """Each LNewCo clip's pose, subject and kinematics, computed once for every test here."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            cache[name] = analyse_source(clip(name), model, progress=False)
-        return cache[name]
-
-    return get
+@pytest.fixture
+def sources(analysed):
+    """Each LNewCo clip's pose, subject and kinematics for the squat screen (computed once per session)."""
+    return lambda name: analysed(name, "squat")
 
 
 def scored(sources, model, *names):

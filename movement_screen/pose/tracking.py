@@ -119,8 +119,8 @@ def _stitch(slots: list[np.ndarray], det: Detections) -> list[np.ndarray]:
     was heading (A's recent velocity carried over the gap); the closest such pair joins first.
     """
     slots = [s.copy() for s in slots if (s >= 0).any()]
+    ends = [_piece_ends(s, det) for s in slots]
     while True:
-        ends = [_piece_ends(s, det) for s in slots]
         best = None
         for a, ea in enumerate(ends):
             for b, eb in enumerate(ends):
@@ -142,7 +142,8 @@ def _stitch(slots: list[np.ndarray], det: Detections) -> list[np.ndarray]:
             return slots
         _, a, b = best
         slots[a] = np.where(slots[a] >= 0, slots[a], slots[b])
-        del slots[b]
+        ends[a] = _piece_ends(slots[a], det)
+        del slots[b], ends[b]
 
 
 def link_tracks(det: Detections) -> list[Track]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from movement_screen.screens.bend import trunk_flexion
+from movement_screen.screens.bend import fingertip_height, trunk_flexion
 from movement_screen.screens.squat import hip_drop
 
 
@@ -40,9 +40,7 @@ def plot_angles(analysis, path: Path) -> Path:
             _gait_panel(ax_depth, kin, view_screen, t)
         elif screen == "forward_bend":
             ax_depth.plot(t, trunk_flexion(kin), color="tab:green", label="trunk from vertical (deg)")
-            floor = np.nanmedian(kin.xy[kin.standing][:, [29, 30, 31, 32], 1])
-            hand = np.fmax(kin.xy[:, 19, 1], kin.xy[:, 20, 1])
-            ax_depth.plot(t, 100 * (floor - hand) / kin.lengths.stature, color="tab:brown",
+            ax_depth.plot(t, 100 * fingertip_height(kin), color="tab:brown",
                           label="fingertip above floor (% of height)")
             ax_depth.axhline(0, color="grey", lw=0.5)
             ax_depth.set_ylabel("degrees / % of height")

@@ -66,6 +66,17 @@ def trunk_flexion(kin: Kinematics) -> np.ndarray:
     return np.degrees(np.arccos(np.clip(rise, -1.0, 1.0)))
 
 
+def fingertip_height(kin: Kinematics) -> np.ndarray:
+    """Height of the lower hand's fingertip (MediaPipe 'index' point) above the floor, in statures.
+
+    The floor is the median height of heels and toes while standing.
+    """
+    feet = [lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE]
+    floor = np.nanmedian(kin.xy[kin.standing][:, feet, 1])
+    lower_hand = np.fmax(kin.xy[:, lm.L_INDEX, 1], kin.xy[:, lm.R_INDEX, 1])
+    return (floor - lower_hand) / kin.lengths.stature
+
+
 def find_bends(kin: Kinematics, source: int = 0) -> tuple[list[Repetition], list[int]]:
     """Bends from the trunk-flexion signal: upright, descent, lowest point, return, upright.
 
@@ -144,7 +155,7 @@ class _Judge:
     def span(self) -> slice:
         return slice(self.start, self.end + 1)
 
-    def common(self) -> list[Criterion]:
+    def any_view(self) -> list[Criterion]:
         kin, cfg = self.kin, self.cfg
         half = int(cfg["segmentation"]["lowest_window_frames"])
         deepest = window_mean(self.flex, self.low, half)
@@ -169,11 +180,8 @@ class _Judge:
 
         # Fingertip (MediaPipe 'index' point) height above the floor at the lowest point.
         c = cfg["reaches_floor"]
-        floor = np.nanmedian(np.concatenate([kin.xy[kin.standing][:, i, 1] for i in (lm.L_HEEL, lm.R_HEEL,
-                                                                                       lm.L_TOE, lm.R_TOE)]))
-        lowest_hand = np.fmax(kin.xy[:, lm.L_INDEX, 1], kin.xy[:, lm.R_INDEX, 1])
-        lowest_hand = np.nanmax(lowest_hand[max(0, self.low - half): self.low + half + 1])
-        gap = max(0.0, float(floor - lowest_hand)) / kin.lengths.stature
+        height = fingertip_height(kin)[max(0, self.low - half): self.low + half + 1]
+        gap = max(0.0, float(np.nanmin(height)))
         self.metrics["fingertip_floor_stature"] = gap
         in_cm = ""
         if self.height_cm:
@@ -333,7 +341,7 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
     per_rep, metrics_by_rep = [], []
     for index, (rep, low) in enumerate(zip(reps, lows)):
         judge = _Judge(kin, rep, low, source, height_cm)
-        found = {c.id: c for c in judge.common()}
+        found = {c.id: c for c in judge.any_view()}
         if kin.view.sagittal_like:
             found.update({c.id: c for c in judge.sagittal()})
         if view == "frontal":

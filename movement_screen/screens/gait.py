@@ -322,9 +322,8 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
             reason = "not enough complete gait cycles with both feet's events"
         found[cid] = _na(cid, reason, view, source)
     criteria = [found[cid] for cid in TITLES]
-    vs = ViewScreen(source, view, [], [], None, m, [], criteria_any=criteria)
-    vs.events, vs.passes, vs.steps = events, passes, steps
-    return vs
+    return ViewScreen(source, view, [], [], None, m, [], criteria_any=criteria, events=events, passes=passes,
+                      steps=steps)
 
 
 def _scaled(kin, passes, events, judge, found) -> None:
