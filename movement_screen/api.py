@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+from movement_screen.care.catalogue import Exercise, load_catalogue
+from movement_screen.care.plan import make_plan
+from movement_screen.care.progress import reassess
+from movement_screen.care.safety import Screening
+from movement_screen.care.safety import evaluate as evaluate_answers
 from movement_screen.errors import NoPersonError, UnknownMovementError, UsageError
 from movement_screen.kinematics.quality import check as check_quality
 from movement_screen.kinematics.series import Kinematics, prepare
@@ -17,6 +23,7 @@ from movement_screen.screens.common import ViewScreen
 from movement_screen.screens.config import load
 from movement_screen.screens.detect import Detection
 from movement_screen.screens.result import QualityIssue, ScreenResult, SourceInfo
+from movement_screen.store.history import Store
 from movement_screen.video.reader import VideoInfo, probe
 
 SCREENS = ("auto", "squat", "forward_bend", "gait")
@@ -152,6 +159,9 @@ def analyze(
     height_cm: float | None = None,
     max_people: int = 3,
     progress: bool | None = None,
+    answers: dict[str, bool] | None = None,
+    catalogue: str | Path | None = None,
+    on: date | None = None,
 ) -> Analysis:
     """Analyse one clip, or several clips of the same movement from different views, and score the screen.
 
@@ -160,6 +170,8 @@ def analyze(
     ``pain`` is the person's answer ("yes", "no") or "not_asked". ``sex`` ("male"/"female") selects the FPPA
     norm. ``heel_board`` says the clip was filmed with the heels raised on a board (FMS score 2 trial).
     ``height_cm`` gives a scale: fingertip-to-floor in cm, gait step length and speed.
+    ``answers`` are the red-flag pre-screen answers (question id -> yes; None = not asked); with ``catalogue``
+    (None = the packaged one) and ``on`` (the session date) they decide the exercise plan (see :func:`advise`).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -168,6 +180,12 @@ def analyze(
     screen = screen_name(screen)
     if pain not in ("yes", "no", "not_asked"):
         raise UsageError("pain must be 'yes', 'no' or 'not_asked'")
+    if answers is not None and pain == "not_asked":
+        pain = "yes" if answers.get("pain_during_test") else "no"  # the questionnaire asks about pain too
+    elif answers and answers.get("pain_during_test"):
+        pain = "yes"
+    screening = evaluate_answers(answers, pain)  # unknown question ids fail before the slow part
+    plan_catalogue = load_catalogue(catalogue)
     if height_cm is not None and not 50 <= height_cm <= 250:
         raise UsageError(f"--height-cm {height_cm:g} is not a person's height in centimetres (50-250)")
     model_file = models.resolve(model)
@@ -176,8 +194,28 @@ def analyze(
     names = [str(p) for p in paths]
     if screen == "auto":
         screen = _agree(sources, names)
-    return score_sources(sources, names, model_file, screen=screen, pain=pain, sex=sex, heel_board=heel_board,
-                         height_cm=height_cm)
+    analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, sex=sex, heel_board=heel_board,
+                             height_cm=height_cm)
+    return advise(analysis, screening, plan_catalogue, on)
+
+
+def advise(analysis: Analysis, screening: Screening, catalogue: list[Exercise] | None = None,
+           on: date | None = None) -> Analysis:
+    """Attach the red-flag outcome and the exercise plan (withheld on a red flag or pain) to the result."""
+    plan = make_plan(analysis.result.to_dict(), screening, catalogue, on)
+    result = replace(analysis.result, red_flags=screening.to_dict(), plan=plan, exercises=plan["exercises"])
+    return replace(analysis, result=result)
+
+
+def follow_up(analysis: Analysis, store: Store, patient: str, on: date | None = None) -> Analysis:
+    """Re-test against the patient's last plan for this screen (if any) and attach the reassessment."""
+    on = on or date.today()
+    previous = store.last_plan(patient, analysis.result.screen, on)
+    if previous is None:
+        return analysis
+    result = analysis.result.to_dict()
+    done = reassess(previous.plan, previous.recorded_on, result, on)
+    return replace(analysis, result=replace(analysis.result, reassessment=done))
 
 
 def _agree(sources: list[SourceAnalysis], paths: list[str]) -> str:

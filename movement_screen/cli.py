@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from movement_screen import __version__
-from movement_screen.errors import ScreenError
+from movement_screen.errors import ScreenError, UsageError
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT = 0, 2, 3
 SYMBOLS = {"pass": "PASS", "borderline": "BORDER", "fail": "FAIL", "not_assessed": "n/a"}
@@ -42,6 +43,23 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--max-people", type=int, default=3, help="people tracked per frame (default 3)")
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+    care = analyze.add_argument_group("red flags, exercise plan, report and history")
+    care.add_argument("--answers", type=Path, help="red-flag answers file (TOML or JSON: question = true/false; "
+                      "see movement-screen questions)")
+    care.add_argument("--flag", action="append", default=[], metavar="QUESTION",
+                      help="a red-flag question answered yes (repeatable; every other question counts as no)")
+    care.add_argument("--no-red-flags", action="store_true", help="every red-flag question was asked and "
+                      "answered no")
+    care.add_argument("--plan", action="store_true", help="print the exercise plan with how-to steps")
+    care.add_argument("--catalogue", type=Path, help="your own exercise catalogue (TOML, same fields as the "
+                      "packaged one)")
+    care.add_argument("--report", action="store_true", help="write report.pdf and report.html into the out folder")
+    care.add_argument("--patient", help="patient id: record this session in the history store and compare with "
+                      "the last plan")
+    care.add_argument("--patient-name", help="name stored with a new patient id")
+    care.add_argument("--date", type=_date, help="session date YYYY-MM-DD (default: today)")
+    care.add_argument("--store", type=Path, help="history file (default: $MOVEMENT_SCREEN_STORE or "
+                      "~/.local/share/movement-screen/history.sqlite)")
 
     models_cmd = sub.add_parser("models", help="list, fetch or build pose models")
     models_sub = models_cmd.add_subparsers(dest="models_command")
@@ -54,12 +72,40 @@ def _parser() -> argparse.ArgumentParser:
                        "from PyPI)")
     build.add_argument("--out", type=Path, help="folder to write into (default: the user cache)")
 
+    report = sub.add_parser("report", help="write the clinic report (PDF and HTML) from a result.json")
+    report.add_argument("result", type=Path, help="result.json, or the analysis folder holding it")
+    report.add_argument("--out", type=Path, help="PDF path (default: report.pdf beside the result); the HTML twin "
+                        "is written beside it")
+    report.add_argument("--patient", help="patient id shown on the report (adds their progress from the store)")
+    report.add_argument("--store", type=Path, help="history file")
+
+    history = sub.add_parser("history", help="a patient's sessions and whether each change is real")
+    history.add_argument("patient", help="patient id")
+    history.add_argument("--screen", choices=["squat", "forward-bend", "gait"], help="only this screen")
+    history.add_argument("--store", type=Path, help="history file")
+
+    patient = sub.add_parser("patient", help="list patients, or erase one")
+    patient_sub = patient.add_subparsers(dest="patient_command", required=True)
+    patient_sub.add_parser("list", help="patients in the store").add_argument("--store", type=Path)
+    delete = patient_sub.add_parser("delete", help="erase a patient's sessions and the files they recorded")
+    delete.add_argument("id", help="patient id")
+    delete.add_argument("--store", type=Path, help="history file")
+
+    sub.add_parser("questions", help="print the red-flag questions as an answers-file template")
+
     samples = sub.add_parser("samples", help="fetch the sample clip into sample_videos/")
     samples.add_argument("--dest", type=Path, default=Path("sample_videos"))
 
     demo = sub.add_parser("demo", help="fetch the sample clip (first time) and analyse it")
     demo.add_argument("--out", type=Path, default=Path("out/demo"))
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from None
 
 
 GROUP_HEADERS = {
@@ -135,26 +181,192 @@ def _summary(result: dict, out_dir: Path | None) -> str:
     return "\n".join(lines)
 
 
+def _answers(args) -> dict[str, bool] | None:
+    from movement_screen.care.safety import read_answers
+
+    given = sum(bool(x) for x in (args.answers, args.flag, args.no_red_flags))
+    if given > 1:
+        raise UsageError("give red-flag answers one way: --answers FILE, --flag QUESTION or --no-red-flags")
+    if args.answers:
+        return read_answers(args.answers)
+    if args.flag:
+        return {q: True for q in args.flag}
+    return {} if args.no_red_flags else None
+
+
 def _analyze(args) -> int:
-    from movement_screen.api import analyze
+    from movement_screen.api import analyze, follow_up
     from movement_screen.report.outputs import write_outputs
+    from movement_screen.store.history import Store
 
     analysis = analyze(
         args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",
         sex=args.sex, heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
-        progress=False if args.quiet else None,
+        progress=False if args.quiet else None, answers=_answers(args), catalogue=args.catalogue, on=args.date,
     )
     out_dir = args.out or Path("out") / Path(args.videos[0]).stem
-    write_outputs(analysis, out_dir, video=not args.no_video)
-    result = analysis.result.to_dict()
+    store = Store(args.store) if args.patient else None
+    try:
+        if store:
+            analysis = follow_up(analysis, store, args.patient, args.date)
+        written = write_outputs(analysis, out_dir, video=not args.no_video)
+        result = analysis.result.to_dict()
+        patient = {"id": args.patient, "name": args.patient_name, "date": (args.date or date.today()).isoformat()}
+        if args.report:
+            written += _write_report(result, out_dir, None, patient if args.patient else None, store)
+        if store:
+            session = store.add_session(args.patient, result, on=args.date, name=args.patient_name, files=written)
+    finally:
+        if store:
+            store.close()
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(_summary(result, out_dir))
+        print(_plan_text(result, full=args.plan))
+        if args.report:
+            print(f"Report: {out_dir / 'report.pdf'} (and report.html)")
+        if args.patient:
+            print(f"Recorded as session {session} of patient {args.patient} in {store.path}; see: movement-screen "
+                  f"history {args.patient}")
     if analysis.unscorable_reason:
         # The pose evidence is kept in out_dir; the screen itself could not be scored.
         print(f"movement-screen: {analysis.unscorable_reason}", file=sys.stderr)
         return EXIT_INPUT
+    return EXIT_OK
+
+
+def _plan_text(result: dict, full: bool) -> str:
+    """The red-flag outcome and the plan: names and reasons, or (``full``) every how-to step."""
+    lines = []
+    flags = result.get("red_flags") or {}
+    if flags.get("level") in ("emergency", "urgent", "review"):
+        bar = "!" * 72
+        lines += [bar, flags["message"], bar]
+    plan = result.get("plan") or {}
+    reassessment = result.get("reassessment")
+    if reassessment:
+        lines.append(f"Re-test against the plan of {reassessment['plan_date']} ({reassessment['weeks']:.1f} weeks):")
+        for b in reassessment["benchmarks"]:
+            lines.append(f"  {b['status'].replace('_', ' '):<13} {b['title']}")
+        lines += [f"  {n}" for n in reassessment["notes"]]
+    if plan.get("status") != "given":
+        if plan:
+            lines.append(f"No exercise plan: {plan['reason']}")
+        return "\n".join(lines)
+    lines.append(f"Exercise plan (re-test on {plan['retest_on']}):")
+    for n, ex in enumerate(plan["exercises"], 1):
+        lines.append(f"  {n}. {ex['name']} [{ex['category']}] - {ex['dose_text']}")
+        lines.append(f"     {ex['why']} (evidence {ex['evidence']})")
+        if full:
+            lines += [f"       - {step}" for step in ex["steps"]]
+            lines.append(f"       Easier: {ex['easier']}  Harder: {ex['harder']}")
+            lines += [f"       Caution: {c}" for c in ex["cautions"]]
+    lines += [f"  Note: {note}" for note in plan["notes"]]
+    if not full:
+        lines.append("  (--plan prints the how-to steps; --report writes them into report.pdf)")
+    return "\n".join(lines)
+
+
+def _progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
+    """Trend of the earlier ``sessions`` (store rows) followed by ``result``; None without earlier sessions."""
+    from movement_screen.care.progress import trend
+
+    earlier = [{"date": x.recorded_on, "result": x.result} for x in sessions]
+    return trend([*earlier, {"date": when, "result": result}]) if earlier else None
+
+
+def _write_report(result: dict, out_dir: Path, pdf_path: Path | None, patient: dict | None, store) -> list[Path]:
+    from movement_screen.report.clinic import write_report
+
+    rows = None
+    if patient and store is not None:
+        rows = _progress_rows(store.sessions(patient["id"], result["screen"]), result, patient["date"])
+    return list(write_report(result, out_dir, pdf_path, patient=patient, trend=rows))
+
+
+def _report(args) -> int:
+    from movement_screen.report.clinic import read_result, write_report
+    from movement_screen.store.history import Store
+
+    result, folder = read_result(args.result)
+    patient, rows = None, None
+    if args.patient:
+        with Store(args.store) as store:
+            sessions = store.sessions(args.patient, result["screen"])
+        this = [x for x in sessions if x.result == result]  # the stored session of this result, if any
+        when = this[-1].recorded_on if this else date.today().isoformat()
+        patient = {"id": args.patient, "date": when}
+        rows = _progress_rows([x for x in sessions if not this or x.id < this[-1].id], result, when)
+    pdf, html = write_report(result, folder, args.out, patient=patient, trend=rows)
+    print(f"{pdf}\n{html}")
+    return EXIT_OK
+
+
+def _history(args) -> int:
+    from movement_screen.api import screen_name
+    from movement_screen.care.progress import trend
+    from movement_screen.store.history import Store
+
+    with Store(args.store) as store:
+        if not store.has_patient(args.patient):
+            raise UsageError(f"no patient '{args.patient}' in {store.path} (movement-screen patient list)")
+        sessions = store.sessions(args.patient, screen_name(args.screen) if args.screen else None)
+    print(f"Patient {args.patient}: {len(sessions)} session(s)")
+    for x in sessions:
+        plan = (x.plan or {}).get("status", "-")
+        flags = (x.red_flags or {}).get("level") or ("none" if (x.red_flags or {}).get("asked") else "not asked")
+        print(f"  #{x.id} {x.recorded_on} {x.screen:<13} plan: {plan:<9} red flags: {flags}")
+        for note in (x.reassessment or {}).get("notes", []):
+            print(f"      {note}")
+    for screen in dict.fromkeys(x.screen for x in sessions):
+        mine = [{"date": x.recorded_on, "result": x.result} for x in sessions if x.screen == screen]
+        if len(mine) < 2:
+            continue
+        print(f"{screen}: change from first to last session (real only beyond the MDC)")
+        for row in trend(mine):
+            values = " -> ".join(f"{v['value']:.3g}" for v in row["values"])
+            since = row["since_first"]
+            if since is None:
+                verdict = "one value"
+            elif since["verdict"] == "cannot_tell":
+                verdict = "cannot tell if real (no MDC known)"
+            else:
+                verdict = f"{since['verdict'].replace('_', ' ')} (MDC {since['mdc']:g} {row['unit'] or ''})"
+            print(f"  {row['title'][:44]:<44} {values:<28} {verdict}")
+    return EXIT_OK
+
+
+def _patient(args) -> int:
+    from movement_screen.store.history import Store
+
+    with Store(args.store) as store:
+        if args.patient_command == "list":
+            rows = store.patients()
+            print(f"{len(rows)} patient(s) in {store.path}")
+            for r in rows:
+                print(f"  {r['id']:<16} {r['name'] or '':<20} sessions: {r['sessions']}  last: {r['last'] or '-'}")
+            return EXIT_OK
+        done = store.delete_patient(args.id)
+    print(f"Erased patient {done['patient']}: {done['sessions']} session(s) deleted from {store.path}")
+    print(f"  files removed: {len(done['files_removed'])}")
+    for f in done["files_removed"]:
+        print(f"    {f}")
+    if done["files_already_gone"]:
+        print(f"  files already gone: {len(done['files_already_gone'])}")
+    for folder in done["folders_removed"]:
+        print(f"  empty folder removed: {folder}")
+    return EXIT_OK
+
+
+def _questions(args) -> int:
+    from movement_screen.care.safety import load_questions
+
+    print("# Red-flag questions (clinical-spec E.4). Answer each true or false; save as answers.toml and pass")
+    print("# it with: movement-screen analyze CLIP --answers answers.toml")
+    for q in load_questions():
+        print(f"\n# [{q.level}] {q.question}")
+        print(f"{q.id} = false")
     return EXIT_OK
 
 
@@ -197,7 +409,9 @@ def _demo(args) -> int:
     print(f"Sample clip: {clip}", file=sys.stderr)
     code = _analyze(argparse.Namespace(
         videos=[str(clip)], screen="auto", out=args.out, json=False, model="full", person=None, pain=None,
-        sex=None, heel_board=False, height_cm=None, max_people=3, no_video=False, quiet=False,
+        sex=None, heel_board=False, height_cm=None, max_people=3, no_video=False, quiet=False, answers=None,
+        flag=[], no_red_flags=False, plan=False, catalogue=None, report=True, patient=None, patient_name=None,
+        date=None, store=None,
     ))
     if code == EXIT_OK:
         print("\nScreen your own clip with: movement-screen analyze CLIP (squat, forward bend or walking; "
@@ -207,7 +421,8 @@ def _demo(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"analyze": _analyze, "models": _models, "samples": _samples, "demo": _demo}
+    handlers = {"analyze": _analyze, "models": _models, "samples": _samples, "demo": _demo, "report": _report,
+                "history": _history, "patient": _patient, "questions": _questions}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:

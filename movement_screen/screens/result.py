@@ -134,7 +134,10 @@ class ScreenResult:
     events: list[GaitEvent] = field(default_factory=list)
     passes: list[WalkPass] = field(default_factory=list)
     detection: dict | None = None  # how --screen auto chose the screen
-    exercises: list[dict] = field(default_factory=list)
+    exercises: list[dict] = field(default_factory=list)  # the plan's exercises (the same as plan["exercises"])
+    red_flags: dict | None = None  # the pre-screen answers and what they allow (care.safety.Screening)
+    plan: dict | None = None  # exercise plan, re-test date and benchmarks, or why it was withheld
+    reassessment: dict | None = None  # re-test against the previous plan's benchmarks (patient history)
     model: str = ""
     pain: str = "not_asked"
     best_repetition: int | None = None
@@ -169,6 +172,9 @@ class ScreenResult:
             "passes": [{**asdict(p), "label": p.label} for p in self.passes],
             "detection": self.detection,
             "exercises": list(self.exercises),
+            "red_flags": self.red_flags,
+            "plan": self.plan,
+            "reassessment": self.reassessment,
             "model": self.model,
             "pain": self.pain,
             "notes": list(self.notes),

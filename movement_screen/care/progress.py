@@ -1,0 +1,127 @@
+"""Is a change real, and is the plan working? Trends against the minimal detectable change, and re-test.
+
+A change counts as real only when it exceeds the measure's MDC (data file ``change.toml``, each with its source);
+where none is known the change is reported as "cannot tell". Direction comes from the criterion's margin
+(distance inside its pass limit), so "better" means the same thing for every measure.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from movement_screen.screens.config import load
+
+
+def mdc_of(measure: str) -> dict:
+    """``{"mdc": float | None, "unit", "source", "evidence"}`` for a criterion id or "score"."""
+    entry = load("change")["measure"].get(measure, {})
+    return {"mdc": entry.get("mdc"), "unit": entry.get("unit"), "evidence": entry.get("evidence"),
+            "source": entry.get("source", "none known")}
+
+
+def change(measure: str, before: float | None, after: float | None, better_sign: int = 1) -> dict:
+    """The change from ``before`` to ``after`` and whether it is real.
+
+    ``better_sign`` +1 when a larger number is better (margins, scores), -1 when smaller is better.
+    ``verdict``: "better" / "worse" (beyond the MDC), "no_real_change" (within it), "cannot_tell" (no MDC
+    known), or "not_measured".
+    """
+    info = mdc_of(measure)
+    if before is None or after is None:
+        return {"delta": None, "verdict": "not_measured", **info}
+    delta = after - before
+    if info["mdc"] is None:
+        verdict = "cannot_tell"
+    elif abs(delta) <= info["mdc"]:
+        verdict = "no_real_change"
+    else:
+        verdict = "better" if delta * better_sign > 0 else "worse"
+    return {"delta": delta, "verdict": verdict, **info}
+
+
+def measures(result: dict) -> dict[str, dict]:
+    """The trend-able measures of a result: each assessed criterion's value and margin, and the score."""
+    out = {}
+    for c in result.get("criteria", []):
+        if c["state"] != "not_assessed" and c.get("value") is not None:
+            out[c["id"]] = {"title": c["title"], "value": c["value"], "margin": c.get("margin"),
+                            "state": c["state"], "unit": c.get("unit")}
+    score = result.get("score") or {}
+    if score.get("value") is not None:
+        out["score"] = {"title": score["name"], "value": score["value"], "margin": score["value"],
+                        "state": None, "unit": "points"}
+    return out
+
+
+def trend(sessions: list[dict]) -> list[dict]:
+    """Per measure, its values over the sessions (oldest first) and the change from the first and the last.
+
+    ``sessions``: ``{"date": "YYYY-MM-DD", "result": result_dict}``, same screen, oldest first.
+    """
+    per_session = [measures(s["result"]) for s in sessions]
+    names = []
+    for m in per_session:
+        names += [n for n in m if n not in names]
+    rows = []
+    for name in names:
+        points = [(s["date"], m[name]) for s, m in zip(sessions, per_session) if name in m]
+        if not points:
+            continue
+        first, last = points[0][1], points[-1][1]
+        prev = points[-2][1] if len(points) > 1 else None
+        rows.append({
+            "measure": name, "title": last["title"], "unit": last["unit"],
+            "values": [{"date": d, "value": p["value"], "state": p["state"]} for d, p in points],
+            "since_first": _margin_change(name, first, last) if len(points) > 1 else None,
+            "since_last": _margin_change(name, prev, last) if prev else None,
+        })
+    return rows
+
+
+def _margin_change(name: str, before: dict, after: dict) -> dict:
+    # The margin grows when the value moves toward pass, whatever the criterion's direction.
+    if before.get("margin") is None or after.get("margin") is None:
+        return change(name, before["value"], after["value"])
+    verdict = change(name, before["margin"], after["margin"])
+    verdict["delta"] = after["value"] - before["value"]
+    return verdict
+
+
+def reassess(plan: dict, plan_date: str, result: dict, on: date) -> dict:
+    """Re-test against a plan's benchmarks; escalate when they are not met after the review window."""
+    start = date.fromisoformat(plan_date)
+    weeks = (on - start).days / 7
+    low, high = plan.get("review_window_weeks") or [6, 12]
+    now = measures(result)
+    rows = []
+    for b in plan.get("benchmarks", []):
+        cur = now.get(b["criterion"])
+        if cur is None:
+            status = "not_measured"
+            row = {"now": None, "change": None}
+        elif b["criterion"] == "score":
+            status = "met" if cur["value"] > b["baseline"] else "not_met"
+            row = {"now": cur["value"], "change": change("score", b["baseline"], cur["value"])}
+        else:
+            ch = _margin_change(b["criterion"], {"value": b["baseline"], "margin": b["baseline_margin"]}, cur)
+            status = "met" if cur["state"] == "pass" else ("improving" if ch["verdict"] == "better" else "not_met")
+            row = {"now": cur["value"], "change": ch}
+        rows.append({**b, **row, "status": status})
+    stalled = [r for r in rows if r["status"] == "not_met"]
+    escalate = bool(stalled) and weeks >= low
+    notes = []
+    if escalate:
+        for r in stalled:
+            notes.append(f"Discuss with your clinician: no improvement in {r['title'].lower()} since "
+                         f"{start.isoformat()} ({weeks:.0f} weeks on the plan).")
+    elif stalled:
+        review = start + timedelta(weeks=low)
+        notes.append(f"Not there yet after {weeks:.1f} weeks: keep going. If there is still no real change by "
+                     f"{review.isoformat()}, discuss it with your clinician.")
+    if rows and not stalled:
+        notes.append("Every benchmark is met or improving beyond measurement error.")
+    if weeks > high:
+        notes.append(f"The plan is {weeks:.0f} weeks old (review window {low}-{high} weeks): review it with your "
+                     "clinician.")
+    return {"plan_date": start.isoformat(), "on": on.isoformat(), "weeks": round(weeks, 1),
+            "window_weeks": [low, high], "benchmarks": rows, "escalate": escalate or weeks > high, "notes": notes}

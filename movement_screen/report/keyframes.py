@@ -1,0 +1,95 @@
+"""Key frames for the report: still images of the moments the scores come from, with the skeleton drawn.
+
+Built from what an analysis folder holds (result.json, landmarks.csv) and the source video, so a report can be
+made later from a result file alone. Squat: the bottom of the reported repetition in each clip. Forward bend:
+the lowest point of the first bend. Gait: a heel strike of each foot in the middle of the walk.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from movement_screen.pose import landmarks as lm
+from movement_screen.video.reader import iter_frames, small_size
+
+MAX_SIDE = 720
+COLOUR = (0, 200, 255)
+
+
+def key_moments(result: dict) -> list[tuple[int, int, str]]:
+    """``(source, frame, caption)`` of the frames worth showing, at most three."""
+    moments = []
+    if result["screen"] == "gait":
+        strikes = [e for e in result.get("events", []) if e["type"] == "heel_strike"]
+        for side in ("left", "right"):
+            mine = [e for e in strikes if e["side"] == side]
+            if mine:
+                e = mine[len(mine) // 2]
+                moments.append((e["source"], e["frame"], f"{side} heel strike at {e['time_s']:.2f} s"))
+        return moments
+    reps = result.get("repetitions", [])
+    best = result.get("best_repetition")
+    for source in sorted({r["source"] for r in reps}):
+        mine = [r for r in reps if r["source"] == source and r.get("bottom_frame") is not None]
+        if not mine:
+            continue
+        chosen = next((r for r in mine if r["index"] == best), mine[0])
+        what = "bottom of squat" if result["screen"] == "squat" else "lowest point of bend"
+        view = result["sources"][source]["view"]
+        moments.append((source, chosen["bottom_frame"], f"{what} {chosen['index']}, {view} view, "
+                                                         f"{chosen['bottom_s']:.2f} s"))
+    return moments[:3]
+
+
+def _subject_points(landmarks_csv: Path, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], np.ndarray]:
+    points: dict[tuple[int, int], np.ndarray] = {}
+    index = {name: i for i, name in enumerate(lm.NAMES)}
+    with landmarks_csv.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            key = (int(row["source"]), int(row["frame"]))
+            if key not in wanted or row["subject"] != "1":
+                continue
+            xy = points.setdefault(key, np.full((len(lm.NAMES), 2), np.nan))
+            xy[index[row["landmark"]]] = (float(row["x_px"]), float(row["y_px"]))
+    return points
+
+
+def write_keyframes(result: dict, out_dir: Path) -> list[tuple[Path, str]]:
+    """Write ``keyframes/*.jpg`` into ``out_dir``; returns ``(path, caption)``. Missing video: skipped."""
+    import cv2
+
+    moments = key_moments(result)
+    landmarks_csv = out_dir / "landmarks.csv"
+    if not moments or not landmarks_csv.is_file():
+        return []
+    points = _subject_points(landmarks_csv, {(s, f) for s, f, _ in moments})
+    folder = out_dir / "keyframes"
+    folder.mkdir(exist_ok=True)
+    written = []
+    for source in sorted({s for s, _, _ in moments}):
+        video = Path(result["sources"][source]["path"])
+        wanted = {f: c for s, f, c in moments if s == source}
+        if not video.is_file():
+            continue
+        for frame in iter_frames(video, full=True, max_side=None):
+            if frame.index not in wanted:
+                if frame.index > max(wanted):
+                    break
+                continue
+            height, width = frame.image.shape[:2]
+            w, h = small_size(width, height, MAX_SIDE)
+            scale = w / width
+            image = cv2.resize(frame.image, (w, h), interpolation=cv2.INTER_AREA)
+            xy = points.get((source, frame.index))
+            if xy is not None:
+                for a, b in lm.SKELETON:
+                    if np.isfinite(xy[[a, b]]).all():
+                        cv2.line(image, tuple(int(v) for v in xy[a] * scale), tuple(int(v) for v in xy[b] * scale),
+                                 COLOUR, 3, cv2.LINE_AA)
+            path = folder / f"source{source + 1}_frame{frame.index}.jpg"
+            cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
+            written.append((path, wanted[frame.index]))
+    return written
