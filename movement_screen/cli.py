@@ -298,7 +298,7 @@ def _report(args) -> int:
         when = this[-1].recorded_on if this else date.today().isoformat()
         patient = {"id": args.patient, "date": when}
         rows = _progress_rows([x for x in sessions if not this or x.id < this[-1].id], result, when)
-    pdf, html = write_report(result, folder, args.out, patient=patient, trend=rows)
+    pdf, html = write_report(result, folder, args.out, patient=patient, trend=rows)[:2]
     print(f"{pdf}\n{html}")
     return EXIT_OK
 
