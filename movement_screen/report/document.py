@@ -51,9 +51,13 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
     detection = result.get("detection")
     if detection:
         meta.append(("Screen chosen", f"automatically, confidence {detection['confidence']:.2f}"))
+    flags = result.get("red_flags") or {}
+    if flags:
+        meta.append(("Red flags", "not asked" if not flags.get("asked") else
+                     f"{flags['level']}: {', '.join(flags['flags'] + flags['precautions'])}" if flags.get("level")
+                     else "asked; none reported"))
     blocks.append(("meta", meta))
 
-    flags = result.get("red_flags") or {}
     plan = result.get("plan") or {}
     if flags.get("level") in ("emergency", "urgent", "review"):
         blocks.append(("alert", "danger", flags["message"] + _flag_list(flags)))
@@ -75,8 +79,8 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
         if score["value"] is not None:
             summary.append(f"{score['name']}: {score['value']} / {score['max']}. {score['explanation']}")
         elif score.get("range"):
-            summary.append(f"{score['name']}: {score['range'][0]}-{score['range'][1]} / {score['max']} "
-                           f"(pain not asked). {score['explanation']}")
+            summary.append(f"{score['name']}: {score['range'][0]}-{score['range'][1]} / {score['max']}. "
+                           f"{score['explanation']}")
     metrics = result.get("metrics", {})
     shown = [k for k in KEY_MEASURES.get(result["screen"], ()) if metrics.get(k) is not None]
     if shown:
