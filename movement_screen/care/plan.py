@@ -111,9 +111,11 @@ def make_plan(result: dict, screening: Screening, catalogue: list[Exercise] | No
             "harder": ex.harder, "cautions": [*ex.cautions, *extra], "evidence": ex.evidence, "source": ex.source,
         })
     notes = []
-    missing = sorted(uncovered)
+    unmatched = [f for f in severity if not any(f in ex.addresses for ex in allowed)]
+    missing = sorted({*uncovered, *unmatched})
     if missing:
-        notes.append("No room or no catalogue exercise for: " + ", ".join(titles[f] for f in missing) + ".")
+        notes.append("Not covered by this plan (no room, or no catalogue exercise): "
+                     + ", ".join(titles[f] for f in missing) + ".")
     for p in screening.precautions:
         if precautions[p].effect:
             notes.append(precautions[p].effect)
