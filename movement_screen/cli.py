@@ -10,6 +10,7 @@ from pathlib import Path
 
 from movement_screen import __version__
 from movement_screen.errors import ScreenError, UsageError
+from movement_screen.screens.result import short_number
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT = 0, 2, 3
 SYMBOLS = {"pass": "PASS", "borderline": "BORDER", "fail": "FAIL", "not_assessed": "n/a"}
@@ -129,7 +130,7 @@ def _criterion_line(c: dict) -> str:
     if c["state"] == "not_assessed":
         detail = c["reason"]
     else:
-        value = f"{c['value']:.2f}" if abs(c["value"]) < 10 else f"{c['value']:.0f}"
+        value = short_number(c["value"])
         when = f" at {c['time_s']:.2f} s" if c["time_s"] is not None else ""
         detail = f"{value} {c['unit'] or ''} (rule: {c['threshold']}){when}, {c['view']} view"
     return f"  {SYMBOLS[c['state']]:<7} {c['id']:<24} {detail}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from movement_screen import __version__
+from movement_screen.screens.result import short_number
 
 STATE_WORDS = {"pass": "pass", "borderline": "borderline", "fail": "fail", "not_assessed": "n/a"}
 SCREEN_NAMES = {"squat": "Deep / overhead squat", "forward_bend": "Standing forward bend and return",
@@ -33,7 +34,7 @@ DISCLAIMER = ("This is a movement screen, not a diagnosis. Scores come from a si
 def _number(value, unit=None) -> str:
     if value is None:
         return "-"
-    text = f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+    text = short_number(value)
     return f"{text} {unit}" if unit else text
 
 

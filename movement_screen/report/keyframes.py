@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from movement_screen.pose import landmarks as lm
+from movement_screen.video.annotate import SUBJECT_COLOUR, draw_pose
 from movement_screen.video.reader import iter_frames, small_size
 
 MAX_SIDE = 720
-COLOUR = (0, 200, 255)
 
 
 def key_moments(result: dict) -> list[tuple[int, int, str]]:
@@ -85,10 +85,7 @@ def write_keyframes(result: dict, out_dir: Path) -> list[tuple[Path, str]]:
             image = cv2.resize(frame.image, (w, h), interpolation=cv2.INTER_AREA)
             xy = points.get((source, frame.index))
             if xy is not None:
-                for a, b in lm.SKELETON:
-                    if np.isfinite(xy[[a, b]]).all():
-                        cv2.line(image, tuple(int(v) for v in xy[a] * scale), tuple(int(v) for v in xy[b] * scale),
-                                 COLOUR, 3, cv2.LINE_AA)
+                draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3)
             path = folder / f"source{source + 1}_frame{frame.index}.jpg"
             cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
             written.append((path, wanted[frame.index]))

@@ -10,6 +10,11 @@ from movement_screen import SCHEMA_VERSION
 STATES = ("pass", "borderline", "fail", "not_assessed")
 
 
+def short_number(value: float) -> str:
+    """A criterion value as people read it: two decimals below 10, whole numbers above."""
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+
+
 @dataclass(frozen=True)
 class Criterion:
     id: str

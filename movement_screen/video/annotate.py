@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from movement_screen.pose import landmarks as lm
+from movement_screen.screens.result import short_number
 from movement_screen.video.reader import iter_frames, small_size
 
 MAX_SIDE = 1280
@@ -22,7 +23,8 @@ SUBJECT_COLOUR = (0, 200, 255)
 OTHER_COLOUR = (170, 170, 170)
 
 
-def _draw_pose(cv2, image, xy, scale, colour, thickness):
+def draw_pose(cv2, image, xy, scale, colour, thickness):
+    """The skeleton of one pose (pixel landmarks ``xy`` times ``scale``) drawn onto ``image`` in place."""
     for a, b in lm.SKELETON:
         pa, pb = xy[a], xy[b]
         if np.isfinite(pa).all() and np.isfinite(pb).all():
@@ -48,7 +50,7 @@ def _verdict_panel(cv2, image, criteria, size):
     _text(cv2, image, "Bottom of the squat", (10, int(30 * size)), size)
     column = cv2.getTextSize("BORDERLINE ", cv2.FONT_HERSHEY_SIMPLEX, size * 0.8, 2)[0][0] + 16
     for i, c in enumerate(lines):
-        value = "" if c.value is None else f" {c.value:.2f}" if abs(c.value) < 10 else f" {c.value:.0f}"
+        value = "" if c.value is None else f" {short_number(c.value)}"
         unit = f" {c.unit}" if c.unit and c.value is not None else ""
         y = int(30 * size * (i + 2.1))
         state = "N/A" if c.state == "not_assessed" else c.state.upper()
@@ -97,10 +99,10 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
                 for track in src.tracks:
                     k = track.slot[row]
                     if k >= 0 and track.id != src.subject.id:
-                        _draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1)
+                        draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1)
                 k = src.subject.slot[row]
                 if k >= 0:
-                    _draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2)
+                    draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2)
             sample = frame_to_sample.get(frame.index)
             if sample is not None:
                 parts = [f"t {frame.time_s:5.2f}s"]
