@@ -8,6 +8,7 @@ STATE_FILL = {"pass": (214, 240, 218), "borderline": (252, 236, 200), "fail": (2
               "n/a": (235, 235, 235)}
 ALERT_FILL = {"danger": (248, 215, 215), "warn": (252, 236, 200), "info": (222, 234, 248)}
 BODY, SMALL = 8.5, 7.5
+GAP = 3  # mm between images in a row
 
 
 def _fonts(pdf) -> str:
@@ -96,15 +97,25 @@ def write_pdf(blocks: list[tuple], path: Path) -> Path:
 def _images(pdf, images, width, family):
     from PIL import Image
 
-    gap = 3
-    with Image.open(images[-1][0]) as last:
-        wide = last.size[0] / last.size[1] > 1.5
-    if len(images) > 1 and wide and _row_height(images, width, gap) < 45:
-        _images(pdf, images[:-1], width, family)  # a wide plot gets its own row when the shared one is too low
-        _images(pdf, images[-1:], width, family)
-        return
-    sizes = _sizes(images)
-    height = _row_height(images, width, gap)
+    sizes = []
+    for image_path, _ in images:
+        with Image.open(image_path) as im:
+            sizes.append(im.size)
+    split = len(images) > 1 and sizes[-1][0] / sizes[-1][1] > 1.5  # the last one (the plot) is wide
+    if split and _row_height(sizes, width) < 45:
+        _place_row(pdf, images[:-1], sizes[:-1], width, family)  # the wide plot gets its own row
+        _place_row(pdf, images[-1:], sizes[-1:], width, family)
+    else:
+        _place_row(pdf, images, sizes, width, family)
+
+
+def _row_height(sizes, width) -> float:
+    """Images in a row share one height that fills the page width, at most 70 mm."""
+    return min(70.0, (width - GAP * (len(sizes) - 1)) / sum(w / h for w, h in sizes))
+
+
+def _place_row(pdf, images, sizes, width, family):
+    height = _row_height(sizes, width)
     if pdf.get_y() + height + 8 > pdf.h - 12:
         pdf.add_page()
     top = pdf.get_y()
@@ -115,24 +126,8 @@ def _images(pdf, images, width, family):
         pdf.image(str(image_path), x=x, y=top, h=height)
         pdf.set_xy(x, top + height + 0.5)
         pdf.multi_cell(shown_w, 3, caption)
-        x += shown_w + gap
+        x += shown_w + GAP
     pdf.set_xy(pdf.l_margin, top + height + 7)
-
-
-def _sizes(images) -> list[tuple[int, int]]:
-    from PIL import Image
-
-    sizes = []
-    for image_path, _ in images:
-        with Image.open(image_path) as im:
-            sizes.append(im.size)
-    return sizes
-
-
-def _row_height(images, width, gap) -> float:
-    """Images in a row share one height that fills the page width, at most 70 mm."""
-    aspect = sum(w / h for w, h in _sizes(images))
-    return min(70.0, (width - gap * (len(images) - 1)) / aspect)
 
 
 def _exercise(pdf, ex, width, family):
