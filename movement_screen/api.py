@@ -180,10 +180,8 @@ def analyze(
     screen = screen_name(screen)
     if pain not in ("yes", "no", "not_asked"):
         raise UsageError("pain must be 'yes', 'no' or 'not_asked'")
-    if answers is not None and pain == "not_asked":
+    if answers is not None and (pain == "not_asked" or answers.get("pain_during_test")):
         pain = "yes" if answers.get("pain_during_test") else "no"  # the questionnaire asks about pain too
-    elif answers and answers.get("pain_during_test"):
-        pain = "yes"
     screening = evaluate_answers(answers, pain)  # unknown question ids fail before the slow part
     plan_catalogue = load_catalogue(catalogue)
     if height_cm is not None and not 50 <= height_cm <= 250:

@@ -197,24 +197,32 @@ def _answers(args) -> dict[str, bool] | None:
 
 def _analyze(args) -> int:
     from movement_screen.api import analyze, follow_up
+    from movement_screen.report.clinic import write_report
     from movement_screen.report.outputs import write_outputs
     from movement_screen.store.history import Store
 
-    analysis = analyze(
-        args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",
-        sex=args.sex, heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
-        progress=False if args.quiet else None, answers=_answers(args), catalogue=args.catalogue, on=args.date,
-    )
-    out_dir = args.out or Path("out") / Path(args.videos[0]).stem
-    store = Store(args.store) if args.patient else None
+    if args.patient_name and not args.patient:
+        raise UsageError("--patient-name needs --patient (the id the history is kept under)")
+    answers = _answers(args)
+    store = Store(args.store) if args.patient else None  # opened first: a bad store fails before the slow part
     try:
+        analysis = analyze(
+            args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",
+            sex=args.sex, heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
+            progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue, on=args.date,
+        )
         if store:
             analysis = follow_up(analysis, store, args.patient, args.date)
+        out_dir = args.out or Path("out") / Path(args.videos[0]).stem
         written = write_outputs(analysis, out_dir, video=not args.no_video)
         result = analysis.result.to_dict()
-        patient = {"id": args.patient, "name": args.patient_name, "date": (args.date or date.today()).isoformat()}
         if args.report:
-            written += _write_report(result, out_dir, None, patient if args.patient else None, store)
+            patient, rows = None, None
+            if store:
+                when = (args.date or date.today()).isoformat()
+                patient = {"id": args.patient, "name": args.patient_name, "date": when}
+                rows = _progress_rows(store.sessions(args.patient, result["screen"]), result, when)
+            written += write_report(result, out_dir, patient=patient, trend=rows)
         if store:
             session = store.add_session(args.patient, result, on=args.date, name=args.patient_name, files=written)
     finally:
@@ -275,15 +283,6 @@ def _progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
 
     earlier = [{"date": x.recorded_on, "result": x.result} for x in sessions]
     return trend([*earlier, {"date": when, "result": result}]) if earlier else None
-
-
-def _write_report(result: dict, out_dir: Path, pdf_path: Path | None, patient: dict | None, store) -> list[Path]:
-    from movement_screen.report.clinic import write_report
-
-    rows = None
-    if patient and store is not None:
-        rows = _progress_rows(store.sessions(patient["id"], result["screen"]), result, patient["date"])
-    return list(write_report(result, out_dir, pdf_path, patient=patient, trend=rows))
 
 
 def _report(args) -> int:

@@ -149,3 +149,19 @@ def test_killed_writer_leaves_the_store_intact(tmp_path):
         store.add_session("P0", squat_result(20.0), on=date(2026, 2, 1))  # still writable
         assert len(store.sessions("P0")) == 2
     assert json.loads(json.dumps(rows[-1].result))["pad"] == "p" * 400000
+
+
+def test_cli_refuses_a_bad_store_before_analysing(tmp_path):
+    bad = tmp_path / "h.sqlite"
+    bad.write_text("this is not a database" * 100)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\0" * 1000)
+    done = subprocess.run([sys.executable, "-m", "movement_screen", "analyze", str(clip), "--patient", "P1",
+                           "--store", str(bad), "--out", str(tmp_path / "o")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert "cannot be opened" in done.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "o").exists()  # nothing analysed yet, nothing half-written
+    named = subprocess.run([sys.executable, "-m", "movement_screen", "analyze", str(clip), "--patient-name", "Ann"],
+                           capture_output=True, text=True, timeout=120)
+    assert named.returncode == 2 and "--patient-name needs --patient" in named.stderr

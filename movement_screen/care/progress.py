@@ -54,7 +54,7 @@ def measures(result: dict) -> dict[str, dict]:
 
 
 def trend(sessions: list[dict]) -> list[dict]:
-    """Per measure, its values over the sessions (oldest first) and the change from the first and the last.
+    """Per measure, its values over the sessions (oldest first) and the change from the first to the last.
 
     ``sessions``: ``{"date": "YYYY-MM-DD", "result": result_dict}``, same screen, oldest first.
     """
@@ -68,12 +68,10 @@ def trend(sessions: list[dict]) -> list[dict]:
         if not points:
             continue
         first, last = points[0][1], points[-1][1]
-        prev = points[-2][1] if len(points) > 1 else None
         rows.append({
             "measure": name, "title": last["title"], "unit": last["unit"],
             "values": [{"date": d, "value": p["value"], "state": p["state"]} for d, p in points],
             "since_first": _margin_change(name, first, last) if len(points) > 1 else None,
-            "since_last": _margin_change(name, prev, last) if prev else None,
         })
     return rows
 

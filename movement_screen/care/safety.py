@@ -56,10 +56,6 @@ def load_questions() -> list[Question]:
     return [Question(qid, q["level"], q["question"], q.get("effect", "")) for qid, q in table["question"].items()]
 
 
-def question_ids() -> list[str]:
-    return [q.id for q in load_questions()]
-
-
 def read_answers(path: str | Path) -> dict[str, bool]:
     """An answers file: JSON or TOML mapping question id to true/false (or "yes"/"no")."""
     path = Path(path)
