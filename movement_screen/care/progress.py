@@ -19,10 +19,10 @@ def mdc_of(measure: str) -> dict:
             "source": entry.get("source", "none known")}
 
 
-def change(measure: str, before: float | None, after: float | None, better_sign: int = 1) -> dict:
-    """The change from ``before`` to ``after`` and whether it is real.
+def change(measure: str, before: float | None, after: float | None) -> dict:
+    """The change from ``before`` to ``after`` (numbers where larger is better: margins, scores), and whether
+    it is real.
 
-    ``better_sign`` +1 when a larger number is better (margins, scores), -1 when smaller is better.
     ``verdict``: "better" / "worse" (beyond the MDC), "no_real_change" (within it), "cannot_tell" (no MDC
     known), or "not_measured".
     """
@@ -35,15 +35,18 @@ def change(measure: str, before: float | None, after: float | None, better_sign:
     elif abs(delta) <= info["mdc"]:
         verdict = "no_real_change"
     else:
-        verdict = "better" if delta * better_sign > 0 else "worse"
+        verdict = "better" if delta > 0 else "worse"
     return {"delta": delta, "verdict": verdict, **info}
 
 
 def measures(result: dict) -> dict[str, dict]:
-    """The trend-able measures of a result: each assessed criterion's value and margin, and the score."""
+    """The trend-able measures of a result: each assessed criterion's value and margin, and the score.
+
+    Only criteria with a margin count: the margin is what says which way is better.
+    """
     out = {}
     for c in result.get("criteria", []):
-        if c["state"] != "not_assessed" and c.get("value") is not None:
+        if c["state"] != "not_assessed" and c.get("value") is not None and c.get("margin") is not None:
             out[c["id"]] = {"title": c["title"], "value": c["value"], "margin": c.get("margin"),
                             "state": c["state"], "unit": c.get("unit")}
     score = result.get("score") or {}
@@ -78,8 +81,6 @@ def trend(sessions: list[dict]) -> list[dict]:
 
 def _margin_change(name: str, before: dict, after: dict) -> dict:
     # The margin grows when the value moves toward pass, whatever the criterion's direction.
-    if before.get("margin") is None or after.get("margin") is None:
-        return change(name, before["value"], after["value"])
     verdict = change(name, before["margin"], after["margin"])
     verdict["delta"] = after["value"] - before["value"]
     return verdict
