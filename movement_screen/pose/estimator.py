@@ -14,7 +14,7 @@ from movement_screen.errors import ModelError
 from movement_screen.pose import landmarks as lm
 from movement_screen.pose.models import ModelFile
 from movement_screen.pose.sequence import Detections
-from movement_screen.video.reader import VideoInfo, iter_frames
+from movement_screen.video.reader import VideoInfo, iter_frames, prefetched
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -117,7 +117,7 @@ def estimate_video(
                disable=(not progress) if progress is not None else None, file=sys.stderr)
     last_ms = -1
     with PoseEstimator(model, max_people=max_people) as estimator, bar:
-        for frame in iter_frames(path, max_side=inference_side):
+        for frame in prefetched(iter_frames(path, max_side=inference_side)):
             time_ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
             last_ms = time_ms
             xy_norm, vis, world = estimator.detect(frame.small, time_ms)

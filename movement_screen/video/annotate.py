@@ -13,7 +13,7 @@ import numpy as np
 
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens.result import short_number
-from movement_screen.video.reader import iter_frames, small_size
+from movement_screen.video.reader import iter_frames, prefetched, small_size
 
 MAX_SIDE = 1280
 HOLD_S = 2.0
@@ -92,8 +92,8 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
     stream.options = {"preset": "veryfast", "crf": "23", "movflags": "+faststart"}
     written = 0
     try:
-        for frame in iter_frames(src.info.path, full=True, max_side=None):
-            image = cv2.resize(frame.image, (out_w, out_h), interpolation=cv2.INTER_AREA)
+        for frame in prefetched(iter_frames(src.info.path, max_side=MAX_SIDE)):
+            image = frame.small  # scaled and converted by FFmpeg in one step, on the decoder thread
             row = frame_to_row.get(frame.index)
             if row is not None:
                 for track in src.tracks:

@@ -156,3 +156,56 @@ def iter_frames(
             return
     finally:
         container.close()
+
+
+_DONE = object()
+
+
+def prefetched(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
+    """The same frames, decoded by a background thread up to ``depth`` ahead.
+
+    Decoding and resizing (PyAV/FFmpeg) release the GIL, so they overlap with model inference in the caller.
+    An error while decoding is raised in the caller at the frame where it happened; closing the generator early
+    stops the thread.
+    """
+    import queue
+    import threading
+
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for frame in frames:
+                if not put(frame):
+                    break
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+            return
+        finally:
+            if stop.is_set():
+                frames.close()
+        put(_DONE)
+
+    thread = threading.Thread(target=work, name="frame-decoder", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
