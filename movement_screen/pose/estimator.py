@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 DEFAULT_MAX_PEOPLE = 3
 DEFAULT_INFERENCE_SIDE = 640
+BLANK_FRAMES = 2  # fed between clips when a landmarker is reused
+CLIP_GAP_MS = 10_000  # and the clock jumps this far
 
 
 @contextlib.contextmanager
@@ -43,7 +47,13 @@ def _quiet_native_stderr():
 
 
 class PoseEstimator:
-    """A VIDEO-mode landmarker; use as a context manager so the native graph is closed."""
+    """A VIDEO-mode landmarker; use as a context manager so the native graph is closed.
+
+    One landmarker can serve clip after clip (:meth:`new_clip`): loading the graph costs about half a second,
+    as much as scoring a short clip. Between clips it sees blank frames, which drop every tracked pose and reset
+    the landmark smoothing, and the clock jumps ahead; each clip then gets the same landmarks as from a fresh
+    landmarker (checked in tests/test_pipeline_people_and_video.py).
+    """
 
     def __init__(self, model: ModelFile, max_people: int = DEFAULT_MAX_PEOPLE, min_confidence: float = 0.5):
         import mediapipe as mp
@@ -68,6 +78,14 @@ class PoseEstimator:
                     "`movement-screen models build` (or fetch) again"
                 ) from exc
         self.max_people = max_people
+        self.busy = threading.Lock()
+        self._offset_ms = 0  # clip time + offset = the landmarker's clock, which must only go forward
+        self._last_ms = -1
+        self._reset_pending = False
+
+    def new_clip(self) -> None:
+        """Start a new clip: its times start again from zero and nothing is carried over from the last one."""
+        self._reset_pending = self._last_ms >= 0
 
     def __enter__(self) -> "PoseEstimator":
         return self
@@ -82,8 +100,16 @@ class PoseEstimator:
 
     def detect(self, rgb: np.ndarray, time_ms: int):
         """Landmarks of every pose in one upright RGB frame: (xy_norm[K,33,2], vis[K,33], world[K,33,3])."""
+        if self._reset_pending:
+            self._reset_pending = False
+            blank = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.zeros_like(rgb))
+            for _ in range(BLANK_FRAMES):
+                self._last_ms += 1
+                self._landmarker.detect_for_video(blank, self._last_ms)
+            self._offset_ms = self._last_ms + CLIP_GAP_MS
+        self._last_ms = max(self._offset_ms + time_ms, self._last_ms + 1)
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(image, time_ms)
+        result = self._landmarker.detect_for_video(image, self._last_ms)
         k = len(result.pose_landmarks)
         xy = np.empty((k, lm.COUNT, 2), np.float32)
         vis = np.empty((k, lm.COUNT), np.float32)
@@ -94,6 +120,45 @@ class PoseEstimator:
             if p < len(result.pose_world_landmarks):
                 world[p] = [(q.x, q.y, q.z) for q in result.pose_world_landmarks[p]]
         return xy, vis, world
+
+
+_cache: dict[tuple[str, int], PoseEstimator] = {}
+_cache_lock = threading.Lock()
+
+
+def _close_shared() -> None:
+    """Close the shared landmarkers while mediapipe's dispatcher thread still runs (else it complains on exit)."""
+    with _cache_lock:
+        for estimator in _cache.values():
+            estimator.close()
+        _cache.clear()
+
+
+@contextlib.contextmanager
+def shared_estimator(model: ModelFile, max_people: int):
+    """The process's landmarker for ``model`` and ``max_people``, loaded once and reused clip after clip.
+
+    A thread that finds it busy (two analyses at once in the app) gets a landmarker of its own for that clip.
+    """
+    key = (str(model.path), max_people)
+    with _cache_lock:
+        estimator = _cache.get(key)
+        if estimator is None:
+            estimator = PoseEstimator(model, max_people)
+            if not _cache:
+                # Registered after the first landmarker has started mediapipe's dispatcher thread, so it runs
+                # before that thread's executor is shut down (threading's exit hooks run last-registered first).
+                getattr(threading, "_register_atexit", atexit.register)(_close_shared)
+            _cache[key] = estimator
+    if not estimator.busy.acquire(blocking=False):
+        with PoseEstimator(model, max_people) as own:
+            yield own
+        return
+    try:
+        estimator.new_clip()
+        yield estimator
+    finally:
+        estimator.busy.release()
 
 
 def estimate_video(
@@ -115,12 +180,9 @@ def estimate_video(
     scale = np.array([info.width, info.height], np.float32)
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
                disable=(not progress) if progress is not None else None, file=sys.stderr)
-    last_ms = -1
-    with PoseEstimator(model, max_people=max_people) as estimator, bar:
+    with shared_estimator(model, max_people) as estimator, bar:
         for frame in prefetched(iter_frames(path, max_side=inference_side)):
-            time_ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
-            last_ms = time_ms
-            xy_norm, vis, world = estimator.detect(frame.small, time_ms)
+            xy_norm, vis, world = estimator.detect(frame.small, int(round(frame.time_s * 1000)))
             slot_xy = np.full((max_people, lm.COUNT, 2), np.nan, np.float32)
             slot_vis = np.zeros((max_people, lm.COUNT), np.float32)
             slot_world = np.full((max_people, lm.COUNT, 3), np.nan, np.float32)
