@@ -12,8 +12,9 @@ from movement_screen.care.plan import make_plan
 from movement_screen.care.progress import reassess
 from movement_screen.care.safety import Screening
 from movement_screen.care.safety import evaluate as evaluate_answers
-from movement_screen.errors import NoPersonError, UnknownMovementError, UsageError
+from movement_screen.errors import InputError, NoPersonError, UnknownMovementError, UsageError
 from movement_screen.kinematics.quality import check as check_quality
+from movement_screen.kinematics.quality import framing_advice
 from movement_screen.kinematics.series import Kinematics, prepare
 from movement_screen.pose import models
 from movement_screen.pose.sequence import Detections, PoseSequence
@@ -24,7 +25,7 @@ from movement_screen.screens.config import load
 from movement_screen.screens.detect import Detection
 from movement_screen.screens.result import QualityIssue, ScreenResult, SourceInfo
 from movement_screen.store.history import Store
-from movement_screen.video.reader import VideoInfo, probe
+from movement_screen.video.reader import MIN_FRAMES, VideoInfo, probe
 
 SCREENS = ("auto", "squat", "forward_bend", "gait")
 NO_MOVEMENT = "no_movement"
@@ -57,10 +58,12 @@ class Analysis:
     @property
     def unscorable_reason(self) -> str | None:
         """Why the screen could not be scored (the movement was not found), or None."""
-        for issue in self.result.quality_issues:
-            if issue.code == NO_MOVEMENT:
-                return issue.message
-        return None
+        issues = {issue.code: issue.message for issue in self.result.quality_issues}
+        if NO_MOVEMENT not in issues:
+            return None
+        if "body_out_of_frame" in issues:  # the likely cause, said with it
+            return f"{issues[NO_MOVEMENT]} (likely because {issues['body_out_of_frame']})"
+        return issues[NO_MOVEMENT]
 
 
 def screen_name(screen: str) -> str:
@@ -126,6 +129,9 @@ def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "
 
     info = probe(path)
     detections = estimate_video(path, info, model, max_people=max_people, progress=progress)
+    if len(detections.t) < MIN_FRAMES:
+        raise InputError(f"'{path}' holds only {len(detections.t)} frame(s) ({info.duration_s:.2f} s): record the "
+                         "whole movement, a few seconds of video")
     tracks = link_tracks(detections)
     subject = choose_subject(detections, tracks, person, str(path))  # raises when nobody was found
     prepared, found = None, None
@@ -220,6 +226,9 @@ def _agree(sources: list[SourceAnalysis], paths: list[str]) -> str:
     """The one screen all clips show (auto), or a clear error."""
     decided = {src.screen for src in sources if src.screen}
     if not decided:
+        framing = framing_advice(sources[0].sequence)
+        if framing:  # the likely cause comes first
+            raise UnknownMovementError(f"{Path(paths[0]).name}: {framing}; the movement could not be told")
         raise UnknownMovementError(f"{Path(paths[0]).name}: {sources[0].detection.reason}")
     if len(decided) > 1:
         listing = ", ".join(f"{Path(p).name}: {src.screen or 'unclear'}" for p, src in zip(paths, sources))

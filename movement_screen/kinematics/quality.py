@@ -14,6 +14,7 @@ from movement_screen.screens.result import QualityIssue
 BODY_POINTS = (lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE, lm.L_ANKLE, lm.R_ANKLE,
                lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE)
 MIN_FOUND_FRACTION = 0.5
+CUT_OFF_FRACTION = 0.5  # more than this share of frames cut off: the clip cannot show the movement
 
 
 def _edge_message(seq: PoseSequence, points: tuple[int, ...], margin: float) -> tuple[float, str]:
@@ -21,7 +22,7 @@ def _edge_message(seq: PoseSequence, points: tuple[int, ...], margin: float) -> 
     found = seq.found
     xy = seq.xy[found][:, points]
     nx, ny = xy[..., 0] / seq.width, xy[..., 1] / seq.height
-    edges = {"bottom (feet cut off)": ny > 1 - margin, "top (head cut off)": ny < margin,
+    edges = {"bottom": ny > 1 - margin, "top": ny < margin,
              "left": nx < margin, "right": nx > 1 - margin}
     outside = np.zeros(len(xy), bool)
     worst, count = "", 0
@@ -31,6 +32,15 @@ def _edge_message(seq: PoseSequence, points: tuple[int, ...], margin: float) -> 
         if frames.sum() > count:
             worst, count = name, int(frames.sum())
     return (float(outside.mean()) if len(outside) else 0.0), worst
+
+
+def framing_advice(seq: PoseSequence) -> str | None:
+    """When most of the clip has head or feet outside the picture: what to change (else None)."""
+    fraction, edge = _edge_message(seq, BODY_POINTS, load("squat")["quality"]["margin"])
+    if fraction <= CUT_OFF_FRACTION:
+        return None
+    return (f"the body is cut off at the {edge} edge in {fraction:.0%} of frames: move the camera back so the whole "
+            "body, head to feet, stays in the picture")
 
 
 def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: int,

@@ -15,8 +15,10 @@ from typing import Iterator
 import numpy as np
 
 from movement_screen.errors import InputError
+from movement_screen.video.sniff import sniff
 
 VIDEO_SUFFIX_HINT = "a video file (.mp4, .mov, .avi, .mkv, .webm)"
+MIN_FRAMES = 10  # fewer frames than this cannot show a movement (a third of a second at 30 frames/s)
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,21 @@ def _open(path: Path):
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError, ValueError) as exc:
+        if sniff(path):
+            raise InputError(f"'{path}' is a damaged or incomplete video (its index cannot be read; the recording "
+                             "may have been cut off before it was saved): copy it again from the camera or phone, "
+                             "or record again and stop the recording normally") from exc
         raise InputError(f"'{path}' is not a readable video ({exc.__class__.__name__}): give {VIDEO_SUFFIX_HINT}") from exc
     if not container.streams.video:
         container.close()
-        raise InputError(f"'{path}' has no video stream: give {VIDEO_SUFFIX_HINT}")
+        raise InputError(f"'{path}' has no video stream (sound only?): give {VIDEO_SUFFIX_HINT}")
+    if container.format.name.endswith("_pipe") or container.format.name == "image2":
+        kind = container.streams.video[0].codec_context.name
+        container.close()
+        raise InputError(f"'{path}' is a still image ({kind}), not a video: record the movement as a video of a "
+                         "few seconds")
     return container
+
 
 
 def _rotation_of(frame) -> int:
