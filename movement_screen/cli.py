@@ -1,4 +1,4 @@
-"""Command line: ``movement-screen analyze | models | samples | demo``. A thin front end over :mod:`api`."""
+"""Command line: ``movement-screen analyze | batch | report | history | models | demo ...``. A thin front end over :mod:`api`."""
 
 from __future__ import annotations
 
@@ -61,6 +61,24 @@ def _parser() -> argparse.ArgumentParser:
     care.add_argument("--date", type=_date, help="session date YYYY-MM-DD (default: today)")
     care.add_argument("--store", type=Path, help="history file (default: $MOVEMENT_SCREEN_STORE or "
                       "~/.local/share/movement-screen/history.sqlite)")
+
+    batch = sub.add_parser("batch", help="score every video under a folder into one table (resumable)")
+    batch.add_argument("folder", type=Path, help="folder searched recursively for videos (by content and name)")
+    batch.add_argument("--out", type=Path, required=True, help="folder for one result folder per video, "
+                       "summary.csv, criteria.csv, errors.csv (and summary.parquet with pyarrow)")
+    batch.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait"],
+                       help="which screen (default: auto, decided per video)")
+    batch.add_argument("--workers", type=int, default=1, help="local worker processes (default 1; each uses "
+                       "the model's own threads, see bench/RESULTS.md)")
+    batch.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786 (needs "
+                       "pip install 'movement-screen[cluster]'; --out must be visible to the workers)")
+    batch.add_argument("--force", action="store_true", help="score every video again, even finished ones")
+    batch.add_argument("--retry-failed", action="store_true", help="try the videos that failed last time again")
+    batch.add_argument("--model", default="full", choices=["lite", "full", "heavy"])
+    batch.add_argument("--max-people", type=int, default=3, help="people tracked per frame (default 3; 1 is "
+                       "faster for single-person recordings)")
+    batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster, smaller)")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
 
     models_cmd = sub.add_parser("models", help="list, fetch or build pose models")
     models_sub = models_cmd.add_subparsers(dest="models_command")
@@ -245,6 +263,29 @@ def _analyze(args) -> int:
     return EXIT_OK
 
 
+def _batch(args) -> int:
+    from movement_screen.batch.runner import run_batch
+    from movement_screen.batch.worker import Settings
+
+    settings = Settings(args.screen, args.model, args.max_people, not args.no_video)
+    report = run_batch(args.folder, args.out, settings, workers=args.workers, dask=args.dask, force=args.force,
+                       retry_failed=args.retry_failed, progress=False if args.quiet else None)
+    failed = report.failed
+    ignored = ", ".join(f"{n} {kind}" for kind, n in sorted(report.ignored.items()))
+    print(f"{len(report.records)} video(s): {report.scored} scored now, {report.skipped} already done"
+          + (f"; ignored {ignored} file(s) that are not videos" if ignored else ""))
+    print(f"Summary: {report.out / 'summary.csv'} (and criteria.csv" +
+          (", summary.parquet)" if any(p.suffix == ".parquet" for p in report.tables) else ")"))
+    if failed:
+        print(f"{len(failed)} video(s) not scored, reasons in {report.out / 'errors.csv'}:", file=sys.stderr)
+        for r in failed[:10]:
+            print(f"  {r['relative']}: {r['error']}", file=sys.stderr)
+        if len(failed) > 10:
+            print(f"  ... and {len(failed) - 10} more", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
 def _plan_text(result: dict, full: bool) -> str:
     """The red-flag outcome and the plan: names and reasons, or (``full``) every how-to step."""
     lines = []
@@ -421,7 +462,7 @@ def _demo(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"analyze": _analyze, "models": _models, "samples": _samples, "demo": _demo, "report": _report,
+    handlers = {"analyze": _analyze, "batch": _batch, "models": _models, "samples": _samples, "demo": _demo, "report": _report,
                 "history": _history, "patient": _patient, "questions": _questions}
     try:
         return handlers[args.command](args)
