@@ -18,7 +18,8 @@ from movement_screen.kinematics.quality import framing_advice
 from movement_screen.kinematics.series import Kinematics, prepare
 from movement_screen.pose import models
 from movement_screen.pose.sequence import Detections, PoseSequence
-from movement_screen.pose.tracking import Track, choose_subject, link_tracks, people_seen, subject_sequence
+from movement_screen.pose.tracking import (MIN_PRESENCE_FRACTION, MIN_PRESENCE_FRAMES, Track, choose_subject,
+                                           link_tracks, people_seen, subject_sequence)
 from movement_screen.screens import bend, detect, gait, squat
 from movement_screen.screens.common import ViewScreen
 from movement_screen.screens.config import load
@@ -31,6 +32,7 @@ SCREENS = ("auto", "squat", "forward_bend", "gait")
 NO_MOVEMENT = "no_movement"
 CUTOFF_HZ = 6.0  # spec §0.3: 3-6 Hz for squat and bend, 4-6 Hz for gait  [C]
 MAIN_PERSON_FRACTION = 0.5  # a walker counts as a main person when their size x time is half the top person's
+SIMILAR_FRACTION = 0.7  # another person this close to the subject's size x time makes the pick uncertain
 CANDIDATE_FRACTION = 0.3  # people below this share of the top person's size x time are not considered
 
 
@@ -309,8 +311,27 @@ def _merged_metrics(views: list[ViewScreen], first_kinds: tuple[str, ...]) -> di
 def _quality(sources, paths, screen: str) -> list[QualityIssue]:
     issues = []
     for i, src in enumerate(sources):
-        issues += check_quality(src.sequence, src.kinematics, i, paths[i], src.people_seen, screen=screen)
+        found = check_quality(src.sequence, src.kinematics, i, paths[i], src.people_seen, screen=screen)
+        look_alike = _look_alike(src, i, paths[i])
+        if look_alike:  # says more than the plain "several people" warning, which it replaces
+            found = [issue for issue in found if issue.code != "several_people"] + look_alike
+        issues += found
     return issues
+
+
+def _look_alike(src: SourceAnalysis, index: int, path: str) -> list[QualityIssue]:
+    """A warning when someone else fills the video about as much as the screened person: the pick may be wrong."""
+    need = max(MIN_PRESENCE_FRAMES, MIN_PRESENCE_FRACTION * len(src.detections.t))
+    rivals = [(rank, t) for rank, t in enumerate(src.tracks, 1) if t.id != src.subject.id
+              and t.frames_present >= need and t.score >= SIMILAR_FRACTION * src.subject.score]
+    if not rivals:
+        return []
+    rank, other = rivals[0]
+    side = "left" if src.subject.mean_x_px < other.mean_x_px else "right"
+    return [QualityIssue(
+        "similar_people", f"{Path(path).name}: two people of similar size are in view; the one on the {side} was "
+        f"screened. If that is the wrong person, run again with --person {rank}; better, film one person alone",
+        "warning", index)]
 
 
 def _pain_note(pain: str, what: str) -> list[str]:

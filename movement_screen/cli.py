@@ -216,22 +216,33 @@ def _answers(args) -> dict[str, bool] | None:
 def _analyze(args) -> int:
     from movement_screen.api import analyze, follow_up
     from movement_screen.report.clinic import write_report
+    from movement_screen.report.files import writable_folder
     from movement_screen.report.outputs import write_outputs
     from movement_screen.store.history import Store
+    from movement_screen.video.reader import probe
 
     if args.patient_name and not args.patient:
         raise UsageError("--patient-name needs --patient (the id the history is kept under)")
     answers = _answers(args)
+    for video in args.videos:  # unreadable input: said before anything is created
+        probe(video)
+    out_dir = args.out or Path("out") / Path(args.videos[0]).stem
+    made = not out_dir.exists()
+    writable_folder(out_dir)  # an unwritable folder fails before the slow part
     store = Store(args.store) if args.patient else None  # opened first: a bad store fails before the slow part
     try:
-        analysis = analyze(
-            args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",
-            sex=args.sex, heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
-            progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue, on=args.date,
-        )
+        try:
+            analysis = analyze(
+                args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",
+                sex=args.sex, heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
+                progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue, on=args.date,
+            )
+        except ScreenError:
+            if made and not any(out_dir.iterdir()):
+                out_dir.rmdir()  # no empty folder left behind for a clip that could not be analysed
+            raise
         if store:
             analysis = follow_up(analysis, store, args.patient, args.date)
-        out_dir = args.out or Path("out") / Path(args.videos[0]).stem
         written = write_outputs(analysis, out_dir, video=not args.no_video)
         result = analysis.result.to_dict()
         if args.report:

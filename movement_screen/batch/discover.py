@@ -18,6 +18,8 @@ VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".m
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"}
 AUDIO_EXTENSIONS = {".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus"}
 NAME_LIMIT = 80
+LETTERS = str.maketrans({"Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe", "ß": "ss", "Ł": "L",
+                         "ł": "l", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th"})  # letters NFKD does not split
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def safe_name(relative: Path) -> str:
     """A folder name for a video's results: readable ASCII from its path, plus a short hash of the full path so
     that the same file name in different folders (or names differing only in accents) never collide."""
     text = "__".join(relative.with_suffix("").parts) or "video"
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = unicodedata.normalize("NFKD", text.translate(LETTERS)).encode("ascii", "ignore").decode()
     readable = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_text).strip("._-")[:NAME_LIMIT] or "video"
     tag = hashlib.blake2b(relative.as_posix().encode(), digest_size=4).hexdigest()
     return f"{readable}-{tag}"

@@ -17,6 +17,7 @@ from movement_screen.batch.summary import write_tables
 from movement_screen.batch.worker import ERROR, FAILED, OK, STAGING, Job, Settings, is_current, read_marker, \
     score_video
 from movement_screen.errors import InputError, UsageError
+from movement_screen.report.files import writable_folder
 
 CRASHES_ALLOWED = 2  # a video whose worker process died this many times is recorded as an error
 
@@ -33,17 +34,6 @@ class BatchReport:
     @property
     def failed(self) -> list[dict]:
         return [r for r in self.records if r["status"] != OK]
-
-
-def _writable(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise InputError(f"cannot write into the output folder '{out}' ({exc.strerror or exc}): choose another "
-                         "--out, or fix its permissions") from exc
 
 
 class _Lock:
@@ -95,7 +85,7 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
         raise InputError(f"no videos found under '{root}' (found {others}): videos are files like "
                          f"{', '.join(sorted(VIDEO_EXTENSIONS)[:6])}...; stills ({', '.join(sorted(IMAGE_EXTENSIONS)[:3])}"
                          "...) cannot be scored")
-    _writable(out)
+    writable_folder(out)
     lock = _Lock(out)
     try:
         shutil.rmtree(out / STAGING, ignore_errors=True)  # debris of a killed run
@@ -126,6 +116,10 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
                 if record["status"] != OK:
                     bar.set_postfix(failed=sum(r["status"] != OK for r in finished()))
         report.records = finished()
+        try:
+            (out / STAGING).rmdir()  # left only if something still holds files there
+        except OSError:
+            pass
         return report
     finally:
         lock.release()

@@ -8,7 +8,21 @@ from pathlib import Path
 
 import numpy as np
 
+from movement_screen.errors import InputError
 from movement_screen.pose import landmarks as lm
+
+
+def writable_folder(folder: Path) -> Path:
+    """Make ``folder`` and check a file can be written there, before any slow work; else a clear error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"cannot write into the output folder '{folder}' ({exc.strerror or exc}): choose another "
+                         "--out, or fix its permissions") from exc
+    return folder
 
 
 def write_json(result_dict: dict, path: Path) -> Path:
