@@ -116,10 +116,7 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
                 if record["status"] != OK:
                     bar.set_postfix(failed=sum(r["status"] != OK for r in finished()))
         report.records = finished()
-        try:
-            (out / STAGING).rmdir()  # left only if something still holds files there
-        except OSError:
-            pass
+        shutil.rmtree(out / STAGING, ignore_errors=True)  # what a killed worker left half-written
         return report
     finally:
         lock.release()
