@@ -1,4 +1,6 @@
-"""Command line: ``movement-screen analyze | batch | report | history | models | demo ...``. A thin front end over :mod:`api`."""
+"""Command line: ``movement-screen analyze | batch | report | history | models | demo ...``.
+
+A thin front end over :mod:`api` and :mod:`batch`."""
 
 from __future__ import annotations
 
@@ -224,13 +226,14 @@ def _analyze(args) -> int:
     if args.patient_name and not args.patient:
         raise UsageError("--patient-name needs --patient (the id the history is kept under)")
     answers = _answers(args)
-    for video in args.videos:  # unreadable input: said before anything is created
-        probe(video)
     out_dir = args.out or Path("out") / Path(args.videos[0]).stem
     made = not out_dir.exists()
-    writable_folder(out_dir)  # an unwritable folder fails before the slow part
-    store = Store(args.store) if args.patient else None  # opened first: a bad store fails before the slow part
+    # Everything that can be checked quickly is, before the slow pose pass: the store, the inputs, the out folder.
+    store = Store(args.store) if args.patient else None
     try:
+        for video in args.videos:  # an unreadable input is said before anything is created
+            probe(video)
+        writable_folder(out_dir)
         try:
             analysis = analyze(
                 args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",
@@ -473,8 +476,8 @@ def _demo(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"analyze": _analyze, "batch": _batch, "models": _models, "samples": _samples, "demo": _demo, "report": _report,
-                "history": _history, "patient": _patient, "questions": _questions}
+    handlers = {"analyze": _analyze, "batch": _batch, "models": _models, "samples": _samples, "demo": _demo,
+                "report": _report, "history": _history, "patient": _patient, "questions": _questions}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:

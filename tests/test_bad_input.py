@@ -53,10 +53,28 @@ def bad(tmp_path_factory):
     ffmpeg("-i", side, "-i", other, "-filter_complex",
            "[0:v]scale=540:960[a];[1:v]scale=540:960[b];[a][b]hstack=inputs=2:shortest=1",
            "-c:v", "libx264", "-preset", "ultrafast", "-an", folder / "two_people.mp4")
-    ffmpeg("-i", side, "-vf", "scale=2160:3840", "-c:v", "libx264", "-preset", "ultrafast", "-an", folder / "uhd_4k.mp4")
+    ffmpeg("-i", side, "-vf", "scale=2160:3840", "-c:v", "libx264", "-preset", "ultrafast", "-an",
+           folder / "uhd_4k.mp4")
     _variable_rate(side, folder / "variable_rate.mp4")
+    _empty_room(folder / "empty_room.mp4")
     (folder / "squat – Ærø 日本.mov").write_bytes(other.read_bytes())
     return folder
+
+
+def _empty_room(path: Path) -> None:
+    """1.5 s of a grey, slightly noisy room with nobody in it."""
+    import av
+
+    rng = np.random.default_rng(1)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for _ in range(45):
+            image = np.full((240, 320, 3), 90, np.uint8) + rng.integers(0, 20, (240, 320, 3), dtype=np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
 
 
 def _variable_rate(source: Path, path: Path) -> None:
@@ -91,12 +109,13 @@ def _variable_rate(source: Path, path: Path) -> None:
     ("sound_only.mp4", ["no video stream"]),
     ("one_frame.mp4", ["only 1 frame", "a few seconds"]),
     ("top_half.mp4", ["cut off at the bottom edge", "move the camera back"]),
+    ("empty_room.mp4", ["no person found", "45 frames", "film the whole body"]),
 ])
 def test_unusable_input_gets_one_line_saying_what_to_do(bad, tmp_path, name, words):
     line = reason(run("analyze", bad / name, "--out", tmp_path / "out", "--no-video"))
     for word in words:
         assert word in line
-    assert not (tmp_path / "out").exists() or name == "top_half.mp4"  # nothing made for unreadable files
+    assert not (tmp_path / "out").exists() or name == "top_half.mp4"  # nothing left behind, save pose evidence
 
 
 def test_missing_path_and_unwritable_output(bad, tmp_path):
@@ -149,11 +168,13 @@ def test_batch_records_every_bad_file_and_goes_on(bad, tmp_path):
     errors = {r["path"]: r for r in csv.DictReader(open(out / "errors.csv", encoding="utf-8"))}
     assert "still.png" not in rows and "sound_only.m4a" not in rows
     assert "ignored 1 audio, 1 image" in done.stdout  # a picture or a sound file is not a video: not failed
-    for name in ("empty.mp4", "notes.mp4", "truncated.mov", "one_frame.mp4", "top_half.mp4", "sound_only.mp4"):
+    for name in ("empty.mp4", "notes.mp4", "truncated.mov", "one_frame.mp4", "top_half.mp4", "sound_only.mp4",
+                 "empty_room.mp4"):
         assert rows[name]["status"] in ("failed", "unscorable") and errors[name]["error"], name
     for name in ("two_people.mp4", "uhd_4k.mp4", "variable_rate.mp4", "squat – Ærø 日本.mov"):
         assert rows[name]["status"] == "ok", rows[name]
-    assert len(rows) == 10
+    assert "no person found" in errors["empty_room.mp4"]["error"]
+    assert len(rows) == 11
 
 
 def test_folder_without_videos(tmp_path):

@@ -5,7 +5,6 @@ import json
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from movement_screen.video.reader import probe
@@ -19,46 +18,7 @@ def run(*args, cwd=None):
                           text=True, cwd=cwd, timeout=600)
 
 
-def assert_one_line_reason(done, *words):
-    assert done.returncode == 3, done.stderr
-    lines = [line for line in done.stderr.splitlines() if line.startswith("movement-screen:")]
-    assert len(lines) == 1, done.stderr
-    assert "Traceback" not in done.stderr
-    for word in words:
-        assert word in lines[0]
-
-
-def test_empty_file(tmp_path):
-    empty = tmp_path / "empty.mp4"
-    empty.write_bytes(b"")
-    assert_one_line_reason(run("analyze", empty, "--out", tmp_path / "o"), "empty")
-
-
-def test_text_file_named_mp4(tmp_path):
-    fake = tmp_path / "notes.mp4"
-    fake.write_text("this is not a video\n" * 50)
-    assert_one_line_reason(run("analyze", fake, "--out", tmp_path / "o"), "not a readable video")
-
-
-def test_missing_file(tmp_path):
-    assert_one_line_reason(run("analyze", tmp_path / "nope.mp4"), "does not exist")
-
-
-def test_video_without_a_person(tmp_path):
-    import av
-
-    path = tmp_path / "empty_room.mp4"
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
-        rng = np.random.default_rng(1)
-        for i in range(45):
-            image = np.full((240, 320, 3), 90, np.uint8) + rng.integers(0, 20, (240, 320, 3), dtype=np.uint8)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    assert_one_line_reason(run("analyze", path, "--out", tmp_path / "o"), "no person", "45 frames")
+# Broken and awkward inputs (empty, not a video, missing, no person, ...) are in test_bad_input.py.
 
 
 def test_usage_error_exit_code(tmp_path):

@@ -12,12 +12,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterator
 
-from movement_screen.batch.discover import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, content_hash, find_videos, safe_name
+from movement_screen.batch.discover import content_hash, find_videos, safe_name
 from movement_screen.batch.summary import write_tables
 from movement_screen.batch.worker import ERROR, FAILED, OK, STAGING, Job, Settings, is_current, read_marker, \
     score_video
 from movement_screen.errors import InputError, UsageError
 from movement_screen.report.files import writable_folder
+from movement_screen.video.reader import VIDEO_SUFFIX_HINT
 
 CRASHES_ALLOWED = 2  # a video whose worker process died this many times is recorded as an error
 
@@ -82,9 +83,8 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
     found = find_videos(root, exclude=out)
     if not found.videos:
         others = ", ".join(f"{n} {kind}" for kind, n in sorted(found.ignored.items())) or "nothing"
-        raise InputError(f"no videos found under '{root}' (found {others}): videos are files like "
-                         f"{', '.join(sorted(VIDEO_EXTENSIONS)[:6])}...; stills ({', '.join(sorted(IMAGE_EXTENSIONS)[:3])}"
-                         "...) cannot be scored")
+        raise InputError(f"no videos found under '{root}' (found {others}): give the folder that holds the "
+                         f"recordings, each {VIDEO_SUFFIX_HINT}; still pictures cannot be scored")
     writable_folder(out)
     lock = _Lock(out)
     try:
@@ -152,7 +152,14 @@ def _local_engine(workers: int) -> Engine:
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in done:
                         job = running.pop(future)
-                        yield future.result()
+                        try:
+                            record = future.result()
+                        except BrokenProcessPool:
+                            running[future] = job
+                            raise
+                        except Exception as exc:  # e.g. the output disk is full: recorded, retried next run
+                            record = _crash_record(job, settings, f"{type(exc).__name__}: {exc}")
+                        yield record
             except BrokenProcessPool:
                 # A worker died (out of memory, a crash in native code): the videos it may have held are retried,
                 # and recorded as errors once they have been in CRASHES_ALLOWED crashes.

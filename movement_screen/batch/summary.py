@@ -11,8 +11,8 @@ import csv
 import os
 from pathlib import Path
 
-SUMMARY_COLUMNS = ["path", "output", "status", "error", "screen", "detected_confidence", "score", "score_min",
-                   "score_max_possible", "views", "people_seen", "repetitions", "gait_passes", "n_pass",
+SUMMARY_COLUMNS = ["path", "output", "status", "error", "screen", "detected_confidence", "score", "score_low",
+                   "score_high", "score_out_of", "views", "people_seen", "repetitions", "gait_passes", "n_pass",
                    "n_borderline", "n_fail", "n_not_assessed", "failed", "borderline", "quality_flags", "frames",
                    "duration_s", "fps", "width", "height", "rotation", "variable_frame_rate", "seconds",
                    "content_hash"]
@@ -31,8 +31,9 @@ def summary_row(result: dict) -> dict:
         "screen": result["screen"],
         "detected_confidence": (result.get("detection") or {}).get("confidence"),
         "score": score.get("value"),
-        "score_min": low,
-        "score_max_possible": score.get("max"),
+        "score_low": low,
+        "score_high": high,
+        "score_out_of": score.get("max"),
         "views": ";".join(s["view"] for s in sources),
         "people_seen": result["people_seen"],
         "repetitions": len(result["repetitions"]),
