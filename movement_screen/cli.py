@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786 (needs "
                        "pip install 'movement-screen[cluster]'; --out must be visible to the workers)")
     batch.add_argument("--force", action="store_true", help="score every video again, even finished ones")
-    batch.add_argument("--retry-failed", action="store_true", help="try the videos that failed last time again")
+    batch.add_argument("--retry-failed", action="store_true", help="try the videos that failed or could not be scored last time again")
     batch.add_argument("--model", default="full", choices=["lite", "full", "heavy"])
     batch.add_argument("--max-people", type=int, default=3, help="people tracked per frame (default 3; 1 is "
                        "faster for single-person recordings)")

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 from movement_screen.batch.discover import content_hash, find_videos, safe_name
 from movement_screen.batch.summary import write_tables
-from movement_screen.batch.worker import ERROR, FAILED, OK, STAGING, Job, Settings, is_current, read_marker, \
+from movement_screen.batch.worker import ERROR, OK, STAGING, Job, Settings, is_current, read_marker, \
     score_video
 from movement_screen.errors import InputError, UsageError
 from movement_screen.report.files import writable_folder
@@ -72,7 +72,7 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
               dask: str | None = None, force: bool = False, retry_failed: bool = False,
               progress: bool | None = None) -> BatchReport:
     """Score every video under ``root`` into ``out``; finished videos (same content, same settings) are skipped
-    unless ``force``; failed ones are retried with ``retry_failed``; crashed ones always."""
+    unless ``force``; failed and unscorable ones are retried with ``retry_failed``; crashed ones always."""
     from movement_screen.api import screen_name
     from movement_screen.pose import models
 
@@ -96,7 +96,7 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
         for job in jobs:
             record = read_marker(out / job.name)
             keep = is_current(record, job, settings) and not force and record["status"] != ERROR and not (
-                retry_failed and record["status"] == FAILED)
+                retry_failed and record["status"] != OK)
             records[job.name] = record if keep else None
             if not keep:
                 todo.append(job)
