@@ -125,7 +125,7 @@ def _pick(screen: str, det: Detections, tracks: list[Track]) -> tuple[Track, Pre
 
 
 def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "squat", person: int | None = None,
-                   max_people: int = 3, progress: bool | None = None) -> SourceAnalysis:
+                   max_people: int = 3, progress=None) -> SourceAnalysis:
     """Pose, subject and kinematics for one clip; ``screen`` "auto" also decides the screen."""
     from movement_screen.pose.estimator import estimate_video
 
@@ -166,7 +166,7 @@ def analyze(
     heel_board: bool = False,
     height_cm: float | None = None,
     max_people: int = 3,
-    progress: bool | None = None,
+    progress=None,
     answers: dict[str, bool] | None = None,
     catalogue: str | Path | None = None,
     on: date | None = None,

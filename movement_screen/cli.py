@@ -112,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("id", help="patient id")
     delete.add_argument("--store", type=Path, help="history file")
 
+    app = sub.add_parser("app", help="start the browser app (Streamlit) on this computer")
+    app.add_argument("--port", type=int, default=8501)
+    app.add_argument("--headless", action="store_true", help="do not open a browser window")
+
     sub.add_parser("questions", help="print the red-flag questions as an answers-file template")
 
     samples = sub.add_parser("samples", help="fetch the sample clip into sample_videos/")
@@ -216,50 +220,20 @@ def _answers(args) -> dict[str, bool] | None:
 
 
 def _analyze(args) -> int:
-    from movement_screen.api import analyze, follow_up
-    from movement_screen.report.clinic import write_report
-    from movement_screen.report.files import writable_folder
-    from movement_screen.report.outputs import write_outputs
-    from movement_screen.store.history import Store
-    from movement_screen.video.reader import probe
+    from movement_screen.session import run_session
 
     if args.patient_name and not args.patient:
         raise UsageError("--patient-name needs --patient (the id the history is kept under)")
     answers = _answers(args)
     out_dir = args.out or Path("out") / Path(args.videos[0]).stem
-    made = not out_dir.exists()
-    # Everything that can be checked quickly is, before the slow pose pass: the store, the inputs, the out folder.
-    store = Store(args.store) if args.patient else None
-    try:
-        for video in args.videos:  # an unreadable input is said before anything is created
-            probe(video)
-        writable_folder(out_dir)
-        try:
-            analysis = analyze(
-                args.videos, args.screen, model=args.model, person=args.person, pain=args.pain or "not_asked",
-                sex=args.sex, heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
-                progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue, on=args.date,
-            )
-        except ScreenError:
-            if made and not any(out_dir.iterdir()):
-                out_dir.rmdir()  # no empty folder left behind for a clip that could not be analysed
-            raise
-        if store:
-            analysis = follow_up(analysis, store, args.patient, args.date)
-        written = write_outputs(analysis, out_dir, video=not args.no_video)
-        result = analysis.result.to_dict()
-        if args.report:
-            patient, rows = None, None
-            if store:
-                when = (args.date or date.today()).isoformat()
-                patient = {"id": args.patient, "name": args.patient_name, "date": when}
-                rows = _progress_rows(store.sessions(args.patient, result["screen"]), result, when)
-            written += write_report(result, out_dir, patient=patient, trend=rows)
-        if store:
-            session = store.add_session(args.patient, result, on=args.date, name=args.patient_name, files=written)
-    finally:
-        if store:
-            store.close()
+    done = run_session(
+        args.videos, out_dir, screen=args.screen, video=not args.no_video, report=args.report,
+        patient=args.patient, patient_name=args.patient_name, store=args.store, on=args.date,
+        model=args.model, person=args.person, pain=args.pain or "not_asked", sex=args.sex,
+        heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
+        progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue,
+    )
+    result = done.result
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -268,11 +242,11 @@ def _analyze(args) -> int:
         if args.report:
             print(f"Report: {out_dir / 'report.pdf'} (and report.html)")
         if args.patient:
-            print(f"Recorded as session {session} of patient {args.patient} in {store.path}; see: movement-screen "
-                  f"history {args.patient}")
-    if analysis.unscorable_reason:
+            print(f"Recorded as session {done.session_id} of patient {args.patient} in {done.store_path}; see: "
+                  f"movement-screen history {args.patient}")
+    if done.unscorable_reason:
         # The pose evidence is kept in out_dir; the screen itself could not be scored.
-        print(f"movement-screen: {analysis.unscorable_reason}", file=sys.stderr)
+        print(f"movement-screen: {done.unscorable_reason}", file=sys.stderr)
         return EXIT_INPUT
     return EXIT_OK
 
@@ -332,16 +306,9 @@ def _plan_text(result: dict, full: bool) -> str:
     return "\n".join(lines)
 
 
-def _progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
-    """Trend of the earlier ``sessions`` (store rows) followed by ``result``; None without earlier sessions."""
-    from movement_screen.care.progress import trend
-
-    earlier = [{"date": x.recorded_on, "result": x.result} for x in sessions]
-    return trend([*earlier, {"date": when, "result": result}]) if earlier else None
-
-
 def _report(args) -> int:
     from movement_screen.report.clinic import read_result, write_report
+    from movement_screen.session import progress_rows
     from movement_screen.store.history import Store
 
     result, folder = read_result(args.result)
@@ -352,7 +319,7 @@ def _report(args) -> int:
         this = [x for x in sessions if x.result == result]  # the stored session of this result, if any
         when = this[-1].recorded_on if this else date.today().isoformat()
         patient = {"id": args.patient, "date": when}
-        rows = _progress_rows([x for x in sessions if not this or x.id < this[-1].id], result, when)
+        rows = progress_rows([x for x in sessions if not this or x.id < this[-1].id], result, when)
     pdf, html = write_report(result, folder, args.out, patient=patient, trend=rows)[:2]
     print(f"{pdf}\n{html}")
     return EXIT_OK
@@ -412,6 +379,19 @@ def _patient(args) -> int:
     for folder in done["folders_removed"]:
         print(f"  empty folder removed: {folder}")
     return EXIT_OK
+
+
+def _app(args) -> int:
+    import subprocess
+
+    from movement_screen.app import streamlit_app
+
+    script = Path(streamlit_app.__file__).with_name("run.py")
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
+               "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(streamlit_app.MAX_UPLOAD_MB)]
+    if args.headless:
+        command += ["--server.headless", "true"]
+    return subprocess.call(command)
 
 
 def _questions(args) -> int:
@@ -477,7 +457,7 @@ def _demo(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"analyze": _analyze, "batch": _batch, "models": _models, "samples": _samples, "demo": _demo,
-                "report": _report, "history": _history, "patient": _patient, "questions": _questions}
+                "report": _report, "app": _app, "history": _history, "patient": _patient, "questions": _questions}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:

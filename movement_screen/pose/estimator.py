@@ -168,18 +168,21 @@ def estimate_video(
     *,
     max_people: int = DEFAULT_MAX_PEOPLE,
     inference_side: int = DEFAULT_INFERENCE_SIDE,
-    progress: bool | None = None,
+    progress=None,
 ) -> Detections:
     """Every pose in every frame of ``path``, in upright original pixels (inference runs on a downscaled copy).
 
-    ``progress``: None shows a bar only on a terminal, True always, False never.
+    ``progress``: None shows a bar only on a terminal, True always, False never; a function is called as
+    ``progress(frames_done, frames_expected)`` instead (the app's progress bar).
     """
     from tqdm import tqdm
 
     xs, viss, worlds, times, frames = [], [], [], [], []
     scale = np.array([info.width, info.height], np.float32)
+    report = progress if callable(progress) else None
+    show = False if report else progress
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
-               disable=(not progress) if progress is not None else None, file=sys.stderr)
+               disable=(not show) if show is not None else None, file=sys.stderr)
     with shared_estimator(model, max_people) as estimator, bar:
         for frame in prefetched(iter_frames(path, max_side=inference_side)):
             xy_norm, vis, world = estimator.detect(frame.small, int(round(frame.time_s * 1000)))
@@ -196,6 +199,8 @@ def estimate_video(
             times.append(frame.time_s)
             frames.append(frame.index)
             bar.update(1)
+            if report and len(times) % 10 == 0:
+                report(len(times), info.frames)
     if not times:
         shape = (0, max_people, lm.COUNT)
         return Detections(np.empty(shape + (2,)), np.empty(shape), np.empty(shape + (3,)), np.empty(0),

@@ -1,0 +1,80 @@
+"""One screening session end to end: check, analyse, re-test against the last plan, write the files, report,
+and record it in a patient's history. The CLI's ``analyze`` and the app both run sessions through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
+
+from movement_screen.errors import ScreenError
+
+
+@dataclass
+class Session:
+    analysis: Any  # api.Analysis
+    result: dict
+    out_dir: Path
+    written: list[Path] = field(default_factory=list)
+    session_id: int | None = None  # the history row, when recorded for a patient
+    store_path: Path | None = None
+    trend: list[dict] | None = None  # progress since the patient's first session of this screen
+
+    @property
+    def unscorable_reason(self) -> str | None:
+        return self.analysis.unscorable_reason
+
+
+def progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
+    """Trend of the earlier ``sessions`` (store rows) followed by ``result``; None without earlier sessions."""
+    from movement_screen.care.progress import trend
+
+    earlier = [{"date": x.recorded_on, "result": x.result} for x in sessions]
+    return trend([*earlier, {"date": when, "result": result}]) if earlier else None
+
+
+def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "auto", video: bool = True,
+                report: bool = False, patient: str | None = None, patient_name: str | None = None,
+                store: str | Path | None = None, on: date | None = None, **analyze_options) -> Session:
+    """Analyse ``videos`` into ``out_dir`` (result.json, CSVs, plot, annotated video unless ``video`` is False,
+    report.pdf/html with ``report``); with ``patient``, re-test against their last plan and record the session
+    in the history ``store``. Quick checks (store, inputs, output folder) run before the slow pose pass, and a
+    clip that cannot be analysed leaves no empty folder behind. ``analyze_options`` go to :func:`api.analyze`.
+    """
+    from movement_screen.api import analyze, follow_up
+    from movement_screen.report.clinic import write_report
+    from movement_screen.report.files import writable_folder
+    from movement_screen.report.outputs import write_outputs
+    from movement_screen.store.history import Store
+    from movement_screen.video.reader import probe
+
+    made = not out_dir.exists()
+    history = Store(store) if patient else None
+    try:
+        for path in videos:  # an unreadable input is said before anything is created
+            probe(path)
+        writable_folder(out_dir)
+        try:
+            analysis = analyze(list(videos), screen, on=on, **analyze_options)
+        except ScreenError:
+            if made and out_dir.is_dir() and not any(out_dir.iterdir()):
+                out_dir.rmdir()
+            raise
+        if history:
+            analysis = follow_up(analysis, history, patient, on)
+        done = Session(analysis, {}, out_dir, write_outputs(analysis, out_dir, video=video))
+        done.result = analysis.result.to_dict()
+        if history:
+            when = (on or date.today()).isoformat()
+            done.trend = progress_rows(history.sessions(patient, done.result["screen"]), done.result, when)
+        if report:
+            who = {"id": patient, "name": patient_name, "date": (on or date.today()).isoformat()} if patient else None
+            done.written += write_report(done.result, out_dir, patient=who, trend=done.trend)
+        if history:
+            done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=done.written)
+            done.store_path = history.path
+        return done
+    finally:
+        if history:
+            history.close()
