@@ -1,0 +1,51 @@
+"""A result in the words and tables the app shows: plain language for the person, details for the therapist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STATE_WORDS = {"pass": "✅ looks fine", "borderline": "🟡 borderline", "fail": "🔴 needs work",
+               "not_assessed": "⚪ not assessed"}
+
+
+def score_text(result: dict) -> str:
+    score = result.get("score")
+    if not score:
+        counts = [c["state"] for c in result["criteria"]]
+        return f"{counts.count('fail')} to work on, {counts.count('borderline')} borderline, {counts.count('pass')} fine"
+    if score["value"] is not None:
+        return f"{score['value']} / {score['max']}"
+    if score.get("range"):
+        return f"{score['range'][0]}-{score['range'][1]} / {score['max']}"
+    return "not scored"
+
+
+def plain_summary(result: dict) -> list[str]:
+    """One markdown line per judged criterion, worst first, then what could not be judged and why."""
+    order = {"fail": 0, "borderline": 1, "pass": 2}
+    judged = sorted((c for c in result["criteria"] if c["state"] in order), key=lambda c: order[c["state"]])
+    lines = [f"- {STATE_WORDS[c['state']]}: **{c['title']}**" for c in judged]
+    skipped = [c for c in result["criteria"] if c["state"] == "not_assessed"]
+    if skipped:
+        lines.append(f"- {STATE_WORDS['not_assessed']}: " + "; ".join(f"{c['title']} ({c['reason']})"
+                                                                     for c in skipped[:4])
+                     + (f"; and {len(skipped) - 4} more (details below)" if len(skipped) > 4 else ""))
+    return lines
+
+
+def criteria_table(result: dict) -> list[dict]:
+    return [{"criterion": c["title"], "state": c["state"], "value": c["value"], "unit": c["unit"],
+             "rule": c["threshold"], "margin": c["margin"], "time s": c["time_s"], "view": c["view"],
+             "evidence": c["evidence"], "why": c["reason"]} for c in result["criteria"]]
+
+
+def evidence_frames(result: dict, folder: Path) -> list[tuple[Path, str]]:
+    """The key frames written with the report, each captioned with the criteria judged on it."""
+    frames = []
+    for image in sorted((folder / "keyframes").glob("source*_frame*.jpg")):
+        source, frame = image.stem.removeprefix("source").split("_frame")
+        judged = [c for c in result["criteria"] if c.get("frame") == int(frame) and c.get("source") == int(source) - 1
+                  and c["state"] != "not_assessed"]
+        words = ", ".join(f"{c['id'].replace('_', ' ')}: {c['state']}" for c in judged) or "key moment"
+        frames.append((image, f"clip {source}, frame {frame}: {words}"))
+    return frames

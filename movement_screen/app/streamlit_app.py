@@ -1,0 +1,276 @@
+"""movement-screen in the browser: the pages. Started by `streamlit run app.py` or `movement-screen app`.
+
+A thin front end: choosing a screen, filming guidance, upload, red-flag questions, results, the exercise plan,
+downloads and a therapist's patient history. All analysis is done by the library (movement_screen.session).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from movement_screen.app.guide import GUIDES, setup_diagram
+from movement_screen.app.results import STATE_WORDS, criteria_table, evidence_frames, plain_summary, score_text
+from movement_screen.errors import ScreenError
+
+SCREEN_LABELS = {"auto": "Detect it for me", "squat": "Deep squat", "forward_bend": "Forward bend (toe touch)",
+                 "gait": "Walking (gait)"}
+MAX_UPLOAD_MB = 500
+
+
+def work_root() -> Path:
+    """Where uploads and results are kept (a patient's session records its folder in the history)."""
+    base = os.environ.get("MOVEMENT_SCREEN_APP_DIR") or Path.home() / ".local" / "share" / "movement-screen" / "app"
+    return Path(base)
+
+
+@st.cache_resource(show_spinner="Loading the pose model (first time only)...")
+def pose_model():
+    """Resolve (and, the first time, build) the model once per server process; the landmarker graph itself is
+    kept by the library and reused between analyses."""
+    from movement_screen.pose import models
+
+    return models.resolve("full")
+
+
+@st.cache_data
+def diagram(screen: str) -> bytes:
+    return setup_diagram(screen)
+
+
+def questions():
+    from movement_screen.care.safety import load_questions
+
+    return load_questions()
+
+
+def sidebar() -> tuple[str, str | None]:
+    st.sidebar.title("movement-screen")
+    page = st.sidebar.radio("Page", ["Screen", "Results", "Patients"], key="page")
+    patient = None
+    if st.sidebar.toggle("Therapist mode", key="therapist"):
+        from movement_screen.store.history import Store
+
+        with Store() as store:
+            known = [p["id"] for p in store.patients()]
+        choice = st.sidebar.selectbox("Patient", ["(new patient)", *known], key="patient_choice")
+        if choice == "(new patient)":
+            patient = st.sidebar.text_input("New patient id", key="new_patient").strip() or None
+        else:
+            patient = choice
+    st.sidebar.caption("A movement screen, not a diagnosis. Stop if a movement hurts.")
+    return page, patient
+
+
+def screen_page(patient: str | None) -> None:
+    st.header("1. Choose a screen")
+    screen = st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get, key="screen", horizontal=True)
+    guide = GUIDES[screen]
+    st.subheader(f"How to film: {guide.title}")
+    st.image(diagram(screen), caption="Set-up seen from above and from the side")
+    left, right = st.columns(2)
+    left.markdown("**Camera and room**\n" + "\n".join(f"- {s}" for s in guide.steps))
+    right.markdown("**The movement**\n" + "\n".join(f"- {s}" for s in guide.movement))
+
+    st.header("2. Your video")
+    st.caption("One clip, or two clips of the same movement (side and front), recorded on a phone or camera "
+               "as shown above.")
+    uploads = st.file_uploader("Upload video", accept_multiple_files=True, key="uploads")
+    path_text = st.text_input("...or the path of a video on this computer (two paths: separate with ;)",
+                              key="video_paths")
+    height = st.number_input("Height in cm (optional: gives step length and walking speed)", min_value=0,
+                             max_value=250, value=0, key="height")
+
+    st.header("3. Before you start: safety questions")
+    st.caption("Tick every statement that is true for you. Some answers mean you should see a clinician before "
+               "exercising; the app then gives no exercise plan.")
+    with st.form("questions"):
+        answers = {q.id: st.checkbox(q.question, key=f"q_{q.id}") for q in questions()}
+        pain = st.radio("Did the movement hurt?", ["no", "yes"], horizontal=True, key="pain")
+        submitted = st.form_submit_button("Analyse my movement", type="primary")
+    if submitted:
+        videos = save_inputs(uploads, path_text)
+        if videos:
+            analyse(videos, screen, answers, pain, height or None, patient)
+
+
+def save_inputs(uploads, path_text: str) -> list[Path]:
+    """The chosen videos on disk (uploads are saved into a new session folder), or [] after a clear message."""
+    paths = [Path(p.strip()).expanduser() for p in path_text.split(";") if p.strip()]
+    if uploads and paths:
+        st.error("Give the videos one way: upload them, or type their paths, not both.")
+        return []
+    if not uploads and not paths:
+        st.error("Add a video first: upload one (or a side and a front clip), or type its path.")
+        return []
+    if len(uploads or paths) > 2:
+        st.error("Give at most two clips of the same movement (one from the side, one from the front).")
+        return []
+    if paths:
+        return paths
+    folder = work_root() / uuid.uuid4().hex[:12]
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for upload in uploads:
+        if upload.size > MAX_UPLOAD_MB * 2**20:
+            st.error(f"'{upload.name}' is {upload.size / 2**20:.0f} MB; the limit is {MAX_UPLOAD_MB} MB: trim the "
+                     "clip to the movement, or record at 1080p instead of 4K.")
+            return []
+        target = folder / Path(upload.name).name
+        target.write_bytes(upload.getbuffer())
+        saved.append(target)
+    return saved
+
+
+def analyse(videos: list[Path], screen: str, answers: dict, pain: str, height: float | None,
+            patient: str | None) -> None:
+    from movement_screen.session import run_session
+
+    model = pose_model()
+    out_dir = work_root() / uuid.uuid4().hex[:12] / "results"
+    bar = st.progress(0.0, text="Finding the body in each frame...")
+
+    def progress(done: int, expected: int) -> None:
+        bar.progress(min(done / max(expected, 1), 1.0), text=f"Finding the body: frame {done} of ~{expected}")
+
+    try:
+        done = run_session(videos, out_dir, screen=screen, report=True, patient=patient, on=date.today(),
+                           model=model.variant, pain=pain, answers=answers, height_cm=height, progress=progress)
+    except ScreenError as exc:
+        bar.empty()
+        st.error(f"This video could not be analysed: {exc}")
+        return
+    bar.empty()
+    st.session_state["result_dir"] = str(done.out_dir)
+    st.session_state["trend"] = done.trend
+    st.session_state["saved_for"] = patient
+    if done.unscorable_reason:
+        st.warning(done.unscorable_reason)
+    st.success("Done: see the results below (also on the Results page).")
+    results_page()
+
+
+def results_page() -> None:
+    folder = st.session_state.get("result_dir")
+    if not folder:
+        st.info("No results yet: choose a screen and give a video on the Screen page.")
+        return
+    folder = Path(folder)
+    result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    flags = result.get("red_flags") or {}
+    if flags.get("level") in ("emergency", "urgent", "review"):
+        st.error(flags["message"])
+    st.header(f"Results: {SCREEN_LABELS.get(result['screen'], result['screen'])}")
+    st.metric("Score", score_text(result))
+    if st.session_state.get("saved_for"):
+        st.caption(f"Saved in the history of patient {st.session_state['saved_for']}.")
+    for line in plain_summary(result):
+        st.markdown(line)
+    for issue in result["quality"]["issues"]:
+        (st.warning if issue["severity"] != "info" else st.info)(issue["message"])
+
+    plan_section(result)
+    with st.expander("Details for therapists: every criterion, evidence frames, plots, video"):
+        st.dataframe(criteria_table(result), hide_index=True)
+        frames = evidence_frames(result, folder)
+        if frames:
+            st.markdown("**Evidence frames** (the frame each judgement was made on)")
+            cols = st.columns(min(3, len(frames)))
+            for i, (path, caption) in enumerate(frames):
+                cols[i % len(cols)].image(str(path), caption=caption)
+        if (folder / "angles.png").exists():
+            st.image(str(folder / "angles.png"), caption="Joint angles over time")
+        if (folder / "annotated.mp4").exists():
+            st.video(str(folder / "annotated.mp4"))
+    reassessment = result.get("reassessment")
+    if reassessment:
+        st.subheader("Re-test against the last plan")
+        for note in reassessment["notes"]:
+            st.warning(note)
+    trend = st.session_state.get("trend")
+    if trend:
+        st.subheader("Progress since the first session")
+        st.dataframe(trend_table(trend), hide_index=True)
+    downloads(folder)
+
+
+def plan_section(result: dict) -> None:
+    plan = result.get("plan") or {}
+    st.subheader("Your exercise plan")
+    if plan.get("status") != "given":
+        st.info(f"No exercise plan: {plan.get('reason', 'nothing was scored')}")
+        return
+    st.caption(f"Re-test on {plan['retest_on']}. Stop any exercise that hurts.")
+    for n, ex in enumerate(plan["exercises"], 1):
+        with st.expander(f"{n}. {ex['name']} - {ex['dose_text']}"):
+            st.markdown(f"*Why:* {ex['why']}")
+            st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(ex["steps"], 1)))
+            st.markdown(f"*Easier:* {ex['easier']}  \n*Harder:* {ex['harder']}")
+            for caution in ex["cautions"]:
+                st.warning(caution)
+    for note in plan["notes"]:
+        st.caption(note)
+
+
+def downloads(folder: Path) -> None:
+    st.subheader("Download")
+    files = [("result.json", "application/json"), ("angles.csv", "text/csv"), ("landmarks.csv", "text/csv"),
+             ("report.pdf", "application/pdf")]
+    for col, (name, mime) in zip(st.columns(len(files)), files):
+        path = folder / name
+        if path.exists():
+            col.download_button(name, path.read_bytes(), file_name=name, mime=mime, key=f"dl_{name}")
+
+
+def trend_table(rows: list[dict]) -> list[dict]:
+    out = []
+    for row in rows:
+        since = row["since_first"] or {}
+        verdict = since.get("verdict", "").replace("_", " ")
+        out.append({"measure": row["title"], "values": " -> ".join(f"{v['value']:.3g}" for v in row["values"]),
+                    "change": verdict or "one value"})
+    return out
+
+
+def patients_page() -> None:
+    from movement_screen.care.progress import trend
+    from movement_screen.store.history import Store
+
+    st.header("Patients")
+    with Store() as store:
+        patients = store.patients()
+        if not patients:
+            st.info("No patients yet: turn on Therapist mode, enter a patient id, and analyse a screen.")
+            return
+        st.dataframe(patients, hide_index=True)
+        chosen = st.selectbox("Patient", [p["id"] for p in patients], key="history_patient")
+        sessions = store.sessions(chosen)
+    st.subheader(f"{chosen}: {len(sessions)} session(s)")
+    for s in sessions:
+        plan = (s.plan or {}).get("status", "-")
+        st.markdown(f"- **{s.recorded_on}** {SCREEN_LABELS.get(s.screen, s.screen)}: plan {plan}")
+        for note in (s.reassessment or {}).get("notes", []):
+            st.warning(note)
+    for screen in dict.fromkeys(s.screen for s in sessions):
+        mine = [{"date": s.recorded_on, "result": s.result} for s in sessions if s.screen == screen]
+        if len(mine) > 1:
+            st.markdown(f"**{SCREEN_LABELS.get(screen, screen)}: change from the first session** (real only "
+                        "beyond the measure's minimal detectable change)")
+            st.dataframe(trend_table(trend(mine)), hide_index=True)
+
+
+def main() -> None:
+    st.set_page_config(page_title="movement-screen", layout="wide")
+    page, patient = sidebar()
+    if page == "Screen":
+        screen_page(patient)
+    elif page == "Results":
+        results_page()
+    else:
+        patients_page()
+    st.caption(" | ".join(f"{k.replace('_', ' ')}: {v}" for k, v in STATE_WORDS.items()))

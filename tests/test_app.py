@@ -1,0 +1,93 @@
+"""The Streamlit app's pages through streamlit.testing (no browser): choosing a screen, its filming guide, the
+analysis of real clips, results and plan, the red-flag path, errors, and a therapist's patient history."""
+
+from pathlib import Path
+
+import pytest
+
+from clips import clip
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOVEMENT_SCREEN_STORE", str(tmp_path / "history.sqlite"))
+    monkeypatch.setenv("MOVEMENT_SCREEN_APP_DIR", str(tmp_path / "app"))
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def texts(at) -> str:
+    return "\n".join(str(e.value) for group in (at.markdown, at.caption, at.subheader, at.error, at.warning, at.info,
+                                                          at.success)
+                     for e in group)
+
+
+def analyse(at, *paths):
+    at.text_input(key="video_paths").input("; ".join(str(p) for p in paths))
+    next(b for b in at.button if b.label == "Analyse my movement").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_choosing_a_screen_shows_how_to_film_it(app):
+    app.radio(key="screen").set_value("gait").run()
+    words = texts(app)
+    assert "Walking (gait)" in words and "6-10 m" in words and "hip height" in words
+    assert len(app.get("image")) == 1  # the set-up diagram
+    app.radio(key="screen").set_value("squat").run()
+    assert "arms straight up overhead" in texts(app)
+
+
+def test_no_video_is_a_clear_message(app):
+    next(b for b in app.button if b.label == "Analyse my movement").click()
+    app.run()
+    assert any("Add a video first" in e.value for e in app.error)
+
+
+def test_a_text_file_gets_the_library_message(app, tmp_path):
+    fake = tmp_path / "notes.mp4"
+    fake.write_text("not a video")
+    analyse(app, fake)
+    assert any("could not be analysed" in e.value and "not a readable video" in e.value for e in app.error)
+
+
+@pytest.mark.pipeline
+def test_squat_clips_give_score_criteria_plan_and_downloads(app):
+    app.radio(key="screen").set_value("squat").run()
+    analyse(app, clip("lnewco_ohs_7032_side.mov"), clip("lnewco_ohs_7033_front.mov"))
+    assert app.metric[0].value == "1-2 / 3"
+    words = texts(app)
+    assert "needs work: **Femur below horizontal**" in words  # plain-language criteria, worst first
+    assert "Your exercise plan" in [h.value for h in app.subheader]
+    assert any("Bracing" in e.label or "bracing" in e.label.lower() for e in app.expander)
+    assert {b.label for b in app.get("download_button")} >= {"result.json", "report.pdf", "angles.csv"}
+    table = app.dataframe[0].value
+    assert "Femur below horizontal" in list(table["criterion"]) and set(table["state"]) >= {"fail", "pass"}
+
+
+@pytest.mark.pipeline
+def test_a_red_flag_withholds_the_plan(app):
+    app.checkbox(key="q_saddle_numbness").check()
+    analyse(app, clip("toe_touch_side.mp4"))
+    assert any("emergency" in e.value.lower() or "urgent" in e.value.lower() or "today" in e.value.lower()
+               for e in app.error), [e.value for e in app.error]
+    assert any("No exercise plan" in e.value for e in app.info)
+
+
+@pytest.mark.pipeline
+def test_therapist_keeps_a_patient_history(app):
+    app.toggle(key="therapist").set_value(True).run()
+    app.text_input(key="new_patient").input("T-1").run()
+    analyse(app, clip("toe_touch_side.mp4"))
+    assert any("T-1" in c.value for c in app.caption)
+    app.radio(key="page").set_value("Patients").run()
+    assert not app.exception
+    assert "T-1" in list(app.dataframe[0].value["id"])
+    assert any("Forward bend" in m.value for m in app.markdown)
