@@ -91,12 +91,11 @@ def screen_page(patient: str | None) -> None:
                "exercising; the app then gives no exercise plan.")
     with st.form("questions"):
         answers = {q.id: st.checkbox(q.question, key=f"q_{q.id}") for q in questions()}
-        pain = st.radio("Did the movement hurt?", ["no", "yes"], horizontal=True, key="pain")
         submitted = st.form_submit_button("Analyse my movement", type="primary")
     if submitted:
         videos = save_inputs(uploads, path_text)
         if videos:
-            analyse(videos, screen, answers, pain, height or None, patient)
+            analyse(videos, screen, answers, height or None, patient)
 
 
 def save_inputs(uploads, path_text: str) -> list[Path]:
@@ -127,8 +126,8 @@ def save_inputs(uploads, path_text: str) -> list[Path]:
     return saved
 
 
-def analyse(videos: list[Path], screen: str, answers: dict, pain: str, height: float | None,
-            patient: str | None) -> None:
+def analyse(videos: list[Path], screen: str, answers: dict, height: float | None, patient: str | None) -> None:
+    """Run the session; every question was shown, so unticked ones are answered no (pain included)."""
     from movement_screen.session import run_session
 
     model = pose_model()
@@ -140,7 +139,7 @@ def analyse(videos: list[Path], screen: str, answers: dict, pain: str, height: f
 
     try:
         done = run_session(videos, out_dir, screen=screen, report=True, patient=patient, on=date.today(),
-                           model=model.variant, pain=pain, answers=answers, height_cm=height, progress=progress)
+                           model=model.variant, answers=answers, height_cm=height, progress=progress)
     except ScreenError as exc:
         bar.empty()
         st.error(f"This video could not be analysed: {exc}")

@@ -1,0 +1,53 @@
+"""The app in a real browser: a person uploads a squat clip and reads the score, criteria and plan.
+Screenshots of each step are saved in test-output/browser/."""
+
+import pytest
+
+from browser import CHROMIUM_FLAGS, AppServer, chromium, shot
+from clips import clip
+
+pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture
+def server(tmp_path):
+    app = AppServer(tmp_path)
+    yield app
+    app.stop()
+
+
+def test_upload_a_squat_clip_and_read_the_results(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    video = clip("lnewco_ohs_7032_side.mov")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.goto(server.url)
+        expect(page.get_by_text("1. Choose a screen")).to_be_visible(timeout=60_000)
+        page.get_by_text("Deep squat", exact=True).click()
+        expect(page.get_by_text("How to film: Deep squat (arms overhead)")).to_be_visible(timeout=30_000)
+        shot(page, "upload-1-choose-screen")
+
+        page.locator("input[type=file]").set_input_files(str(video))
+        chosen = page.locator('[data-testid="stFileChipName"][title="lnewco_ohs_7032_side.mov"]')
+        expect(chosen).to_be_attached(timeout=60_000)
+        chosen.scroll_into_view_if_needed()
+        shot(page, "upload-2-file-chosen")
+
+        page.get_by_role("button", name="Analyse my movement").click()
+        expect(page.get_by_text("Done: see the results below")).to_be_visible(timeout=300_000)
+        expect(page.get_by_text("Results: Deep squat")).to_be_visible()
+        expect(page.get_by_text("1-2 / 3")).to_be_visible()
+        expect(page.get_by_text("Femur below horizontal").first).to_be_visible()
+        expect(page.get_by_text("Your exercise plan")).to_be_visible()
+        page.get_by_text("Results: Deep squat").scroll_into_view_if_needed()
+        shot(page, "upload-3-results")
+        page.get_by_text("Your exercise plan").scroll_into_view_if_needed()
+        shot(page, "upload-4-plan")
+        page.get_by_text("Details for therapists").click()
+        evidence = page.get_by_text("Evidence frames", exact=True)
+        expect(evidence).to_be_visible(timeout=30_000)
+        evidence.scroll_into_view_if_needed()
+        shot(page, "upload-5-therapist-details")
+        browser.close()
