@@ -51,7 +51,7 @@ def questions():
 
 def sidebar() -> tuple[str, str | None]:
     st.sidebar.title("movement-screen")
-    page = st.sidebar.radio("Page", ["Screen", "Results", "Patients"], key="page")
+    page = st.sidebar.radio("Page", ["Screen", "Webcam", "Results", "Patients"], key="page")
     patient = None
     if st.sidebar.toggle("Therapist mode", key="therapist"):
         from movement_screen.store.history import Store
@@ -90,12 +90,71 @@ def screen_page(patient: str | None) -> None:
     st.caption("Tick every statement that is true for you. Some answers mean you should see a clinician before "
                "exercising; the app then gives no exercise plan.")
     with st.form("questions"):
-        answers = {q.id: st.checkbox(q.question, key=f"q_{q.id}") for q in questions()}
+        answers = question_boxes("q")
         submitted = st.form_submit_button("Analyse my movement", type="primary")
     if submitted:
         videos = save_inputs(uploads, path_text)
         if videos:
             analyse(videos, screen, answers, height or None, patient)
+
+
+def question_boxes(prefix: str) -> dict[str, bool]:
+    """Every red-flag question as a tick box; unticked means no."""
+    return {q.id: st.checkbox(q.question, key=f"{prefix}_{q.id}") for q in questions()}
+
+
+def webcam_page(patient: str | None) -> None:
+    """Live camera: skeleton and set-up coach on the video, movement cues, then record and score."""
+    import time
+
+    import av
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    from movement_screen.app.live import LiveSession
+
+    st.header("Live camera")
+    screen = st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get, key="live_screen",
+                      horizontal=True)
+    st.caption("Set up as on the Screen page (tripod at hip height, 2.5-4 m away, whole body in view). Press "
+               "START to turn the camera on; follow the message on the video until it says the set-up is good, "
+               "then Start recording, do the movement, and Stop and score. The camera works on this computer; "
+               "from another device the app needs HTTPS (and often a TURN server): there, record on the phone "
+               "and upload instead.")
+    live = st.session_state.get("live")
+    if live is None or live.screen != screen:
+        if live is not None:
+            live.close()
+        live = LiveSession(screen, pose_model(), work_root() / uuid.uuid4().hex[:12] / "webcam")
+        st.session_state["live"] = live
+
+    def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
+        when = frame.time if frame.time is not None else time.perf_counter()
+        return av.VideoFrame.from_ndarray(live.process(frame.to_ndarray(format="rgb24"), when), format="rgb24")
+
+    ctx = webrtc_streamer(key=f"live-{screen}", mode=WebRtcMode.SENDRECV, video_frame_callback=on_frame,
+                          rtc_configuration={"iceServers": []}, async_processing=True,
+                          media_stream_constraints={"video": True, "audio": False})
+    with st.expander("Safety questions (asked before any exercise plan)"):
+        answers = question_boxes("live_q")
+    start, stop = st.columns(2)
+    if start.button("Start recording", key="rec_start", disabled=not ctx.state.playing):
+        live.start_recording()
+    if stop.button("Stop and score", key="rec_stop"):
+        path = live.stop_recording()
+        if path is None:
+            st.error("Nothing was recorded yet: press START, then Start recording, then do the movement.")
+        else:
+            analyse([path], screen, answers, None, patient)
+            return
+    board = st.empty()
+    while ctx.state.playing:
+        now = live.status()
+        board.markdown(
+            f"**Set-up:** {' / '.join(now['messages'])}  \n**Cues:** {' / '.join(now['cues']) or '-'}  \n"
+            f"**Set-up messages so far:** {' → '.join(live.history)}  \n"
+            f"Frames processed: {now['processed']} ({live.fps():.1f} per second)"
+            + (f"  \n● Recording: {now['recorded']} frames" if now["recording"] else ""))
+        time.sleep(0.5)
 
 
 def save_inputs(uploads, path_text: str) -> list[Path]:
@@ -268,6 +327,8 @@ def main() -> None:
     page, patient = sidebar()
     if page == "Screen":
         screen_page(patient)
+    elif page == "Webcam":
+        webcam_page(patient)
     elif page == "Results":
         results_page()
     else:

@@ -1,0 +1,75 @@
+"""The live camera page in a real browser, with a shared clip as the camera: the skeleton overlay runs, the set-up
+coach changes its message when the person leaves the picture, record-and-score gives a result, and the frames
+processed per second are printed. Screenshots in test-output/browser/."""
+
+import re
+import subprocess
+
+import pytest
+
+from browser import CHROMIUM_FLAGS, AppServer, chromium, shot
+from clips import clip, need_ffmpeg
+
+pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture
+def camera_file(tmp_path):
+    """1.5 s of an empty grey room, then a real side-view squat; Chromium loops it as its camera."""
+    path = tmp_path / "camera.mjpeg"
+    subprocess.run([need_ffmpeg(), "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=gray:s=360x640:d=1.5:r=30",
+                    "-i", str(clip("lnewco_ohs_7032_side.mov")), "-filter_complex",
+                    "[1:v]scale=360:640,fps=30,setsar=1[b];[0:v]setsar=1[a];[a][b]concat=n=2:v=1[out]",
+                    "-map", "[out]", "-c:v", "mjpeg", "-q:v", "5", "-f", "mjpeg", str(path)], check=True)
+    return path
+
+
+@pytest.fixture
+def server(tmp_path):
+    app = AppServer(tmp_path)
+    yield app
+    app.stop()
+
+
+def board(page) -> str:
+    return page.get_by_text("Frames processed:").first.inner_text()
+
+
+def test_live_camera_coaches_records_and_scores(server, camera_file):
+    from playwright.sync_api import expect, sync_playwright
+
+    flags = CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                              f"--use-file-for-fake-video-capture={camera_file}"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium(), args=flags)
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.goto(server.url)
+        page.get_by_text("Webcam", exact=True).click()
+        expect(page.get_by_text("Live camera")).to_be_visible(timeout=60_000)
+        page.get_by_text("Deep squat", exact=True).click()
+        expect(page.get_by_role("radio", name="Deep squat")).to_be_checked(timeout=30_000)
+        frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
+        frame.get_by_role("button", name="START").click(timeout=60_000)
+
+        expect(page.get_by_text("Frames processed:")).to_be_visible(timeout=120_000)
+        page.wait_for_function("() => /Frames processed: ([1-9][0-9]{2,})/.test(document.body.innerText)",
+                               timeout=120_000)  # 100+ frames: the loop has shown empty room and person
+        text = board(page)
+        history = text.split("Set-up messages so far:")[1].split("\n")[0]
+        assert "Step into the picture" in history and len(history.split("→")) >= 2, text
+        page.wait_for_function("() => /Set-up: Good set-up/.test(document.body.innerText)", timeout=60_000)
+        shot(page, "webcam-1-live-overlay-and-coach")  # the person in view, skeleton drawn
+
+        page.get_by_role("button", name="Start recording").click()
+        page.wait_for_function("() => /Recording: ([1-9][0-9]{2,}) frames/.test(document.body.innerText)",
+                               timeout=120_000)  # 100+ frames: a whole squat and the empty room
+        shot(page, "webcam-2-recording")
+        fps = float(re.search(r"\(([\d.]+) per second\)", board(page)).group(1))
+        print(f"\nlive frames processed per second in the browser test: {fps:.1f}")
+        page.get_by_role("button", name="Stop and score").click()
+        expect(page.get_by_text("Results: Deep squat")).to_be_visible(timeout=300_000)
+        expect(page.get_by_text("Your exercise plan")).to_be_visible()
+        page.get_by_text("Results: Deep squat").scroll_into_view_if_needed()
+        shot(page, "webcam-3-scored")
+        assert fps > 5
+        browser.close()
