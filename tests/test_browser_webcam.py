@@ -46,7 +46,9 @@ def test_live_camera_coaches_records_and_scores(server, camera_file):
         page.goto(server.url)
         page.get_by_text("Webcam", exact=True).click()
         expect(page.get_by_text("Live camera")).to_be_visible(timeout=60_000)
-        page.get_by_text("Deep squat", exact=True).click()
+        squat = page.get_by_text("Deep squat", exact=True)
+        expect(squat).to_have_count(1, timeout=30_000)  # the Screen page's radio has gone
+        squat.click()
         expect(page.get_by_role("radio", name="Deep squat")).to_be_checked(timeout=30_000)
         frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
         frame.get_by_role("button", name="START").click(timeout=60_000)
