@@ -384,11 +384,11 @@ def _patient(args) -> int:
 def _app(args) -> int:
     import subprocess
 
-    from movement_screen.app import streamlit_app
+    import movement_screen.app as app_package  # not the pages: they only run inside Streamlit
 
-    script = Path(streamlit_app.__file__).with_name("run.py")
+    script = Path(app_package.__file__).with_name("run.py")
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
-               "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(streamlit_app.MAX_UPLOAD_MB)]
+               "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB)]
     if args.headless:
         command += ["--server.headless", "true"]
     return subprocess.call(command)

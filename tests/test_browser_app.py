@@ -51,3 +51,30 @@ def test_upload_a_squat_clip_and_read_the_results(server):
         evidence.scroll_into_view_if_needed()
         shot(page, "upload-5-therapist-details")
         browser.close()
+
+
+def test_app_command_serves_the_app(tmp_path):
+    """`movement-screen app` starts the same app (from the installed package, not the checkout's app.py)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from browser import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "movement_screen", "app", "--headless", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+    try:
+        deadline, healthy = time.time() + 60, False
+        while time.time() < deadline and not healthy:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as reply:
+                    healthy = reply.status == 200
+            except OSError:
+                time.sleep(0.3)
+        assert healthy
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=20)[0]
+    assert "Traceback" not in output

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from movement_screen.app import MAX_UPLOAD_MB
 from movement_screen.app.guide import GUIDES, setup_diagram
 from movement_screen.app.results import STATE_WORDS, criteria_table, evidence_frames, plain_summary, score_text
 from movement_screen.errors import ScreenError
 
 SCREEN_LABELS = {"auto": "Detect it for me", "squat": "Deep squat", "forward_bend": "Forward bend (toe touch)",
                  "gait": "Walking (gait)"}
-MAX_UPLOAD_MB = 500
 
 
 def work_root() -> Path:
