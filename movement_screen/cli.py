@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -382,8 +383,6 @@ def _patient(args) -> int:
 
 
 def _app(args) -> int:
-    import subprocess
-
     import movement_screen.app as app_package  # not the pages: they only run inside Streamlit
 
     script = Path(app_package.__file__).with_name("run.py")
@@ -391,7 +390,9 @@ def _app(args) -> int:
                "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB)]
     if args.headless:
         command += ["--server.headless", "true"]
-    return subprocess.call(command)
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # becomes the server: Ctrl-C and kill reach Streamlit itself
+    return EXIT_OK
 
 
 def _questions(args) -> int:
