@@ -158,6 +158,11 @@ class LiveSession:
             cv2.circle(out, (width - 30, 30), 12, (230, 30, 30), -1)
         return out
 
+    def set_screen(self, screen: str) -> None:
+        with self.lock:
+            if screen != self.screen:
+                self.screen, self._squat = screen, SquatCues()
+
     def fps(self) -> float:
         with self.lock:
             if not self.started or self.processed < 2:

@@ -121,17 +121,16 @@ def webcam_page(patient: str | None) -> None:
                "from another device the app needs HTTPS (and often a TURN server): there, record on the phone "
                "and upload instead.")
     live = st.session_state.get("live")
-    if live is None or live.screen != screen:
-        if live is not None:
-            live.close()
+    if live is None:
         live = LiveSession(screen, pose_model(), work_root() / uuid.uuid4().hex[:12] / "webcam")
         st.session_state["live"] = live
+    live.set_screen(screen)  # the camera keeps running when the screen changes
 
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
         when = frame.time if frame.time is not None else time.perf_counter()
         return av.VideoFrame.from_ndarray(live.process(frame.to_ndarray(format="rgb24"), when), format="rgb24")
 
-    ctx = webrtc_streamer(key=f"live-{screen}", mode=WebRtcMode.SENDRECV, video_frame_callback=on_frame,
+    ctx = webrtc_streamer(key="camera", mode=WebRtcMode.SENDRECV, video_frame_callback=on_frame,
                           rtc_configuration={"iceServers": []}, async_processing=True,
                           media_stream_constraints={"video": True, "audio": False})
     with st.expander("Safety questions (asked before any exercise plan)"):
