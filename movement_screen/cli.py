@@ -451,7 +451,7 @@ def _demo(args) -> int:
     ))
     if code == EXIT_OK:
         print("\nScreen your own clip with: movement-screen analyze CLIP (squat, forward bend or walking; "
-              "give a side and a front clip of a squat together)")
+              "give a side and a front clip of a squat together), or open the browser app: movement-screen app")
     return code
 
 
