@@ -18,8 +18,8 @@ from movement_screen.kinematics.quality import framing_advice
 from movement_screen.kinematics.series import Kinematics, prepare
 from movement_screen.pose import models
 from movement_screen.pose.sequence import Detections, PoseSequence
-from movement_screen.pose.tracking import (MIN_PRESENCE_FRACTION, MIN_PRESENCE_FRAMES, Track, choose_subject,
-                                           link_tracks, people_seen, subject_sequence)
+from movement_screen.pose.tracking import (Track, choose_subject, link_tracks, people_seen, present,
+                                           subject_sequence)
 from movement_screen.screens import bend, detect, gait, squat
 from movement_screen.screens.common import ViewScreen
 from movement_screen.screens.config import load
@@ -321,9 +321,8 @@ def _quality(sources, paths, screen: str) -> list[QualityIssue]:
 
 def _look_alike(src: SourceAnalysis, index: int, path: str) -> list[QualityIssue]:
     """A warning when someone else fills the video about as much as the screened person: the pick may be wrong."""
-    need = max(MIN_PRESENCE_FRAMES, MIN_PRESENCE_FRACTION * len(src.detections.t))
     rivals = [(rank, t) for rank, t in enumerate(src.tracks, 1) if t.id != src.subject.id
-              and t.frames_present >= need and t.score >= SIMILAR_FRACTION * src.subject.score]
+              and present(t, len(src.detections.t)) and t.score >= SIMILAR_FRACTION * src.subject.score]
     if not rivals:
         return []
     rank, other = rivals[0]

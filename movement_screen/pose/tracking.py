@@ -202,10 +202,15 @@ def link_tracks(det: Detections) -> list[Track]:
     return [Track(i + 1, tr.slot, tr.score, tr.mean_height_px, tr.mean_x_px) for i, tr in enumerate(tracks)]
 
 
-def people_seen(tracks: list[Track], n_frames: int) -> int:
-    """How many people were on screen for a meaningful time (brief false detections do not count)."""
+def present(track: Track, n_frames: int) -> bool:
+    """Whether a person was on screen for a meaningful time (brief false detections are not)."""
     need = max(MIN_PRESENCE_FRAMES, MIN_PRESENCE_FRACTION * n_frames)
-    return sum(1 for tr in tracks if tr.frames_present >= min(need, n_frames))
+    return track.frames_present >= min(need, n_frames)
+
+
+def people_seen(tracks: list[Track], n_frames: int) -> int:
+    """How many people were on screen for a meaningful time."""
+    return sum(1 for tr in tracks if present(tr, n_frames))
 
 
 def subject_sequence(det: Detections, track: Track) -> PoseSequence:
