@@ -63,8 +63,8 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             raise
         if history:
             analysis = follow_up(analysis, history, patient, on)
-        done = Session(analysis, {}, out_dir, write_outputs(analysis, out_dir, video=video))
-        done.result = analysis.result.to_dict()
+        written = write_outputs(analysis, out_dir, video=video)
+        done = Session(analysis, analysis.result.to_dict(), out_dir, written)
         if history:
             when = (on or date.today()).isoformat()
             done.trend = progress_rows(history.sessions(patient, done.result["screen"]), done.result, when)

@@ -92,10 +92,9 @@ def _publish(staging: Path, final: Path, job: Job, settings: Settings) -> dict:
 def score_video(job: Job, settings: Settings, out: str) -> dict:
     """Analyse ``job``'s video and write its result folder under ``out``; return its record (never raises for a
     bad video: the record says what failed and why)."""
-    from movement_screen.api import analyze
     from movement_screen.batch.summary import criteria_rows, summary_row
     from movement_screen.errors import ScreenError
-    from movement_screen.report.outputs import write_outputs
+    from movement_screen.session import run_session
 
     out_dir = Path(out)
     staging = out_dir / STAGING / f"{job.name}.{uuid.uuid4().hex[:8]}"
@@ -104,13 +103,11 @@ def score_video(job: Job, settings: Settings, out: str) -> dict:
     record = {"path": job.path, "relative": job.relative, "output": job.name, "content_hash": job.content_hash,
               "settings": settings.key, "worker": f"{os.uname().nodename}:{os.getpid()}"}
     try:
-        analysis = analyze(job.path, settings.screen, model=settings.model, max_people=settings.max_people,
-                           progress=False)
-        write_outputs(analysis, staging, video=settings.video)
-        reason = analysis.unscorable_reason
-        result = analysis.result.to_dict()
+        done = run_session([job.path], staging, screen=settings.screen, video=settings.video, model=settings.model,
+                           max_people=settings.max_people, progress=False)
+        reason = done.unscorable_reason
         record.update(status=UNSCORABLE if reason else OK, error=reason or "",
-                      row=summary_row(result), criteria=criteria_rows(result))
+                      row=summary_row(done.result), criteria=criteria_rows(done.result))
     except ScreenError as exc:
         record.update(status=FAILED, error=str(exc), kind=type(exc).__name__)
     except Exception as exc:  # a bug or a library crash on this file: recorded, the batch goes on
