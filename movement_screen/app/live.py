@@ -108,7 +108,6 @@ class LiveSession:
     recording_path: Path | None = None
     recorded: int = 0
     _estimator: object = None
-    _last_ms: int = -1
     _writer: object = None
     _squat: SquatCues = field(default_factory=SquatCues)
     history: list[str] = field(default_factory=list)  # every distinct set-up message, in order
@@ -118,7 +117,7 @@ class LiveSession:
         import cv2
 
         from movement_screen.pose.estimator import PoseEstimator
-        from movement_screen.video.annotate import SUBJECT_COLOUR, draw_pose
+        from movement_screen.video.annotate import SUBJECT_COLOUR, draw_pose, draw_text
         from movement_screen.video.reader import small_size
 
         if self._estimator is None:
@@ -126,9 +125,7 @@ class LiveSession:
         height, width = image.shape[:2]
         w, h = small_size(width, height, self.max_side)
         small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA) if (w, h) != (width, height) else image
-        time_ms = max(int(time_s * 1000), self._last_ms + 1)
-        self._last_ms = time_ms
-        xy, vis, _ = self._estimator.detect(small, time_ms)
+        xy, vis, _ = self._estimator.detect(small, int(time_s * 1000))  # the estimator keeps its clock monotonic
         main = int(np.argmax([np.ptp(p[:, 1]) for p in xy])) if len(xy) else None
         messages = setup_messages(len(xy), xy[main] if main is not None else None,
                                   vis[main] if main is not None else None, self.screen)
@@ -151,9 +148,7 @@ class LiveSession:
         for i, text in enumerate(lines):
             colour = (60, 200, 60) if text == GOOD or text.startswith(("Repetitions", "Depth reached", "Knees tr")) \
                 else (255, 200, 0)
-            y = int((i + 1) * 34 * size)
-            cv2.putText(out, text, (10, y), cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), int(5 * size), cv2.LINE_AA)
-            cv2.putText(out, text, (10, y), cv2.FONT_HERSHEY_SIMPLEX, size, colour, int(2 * size), cv2.LINE_AA)
+            draw_text(cv2, out, text, (10, int((i + 1) * 34 * size)), size, colour)
         if self._writer is not None:
             cv2.circle(out, (width - 30, 30), 12, (230, 30, 30), -1)
         return out

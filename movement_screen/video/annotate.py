@@ -35,7 +35,8 @@ def draw_pose(cv2, image, xy, scale, colour, thickness):
             cv2.circle(image, tuple(int(v) for v in p * scale), thickness + 1, colour, -1, cv2.LINE_AA)
 
 
-def _text(cv2, image, text, origin, size, colour=(255, 255, 255)):
+def draw_text(cv2, image, text, origin, size, colour=(255, 255, 255)):
+    """``text`` at ``origin`` in ``colour`` with a dark outline, readable on any background."""
     x, y = origin
     cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), max(2, int(size * 5)), cv2.LINE_AA)
     cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, colour, max(1, int(size * 2)), cv2.LINE_AA)
@@ -47,15 +48,15 @@ def _verdict_panel(cv2, image, criteria, size):
     overlay = image.copy()
     cv2.rectangle(overlay, (0, 0), (image.shape[1], height), (0, 0, 0), -1)
     cv2.addWeighted(overlay, 0.55, image, 0.45, 0, dst=image)
-    _text(cv2, image, "Bottom of the squat", (10, int(30 * size)), size)
+    draw_text(cv2, image, "Bottom of the squat", (10, int(30 * size)), size)
     column = cv2.getTextSize("BORDERLINE ", cv2.FONT_HERSHEY_SIMPLEX, size * 0.8, 2)[0][0] + 16
     for i, c in enumerate(lines):
         value = "" if c.value is None else f" {short_number(c.value)}"
         unit = f" {c.unit}" if c.unit and c.value is not None else ""
         y = int(30 * size * (i + 2.1))
         state = "N/A" if c.state == "not_assessed" else c.state.upper()
-        _text(cv2, image, state, (10, y), size * 0.8, STATE_COLOURS[c.state])
-        _text(cv2, image, f"{c.id.replace('_', ' ')}{value}{unit}", (column, y), size * 0.8)
+        draw_text(cv2, image, state, (10, y), size * 0.8, STATE_COLOURS[c.state])
+        draw_text(cv2, image, f"{c.id.replace('_', ' ')}{value}{unit}", (column, y), size * 0.8)
 
 
 EVENT_SHOW_S = 0.2  # a gait event's label stays on screen this long
@@ -112,10 +113,10 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
                 else:
                     parts.append(f"knees L {kin.angles['knee_flexion_left_deg'][sample]:.0f}"
                                  f" R {kin.angles['knee_flexion_right_deg'][sample]:.0f}")
-                _text(cv2, image, "  ".join(parts) + " deg", (10, out_h - 15), text_size * 0.9)
+                draw_text(cv2, image, "  ".join(parts) + " deg", (10, out_h - 15), text_size * 0.9)
             recent = [label for when, label in events if 0 <= frame.time_s - when < EVENT_SHOW_S]
             if recent:
-                _text(cv2, image, recent[-1], (10, int(40 * text_size) + 10), text_size * 1.2, (255, 220, 0))
+                draw_text(cv2, image, recent[-1], (10, int(40 * text_size) + 10), text_size * 1.2, (255, 220, 0))
             repeats = 1
             if frame.index == bottom_frame:
                 _verdict_panel(cv2, image, criteria, text_size)

@@ -75,7 +75,6 @@ def _open(path: Path):
     return container
 
 
-
 def _rotation_of(frame) -> int:
     """Clockwise degrees needed to show the stored frame upright."""
     angle = int(round(getattr(frame, "rotation", 0) or 0)) % 360
