@@ -61,3 +61,21 @@ def test_portrait_clip_with_rotation_metadata_comes_out_upright(model, tmp_path)
     seq = src.sequence
     assert np.nanmedian(seq.xy[:, lm.NOSE, 1]) < np.nanmedian(seq.xy[:, lm.L_ANKLE, 1])  # head above feet
     assert np.nanmax(seq.xy[..., 0]) <= info.width and np.nanmax(seq.xy[..., 1]) <= info.height
+
+
+def test_a_reused_landmarker_gives_the_same_landmarks_as_a_fresh_one(model):
+    """The process keeps one landmarker and reuses it clip after clip (blank frames and a clock jump between
+    clips): a clip must come out exactly as from a newly loaded landmarker, whatever was analysed before."""
+    from movement_screen.pose.estimator import PoseEstimator, estimate_video
+    from movement_screen.video.reader import iter_frames
+
+    before = clip_b = clip("lnewco_ohs_7033_front.mov")  # ends where it starts: tracking could carry over
+    estimate_video(before, probe(before), model, progress=False)  # the shared landmarker has seen another clip
+    info = probe(clip_b)
+    reused = estimate_video(clip_b, info, model, progress=False)
+    with PoseEstimator(model) as fresh:
+        for row, frame in enumerate(iter_frames(clip_b)):
+            xy, _, _ = fresh.detect(frame.small, int(round(frame.time_s * 1000)))
+            found = np.isfinite(reused.xy[row, :, 0, 0])
+            assert found.sum() == len(xy)
+            np.testing.assert_array_equal(reused.xy[row, : len(xy)], xy * np.float32([info.width, info.height]))

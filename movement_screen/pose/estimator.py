@@ -50,9 +50,10 @@ class PoseEstimator:
     """A VIDEO-mode landmarker; use as a context manager so the native graph is closed.
 
     One landmarker can serve clip after clip (:meth:`new_clip`): loading the graph costs about half a second,
-    as much as scoring a short clip. Between clips it sees blank frames, which drop every tracked pose and reset
-    the landmark smoothing, and the clock jumps ahead; each clip then gets the same landmarks as from a fresh
-    landmarker (checked in tests/test_pipeline_people_and_video.py).
+    as much as scoring a short clip. Between clips it sees blank frames, meant to drop every tracked pose and
+    reset the landmark smoothing, and the clock jumps ahead. A clip then gets exactly the landmarks of a fresh
+    landmarker (tests/test_pipeline_people_and_video.py). On the shared clips this held even without the blank
+    frames; they stay as a safeguard for clips where a pose could be tracked across the join.
     """
 
     def __init__(self, model: ModelFile, max_people: int = DEFAULT_MAX_PEOPLE, min_confidence: float = 0.5):
