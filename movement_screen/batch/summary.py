@@ -8,8 +8,9 @@ any moment leaves tables that list every finished video exactly once.
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
+
+from movement_screen.report.files import atomic_path
 
 SUMMARY_COLUMNS = ["path", "output", "status", "error", "screen", "detected_confidence", "score", "score_low",
                    "score_high", "score_out_of", "views", "people_seen", "repetitions", "gait_passes", "n_pass",
@@ -65,15 +66,11 @@ def criteria_rows(result: dict) -> list[dict]:
 
 
 def _atomic_csv(path: Path, columns: list[str], rows: list[dict]) -> Path:
-    temp = path.with_name(f".{path.name}.tmp")
-    with open(temp, "w", newline="", encoding="utf-8") as f:
+    with atomic_path(path, sync=True) as temp, open(temp, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-        f.flush()
-        os.fsync(f.fileno())
-    temp.replace(path)
     return path
 
 
@@ -108,9 +105,8 @@ def _write_parquet(path: Path, columns: list[str], rows: list[dict]) -> Path | N
     except ImportError:
         return None
     table = pa.table({c: _column(pa, [row.get(c) for row in rows]) for c in columns})
-    temp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, temp)
-    temp.replace(path)
+    with atomic_path(path) as temp:
+        pq.write_table(table, temp)
     return path
 
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from movement_screen import SCHEMA_VERSION, __version__
+from movement_screen.report.files import atomic_path
 
 MARKER = "batch.json"
 STAGING = ".partial"
@@ -58,11 +59,8 @@ def is_current(record: dict | None, job: Job, settings: Settings) -> bool:
 
 
 def _write_marker(folder: Path, record: dict) -> None:
-    temp = folder / f".{MARKER}.tmp"
-    temp.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
-    with open(temp, "rb") as f:
-        os.fsync(f.fileno())
-    temp.replace(folder / MARKER)
+    with atomic_path(folder / MARKER, sync=True) as temp:
+        temp.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def _publish(staging: Path, final: Path, job: Job, settings: Settings) -> dict:

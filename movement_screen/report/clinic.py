@@ -7,6 +7,7 @@ from pathlib import Path
 
 from movement_screen.errors import InputError
 from movement_screen.report.document import build
+from movement_screen.report.files import atomic_path
 from movement_screen.report.html import write_html
 from movement_screen.report.keyframes import write_keyframes
 from movement_screen.report.pdf import write_pdf
@@ -41,7 +42,6 @@ def write_report(result: dict, out_dir: Path, pdf_path: Path | None = None, pati
 
 
 def _atomic(writer, blocks, path: Path) -> Path:
-    part = path.with_name(path.name + ".part")
-    writer(blocks, part)
-    part.replace(path)
+    with atomic_path(path) as temp:
+        writer(blocks, temp)
     return path

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 
 from movement_screen.errors import InputError
 from movement_screen.pose import landmarks as lm
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, sync: bool = False):
+    """A temporary path beside ``path`` to write to; it replaces ``path`` (after an fsync with ``sync``) only when
+    the block ends without error, so a reader, or a process killed mid-write, sees the old file or the whole
+    new one, never a part."""
+    temp = path.with_name(f".{path.name}.part")
+    try:
+        yield temp
+        if sync:
+            with open(temp, "rb") as f:
+                os.fsync(f.fileno())
+        temp.replace(path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def writable_folder(folder: Path) -> Path:
