@@ -162,7 +162,6 @@ def analyze(
     model: str = models.DEFAULT_VARIANT,
     person: int | None = None,
     pain: str = "not_asked",
-    sex: str | None = None,
     heel_board: bool = False,
     height_cm: float | None = None,
     max_people: int = 3,
@@ -175,8 +174,8 @@ def analyze(
 
     ``screen`` is "auto" (decide from the movement), "squat", "forward_bend" (or "forward-bend") or "gait".
     ``person`` picks the screened person by rank (1 = the person filling most of the video) in every clip.
-    ``pain`` is the person's answer ("yes", "no") or "not_asked". ``sex`` ("male"/"female") selects the FPPA
-    norm. ``heel_board`` says the clip was filmed with the heels raised on a board (FMS score 2 trial).
+    ``pain`` is the person's answer ("yes", "no") or "not_asked". ``heel_board`` says the clip was filmed with
+    the heels raised on a board (FMS score 2 trial).
     ``height_cm`` gives a scale: fingertip-to-floor in cm, gait step length and speed.
     ``answers`` are the red-flag pre-screen answers (question id -> yes; None = not asked); with ``catalogue``
     (None = the packaged one) and ``on`` (the session date) they decide the exercise plan (see :func:`advise`).
@@ -200,7 +199,7 @@ def analyze(
     names = [str(p) for p in paths]
     if screen == "auto":
         screen = _agree(sources, names)
-    analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, sex=sex, heel_board=heel_board,
+    analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, heel_board=heel_board,
                              height_cm=height_cm)
     return advise(analysis, screening, plan_catalogue, on)
 
@@ -240,12 +239,12 @@ def _agree(sources: list[SourceAnalysis], paths: list[str]) -> str:
 
 
 def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: models.ModelFile, *,
-                  screen: str = "squat", pain: str = "not_asked", sex: str | None = None, heel_board: bool = False,
+                  screen: str = "squat", pain: str = "not_asked", heel_board: bool = False,
                   height_cm: float | None = None) -> Analysis:
     """Score a screen from already-estimated sources (pure: no model, no files)."""
     screen = screen_name(screen)
     if screen == "squat":
-        return _score_squat(sources, paths, model_file, pain=pain, sex=sex, heel_board=heel_board)
+        return _score_squat(sources, paths, model_file, pain=pain, heel_board=heel_board)
     if screen == "forward_bend":
         return _score_bend(sources, paths, model_file, pain=pain, height_cm=height_cm)
     if screen == "gait":
@@ -346,8 +345,8 @@ def _no_movement(what: str, paths: list[str], how: str) -> QualityIssue:
     return QualityIssue(NO_MOVEMENT, f"no {what} found in {names}: {how}", "error", None)
 
 
-def _score_squat(sources, paths, model_file, *, pain, sex, heel_board) -> Analysis:
-    views = [squat.judge_view(src.kinematics, i, sex) for i, src in enumerate(sources)]
+def _score_squat(sources, paths, model_file, *, pain, heel_board) -> Analysis:
+    views = [squat.judge_view(src.kinematics, i) for i, src in enumerate(sources)]
     issues: list[QualityIssue] = []
     found_any = any(v.repetitions for v in views)
     if not found_any:

@@ -39,7 +39,6 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--person", type=int, help="screen the N-th person (1 = the one filling most of the "
                          "video, 2 = the next, ...)")
     analyze.add_argument("--pain", choices=["yes", "no"], help="did the movement hurt? (pain makes the FMS score 0)")
-    analyze.add_argument("--sex", choices=["male", "female"], help="selects the knee-valgus (FPPA) norm")
     analyze.add_argument("--heel-board", action="store_true", help="the clip was filmed with heels on a ~5 cm "
                          "board (the FMS score-2 trial)")
     analyze.add_argument("--height-cm", type=float, help="the person's height: gives fingertip-to-floor in cm and "
@@ -230,7 +229,7 @@ def _analyze(args) -> int:
     done = run_session(
         args.videos, out_dir, screen=args.screen, video=not args.no_video, report=args.report,
         patient=args.patient, patient_name=args.patient_name, store=args.store, on=args.date,
-        model=args.model, person=args.person, pain=args.pain or "not_asked", sex=args.sex,
+        model=args.model, person=args.person, pain=args.pain or "not_asked",
         heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
         progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue,
     )
@@ -445,7 +444,7 @@ def _demo(args) -> int:
     print(f"Sample clip: {clip}", file=sys.stderr)
     code = _analyze(argparse.Namespace(
         videos=[str(clip)], screen="auto", out=args.out, json=False, model="full", person=None, pain=None,
-        sex=None, heel_board=False, height_cm=None, max_people=3, no_video=False, quiet=False, answers=None,
+        heel_board=False, height_cm=None, max_people=3, no_video=False, quiet=False, answers=None,
         flag=[], no_red_flags=False, plan=False, catalogue=None, report=True, patient=None, patient_name=None,
         date=None, store=None,
     ))

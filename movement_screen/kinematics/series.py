@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.body import BodyFrame, body_frame
 from movement_screen.kinematics.filters import fill_gaps, is_variable_rate, lowpass, resample_uniform
 from movement_screen.kinematics.view import View, classify_view
 from movement_screen.pose import landmarks as lm
@@ -46,6 +47,7 @@ class Kinematics:
     variable_rate: bool
     cutoff_hz: float
     angles: dict[str, np.ndarray] = field(default_factory=dict)
+    body: BodyFrame | None = None  # the person's own axes for the world landmarks (None without them)
 
     def point(self, index: int) -> np.ndarray:
         return self.xy[:, index]
@@ -139,7 +141,8 @@ def prepare(seq: PoseSequence, cutoff_hz: float = 6.0) -> Kinematics:
     standing = standing_samples(xy)
     lengths = body_lengths(xy, standing)
     view = classify_view(xy, vis, world, standing)
-    kin = Kinematics(t, frames, xy, vis, world, fs, standing, lengths, view, variable, cutoff_hz)
+    kin = Kinematics(t, frames, xy, vis, world, fs, standing, lengths, view, variable, cutoff_hz,
+                     body=body_frame(world, standing))
     kin.angles.update(standard_angles(kin))
     return kin
 

@@ -12,6 +12,7 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.body import segment_length
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
@@ -38,11 +39,6 @@ NASM_TITLES = {
     "heels_rise": "Heels rise",
     "feet_flatten": "Feet flatten",
 }
-# The view each criterion is judged from (spec A.1 view mapping).
-SAGITTAL_IDS = {"trunk_tibia_parallel", "thigh_below_horizontal", "arms_over_feet", "heels_down",
-                "excessive_forward_lean", "arms_fall_forward", "heels_rise"}
-FRONTAL_IDS = {"knees_over_feet", "knees_move_inward", "asymmetric_weight_shift"}
-NEVER_IDS = {"feet_turn_out", "low_back_arches", "low_back_rounds", "feet_flatten"}
 NEVER_REASONS = {
     "feet_turn_out": "foot angle is not reliable from 2-D pose landmarks (spec A.3 [W])",
     "low_back_arches": "2-D pose has no lumbar or pelvic landmarks: lumbar curve cannot be measured",
@@ -101,17 +97,31 @@ def _na(cid: str, reason: str, view: str, source: int, group: str = "fms") -> Cr
 
 
 class _Judge:
-    """Criteria of one repetition of one view."""
+    """Criteria of one repetition of one view.
 
-    def __init__(self, kin: Kinematics, rep: Repetition, bottom: int, source: int, sex: str | None):
-        self.kin, self.rep, self.bottom, self.source, self.sex = kin, rep, bottom, source, sex
+    Each criterion is measured where the camera's angle and height do not change its verdict (docs/validation.md):
+    heights, forward offsets and sagittal angles in the body frame of the 3-D world landmarks; heel rise in the
+    picture, from the ankle's rise over the toes of the same foot; knees from the front, by the knee's side-to-side
+    place over the toes. The views each criterion is measured in are data (``squat.toml`` [views]).
+    """
+
+    def __init__(self, kin: Kinematics, rep: Repetition, bottom: int, source: int):
+        self.kin, self.rep, self.bottom, self.source = kin, rep, bottom, source
         self.cfg = load("squat")
         self.half = int(self.cfg["repetition"]["bottom_window_frames"])
         self.view = kin.view.kind
+        self.yaw = kin.view.yaw_deg
         self.time = float(kin.t[bottom])
         self.frame = int(kin.frame[bottom])
-        self.caveat = (" Oblique view: angles are foreshortened, read with care." if self.view == "oblique" else "")
         self.metrics: dict[str, float] = {}
+        body = kin.body
+        self.body = body
+        if body is not None:
+            self.coords = body.coords(kin.world)  # [T, 33, (forward, left, up)] metres
+            self.shank_m = np.nanmean([segment_length(kin.world, kin.standing, a, b)
+                                       for a, b in ((lm.L_KNEE, lm.L_ANKLE), (lm.R_KNEE, lm.R_ANKLE))])
+            self.thigh_m = np.nanmean([segment_length(kin.world, kin.standing, a, b)
+                                       for a, b in ((lm.L_HIP, lm.L_KNEE), (lm.R_HIP, lm.R_KNEE))])
 
     def at_bottom(self, series: np.ndarray) -> float:
         return window_mean(series, self.bottom, self.half)
@@ -120,171 +130,194 @@ class _Judge:
              evidence: str, group: str = "fms") -> Criterion:
         titles = FMS_TITLES if group == "fms" else NASM_TITLES
         return Criterion(cid, titles[cid], state, float(value), threshold, unit, self.time, self.view,
-                         reason + self.caveat, group, float(margin), evidence, self.source, self.frame)
+                         reason, group, float(margin), evidence, self.source, self.frame)
 
-    # -- sagittal ---------------------------------------------------------------------------------------------
-    def sagittal(self) -> list[Criterion]:
-        kin, cfg, near = self.kin, self.cfg, self.kin.view.near_side
-        out = []
-        trunk = self.at_bottom(kin.angles["trunk_inclination_deg"])
-        tibia = self.at_bottom(kin.angles[f"tibia_inclination_{near}_deg"])
-        delta = trunk - tibia
-        c = cfg["trunk_tibia_parallel"]
-        state = banded(delta, c["pass_max"], c["fail_above"])
-        out.append(self.crit(
-            "trunk_tibia_parallel", state, delta, f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "deg",
-            f"At the bottom the trunk leans {trunk:.0f} deg and the {near} shin {tibia:.0f} deg from vertical: "
-            f"the trunk is {abs(delta):.0f} deg {'more' if delta > 0 else 'less'} inclined than the shin.",
-            c["pass_max"] - delta, c["label"]))
-        self.metrics.update(trunk_inclination_bottom_deg=trunk, tibia_inclination_bottom_deg=tibia,
-                            trunk_tibia_difference_deg=delta)
+    def unmeasurable(self, cid: str, group: str = "fms") -> str | None:
+        """Why this view cannot measure ``cid`` (None when it can)."""
+        key = {"heels_rise": "heels_down", "knees_move_inward": "knees_over_feet",
+               "excessive_forward_lean": "trunk_tibia_parallel", "arms_fall_forward": "arms_over_feet",
+               "asymmetric_weight_shift": "weight_shift"}.get(cid, cid)
+        low, high = self.cfg["views"][key]
+        if not np.isfinite(self.yaw) or self.body is None:
+            return "the 3-D landmarks needed to tell the camera's angle are missing"
+        if low <= self.yaw <= high:
+            return None
+        need = "a side view" if low > 0 else "a front view"
+        return (f"{need} is needed: this clip sees the body {self.yaw:.0f} deg from facing the camera, and this "
+                f"criterion is measured only between {low:g} and {high:g} deg (docs/validation.md)")
 
-        hip_y = self.at_bottom(kin.side(near, "hip")[:, 1])
-        knee_y = self.at_bottom(kin.side(near, "knee")[:, 1])
-        m = (hip_y - knee_y) / kin.lengths.thigh
-        c = cfg["thigh_below_horizontal"]
+    def up(self, index: int) -> np.ndarray:
+        return self.coords[:, index, 2]
+
+    def ahead(self, index: int) -> np.ndarray:
+        return self.coords[:, index, 0]
+
+    def lateral(self, index: int) -> np.ndarray:
+        return self.coords[:, index, 1]
+
+    # -- measured in the body frame (3-D world landmarks) ----------------------------------------------------
+    def depth(self) -> Criterion:
+        c = self.cfg["thigh_below_horizontal"]
+        sides = [self.at_bottom(self.up(lm.SIDES[s]["knee"]) - self.up(lm.SIDES[s]["hip"])) for s in ("left", "right")]
+        m = float(np.nanmean(sides)) / self.thigh_m
         state = "pass" if m > c["pass_above"] else ("fail" if m < c["fail_below"] else "borderline")
         where = "below" if m > 0 else "above"
-        out.append(self.crit(
-            "thigh_below_horizontal", state, m, f"> {c['pass_above']:g} pass, < {c['fail_below']:g} fail",
-            "thigh lengths",
-            f"At the bottom the {near} hip is {abs(m):.2f} thigh lengths {where} the knee.",
-            m - c["pass_above"], c["label"]))
         self.metrics["depth_margin_thigh_lengths"] = m
+        return self.crit(
+            "thigh_below_horizontal", state, m, f"> {c['pass_above']:g} pass, < {c['fail_below']:g} fail",
+            "thigh lengths", f"At the bottom the hips are {abs(m):.2f} thigh lengths {where} the knees "
+            "(heights in the body's own frame, whatever the camera's angle).", m - c["pass_above"], c["label"])
 
-        wrist_x = self.at_bottom((kin.xy[:, lm.L_WRIST, 0] + kin.xy[:, lm.R_WRIST, 0]) / 2)
-        midfoot_x = self.at_bottom((kin.side(near, "heel")[:, 0] + kin.side(near, "toe")[:, 0]) / 2)
-        offset = kin.view.facing * (wrist_x - midfoot_x) / kin.lengths.foot
-        c = cfg["arms_over_feet"]
-        limit = c["offset_max_foot"]
-        size = abs(offset)
-        state = "pass" if size <= limit else ("borderline" if size <= limit + c["borderline_band"] else "fail")
+    def trunk_and_shins(self) -> Criterion:
+        body, c = self.body, self.cfg["trunk_tibia_parallel"]
+        mid = lambda a, b: (self.kin.world[:, a] + self.kin.world[:, b]) / 2  # noqa: E731
+        trunk = self.at_bottom(body.sagittal_inclination(mid(lm.L_HIP, lm.R_HIP), mid(lm.L_SHOULDER, lm.R_SHOULDER)))
+        tibia = self.at_bottom(body.sagittal_inclination(mid(lm.L_ANKLE, lm.R_ANKLE), mid(lm.L_KNEE, lm.R_KNEE)))
+        delta = trunk - tibia
+        state = banded(delta, c["pass_max"], c["fail_above"])
+        self.metrics.update(trunk_inclination_bottom_deg=trunk, tibia_inclination_bottom_deg=tibia,
+                            trunk_tibia_difference_deg=delta)
+        return self.crit(
+            "trunk_tibia_parallel", state, delta, f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "deg",
+            f"At the bottom the trunk leans {trunk:.0f} deg and the shins {tibia:.0f} deg forward of vertical (in the "
+            f"body's sagittal plane): the trunk is {abs(delta):.0f} deg {'more' if delta > 0 else 'less'} inclined "
+            "than the shins.", c["pass_max"] - delta, c["label"])
+
+    def arms(self) -> Criterion:
+        c = self.cfg["arms_over_feet"]
+        wrists = (self.ahead(lm.L_WRIST) + self.ahead(lm.R_WRIST)) / 2
+        midfoot = np.mean([(self.ahead(lm.SIDES[s]["heel"]) + self.ahead(lm.SIDES[s]["toe"])) / 2
+                           for s in ("left", "right")], axis=0)
+        offset = self.at_bottom(wrists - midfoot) / self.shank_m
+        if offset < -c["behind_max_shank"]:
+            state = "borderline"
+        else:
+            state = "pass" if offset <= c["pass_max_shank"] else (
+                "borderline" if offset <= c["fail_above_shank"] else "fail")
         direction = "in front of" if offset > 0 else "behind"
-        out.append(self.crit(
-            "arms_over_feet", state, offset, f"within +/-{limit:g} pass", "foot lengths",
-            f"At the bottom the wrists are {size:.2f} foot lengths {direction} the middle of the foot.",
-            limit - size, c["label"]))
-        self.metrics["wrist_offset_foot_lengths"] = offset
+        self.metrics["wrist_ahead_of_midfoot_shank_lengths"] = offset
+        return self.crit(
+            "arms_over_feet", state, offset, f"<= {c['pass_max_shank']:g} pass, > {c['fail_above_shank']:g} fail "
+            "(ahead of the middle of the feet)", "shank lengths",
+            f"At the bottom the wrists are {abs(offset):.2f} shank lengths {direction} the middle of the feet, "
+            "along the person's own forward direction.", c["pass_max_shank"] - offset, c["label"])
 
-        c = cfg["heels_down"]
-        heel_y = kin.side(near, "heel")[:, 1]
-        standing_heel = np.nanmedian(heel_y[kin.standing])
-        start, end = self.kin.sample_at(self.rep.start_s), self.kin.sample_at(self.rep.end_s)
-        rise = (standing_heel - heel_y[start:end + 1]) / kin.lengths.shank
-        run = int(c["min_frames"])
-        sustained = (np.nanmax(np.lib.stride_tricks.sliding_window_view(rise, run).min(axis=1))
-                     if len(rise) >= run else np.nan)
-        state = "not_assessed" if not np.isfinite(sustained) else (
-            "fail" if sustained > c["rise_shank"] else ("borderline" if sustained > 0.6 * c["rise_shank"] else "pass"))
-        out.append(self.crit(
-            "heels_down", state, sustained, f"<= {c['rise_shank']:g} for {run} frames", "shank lengths",
-            f"The {near} heel rose at most {sustained:.3f} shank lengths (held {run} frames) during the squat.",
-            c["rise_shank"] - sustained, c["label"]))
-        self.metrics["heel_rise_shank_lengths"] = sustained
+    def arms_to_trunk(self) -> Criterion:
+        body, c = self.body, self.cfg["arms_fall_forward"]
+        mid = lambda a, b: (self.kin.world[:, a] + self.kin.world[:, b]) / 2  # noqa: E731
+        shoulders = mid(lm.L_SHOULDER, lm.R_SHOULDER)
+        arm = self.at_bottom(body.sagittal_inclination(shoulders, mid(lm.L_WRIST, lm.R_WRIST)))
+        trunk = self.metrics["trunk_inclination_bottom_deg"]
+        ahead = arm - trunk
+        state = banded(ahead, c["pass_max_deg"], c["fail_above_deg"])
+        self.metrics.update(arm_inclination_bottom_deg=arm, arm_ahead_of_trunk_deg=ahead)
+        return self.crit(
+            "arms_fall_forward", state, ahead, f"<= {c['pass_max_deg']:g} pass, > {c['fail_above_deg']:g} fail",
+            "deg", f"At the bottom the arms point {arm:.0f} deg forward of vertical, {abs(ahead):.0f} deg "
+            f"{'ahead of' if ahead > 0 else 'behind'} the line of the trunk.", c["pass_max_deg"] - ahead,
+            c["label"], "nasm")
 
-        knee_flex = kin.angles[f"knee_flexion_{near}_deg"]
-        hip_flex = kin.angles[f"hip_flexion_{near}_deg"]
-        self.metrics["knee_flexion_bottom_deg"] = self.at_bottom(knee_flex)
-        self.metrics["hip_flexion_bottom_deg"] = self.at_bottom(hip_flex)
-        return out
-
-    def nasm_sagittal(self, fms: dict[str, Criterion]) -> list[Criterion]:
-        kin, cfg = self.kin, self.cfg
-        out = []
+    def forward_lean(self) -> Criterion:
+        c, tt = self.cfg["forward_lean"], self.cfg["trunk_tibia_parallel"]
         trunk = self.metrics["trunk_inclination_bottom_deg"]
         delta = self.metrics["trunk_tibia_difference_deg"]
-        c = cfg["forward_lean"]
-        tt = cfg["trunk_tibia_parallel"]
         if trunk > c["trunk_incl_deg"] or delta > tt["fail_above"]:
             state = "fail"
         elif delta > tt["pass_max"]:
             state = "borderline"
         else:
             state = "pass"
-        out.append(self.crit(
+        return self.crit(
             "excessive_forward_lean", state, trunk, f"trunk <= {c['trunk_incl_deg']:g} deg and trunk-shin <= "
             f"{tt['fail_above']:g} deg", "deg",
-            f"Trunk {trunk:.0f} deg from vertical at the bottom, {delta:.0f} deg more than the shin.",
-            c["trunk_incl_deg"] - trunk, c["label"], "nasm"))
+            f"Trunk {trunk:.0f} deg from vertical at the bottom, {delta:.0f} deg more than the shins.",
+            c["trunk_incl_deg"] - trunk, c["label"], "nasm")
 
+    # -- measured in the picture -------------------------------------------------------------------------------
+    def heels(self) -> Criterion:
+        """Heel rise from the ankle's rise over the toes of the same foot, compared with quiet standing.
+
+        The pose model's heel point drifts up as the shin tips forward, even with the heel on the floor, and a
+        hand-held camera moves the whole foot in the picture; the ankle over the toes is steady (it sits over the
+        heel, and rises with it) and needs no still camera. Near-side foot only (the far one is hidden).
+        """
+        kin, c = self.kin, self.cfg["heels_down"]
         near = kin.view.near_side
-        # 180 = arm continues the trunk line; below 180 the arm has fallen forward of it, above 180 it is behind.
-        arm_incl = geo.inclination(kin.side(near, "shoulder"), kin.side(near, "wrist"), kin.view.facing)
-        arm_trunk = self.at_bottom(180.0 - (arm_incl - kin.angles["trunk_inclination_deg"]))
-        offset = self.metrics["wrist_offset_foot_lengths"]
-        c = cfg["arms_fall_forward"]
-        limit = cfg["arms_over_feet"]["offset_max_foot"]
-        if offset > limit and arm_trunk < c["arm_trunk_min_deg"]:
-            state = "fail"
-        elif offset > limit or arm_trunk < c["arm_trunk_min_deg"]:
-            state = "borderline"
-        else:
-            state = "pass"
-        out.append(self.crit(
-            "arms_fall_forward", state, arm_trunk, f"arm-trunk angle >= {c['arm_trunk_min_deg']:g} deg and wrists "
-            f"within {limit:g} foot lengths of the midfoot", "deg",
-            f"Arm-trunk angle {arm_trunk:.0f} deg at the bottom; wrists {offset:+.2f} foot lengths from the midfoot.",
-            arm_trunk - c["arm_trunk_min_deg"], c["label"], "nasm"))
-        self.metrics["arm_trunk_angle_bottom_deg"] = arm_trunk
+        low = self.bottom_span()
+        feet = [near] + [side for side in ("left", "right") if side != near and self.foot_seen(side, low)]
+        rises = []
+        for side in feet:
+            height = kin.side(side, "toe")[:, 1] - kin.side(side, "ankle")[:, 1]  # pixels, image y grows down
+            rise = (height - float(np.nanmedian(height[kin.standing]))) / kin.lengths.shank
+            rises.append(float(np.nanmedian(rise[low])) if np.isfinite(rise[low]).any() else np.nan)
+        value = float(np.nanmean(rises)) if np.isfinite(rises).any() else np.nan
+        where = f"the {near} ankle" if len(feet) == 1 else "the ankles"
+        state = banded(value, c["pass_max"], c["fail_above"])
+        self.metrics["ankle_rise_over_toes_shank_lengths"] = value
+        return self.crit(
+            "heels_down", state, value, f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "shank lengths",
+            f"At the bottom {where} {'is' if len(feet) == 1 else 'are'} {value:+.3f} shank lengths higher over the "
+            "toes than in standing (the ankle rises with the heel).", c["pass_max"] - value, c["label"])
 
-        heels = fms["heels_down"]
-        out.append(replace(heels, id="heels_rise", title=NASM_TITLES["heels_rise"], group="nasm"))
-        return out
+    def foot_seen(self, side: str, samples: np.ndarray) -> bool:
+        """The far foot counts too when the model sees its ankle and toes well through the bottom."""
+        part = lm.SIDES[side]
+        vis = self.kin.visibility[samples][:, [part["ankle"], part["toe"]]]
+        return bool(len(vis) and np.nanmin(vis) >= self.cfg["heels_down"]["far_foot_min_visibility"])
 
-    # -- frontal ----------------------------------------------------------------------------------------------
-    def frontal(self) -> tuple[Criterion, list[Criterion]]:
-        kin, cfg = self.kin, self.cfg
-        c = cfg["knees_over_feet"]
-        midline = self.at_bottom(kin.mid_hip[:, 0])
-        fppa, medial = {}, {}
-        for side in ("left", "right"):
-            hip, knee, ankle = (kin.side(side, p) for p in ("hip", "knee", "ankle"))
-            fppa[side] = self.at_bottom(geo.fppa(hip, knee, ankle, kin.mid_hip[:, 0]))
-            foot_x = self.at_bottom((kin.side(side, "ankle")[:, 0] + kin.side(side, "toe")[:, 0]) / 2)
-            knee_x = self.at_bottom(knee[:, 0])
-            toward_mid = np.sign(midline - foot_x)
-            medial[side] = (knee_x - foot_x) * toward_mid / kin.lengths.shank
+    def bottom_span(self) -> np.ndarray:
+        """Samples of the bottom of this repetition: the hips within 15 % of their deepest drop."""
+        drop = hip_drop(self.kin)
+        start, end = self.kin.sample_at(self.rep.start_s), self.kin.sample_at(self.rep.end_s)
+        deepest = drop[self.bottom]
+        idx = np.arange(start, end + 1)
+        near = idx[np.isfinite(drop[idx]) & (drop[idx] >= 0.85 * deepest)]
+        window = np.arange(max(0, self.bottom - self.half), min(len(drop), self.bottom + self.half + 1))
+        return np.union1d(near, window)
+
+    def knees(self) -> Criterion:
+        """Knee's side-to-side place over the toes at the bottom (front view): inside the toes is the fault.
+
+        The frontal-plane projection angle (FPPA) was defined for shallow single-leg tasks; at the bottom of a
+        deep squat the thigh points at the camera and FPPA loses its meaning, so it is kept only as a metric.
+        """
+        kin, c = self.kin, self.cfg["knees_over_feet"]
+        inside = {}
+        # The picture's side-to-side axis is the sharper measure, but a camera turned off the front mixes in the
+        # knee's forward travel. The image x axis in body coordinates says how much; the 3-D landmarks give the
+        # forward (and up) offsets to take back out, leaving the knee's left-right place over the toes.
+        px_per_m = kin.lengths.shank / self.shank_m
+        along_f, along_l, along_u = self.body.forward[0], self.body.left[0], self.body.up[0]
+        for side, medial in (("left", -1.0), ("right", 1.0)):
+            part = lm.SIDES[side]
+            image = (kin.side(side, "knee")[:, 0] - kin.side(side, "toe")[:, 0]) / px_per_m
+            forward = self.ahead(part["knee"]) - self.ahead(part["toe"])
+            rise = self.up(part["knee"]) - self.up(part["toe"])
+            lateral = (image - along_f * forward - along_u * rise) / along_l
+            inside[side] = self.at_bottom(medial * lateral) / self.shank_m
+        worst_side = max(inside, key=lambda s: inside[s])
+        worst = inside[worst_side]
+        state = banded(worst, c["inside_pass_max"], c["inside_fail_above"])
+        fppa = {side: self.at_bottom(geo.fppa(kin.side(side, "hip"), kin.side(side, "knee"), kin.side(side, "ankle"),
+                                              kin.mid_hip[:, 0])) for side in ("left", "right")}
         knee_sep = abs(self.at_bottom(kin.xy[:, lm.L_KNEE, 0] - kin.xy[:, lm.R_KNEE, 0]))
         ankle_sep = abs(self.at_bottom(kin.xy[:, lm.L_ANKLE, 0] - kin.xy[:, lm.R_ANKLE, 0]))
-        ratio = knee_sep / ankle_sep if ankle_sep > 0 else np.nan
-        worst_side = max(fppa, key=lambda s: fppa[s])
-        worst = fppa[worst_side]
-        limit = {"male": c["fppa_men_deg"], "female": c["fppa_women_deg"]}.get(self.sex or "", None)
-        reasons = []
-        fail = False
-        borderline = False
-        if limit is None:
-            # Sex not given: fail above the women's bound, borderline between the men's and women's bounds.
-            if worst > c["fppa_women_deg"]:
-                fail = True
-            elif worst > c["fppa_men_deg"]:
-                borderline = True
-            limit_text = f"FPPA <= {c['fppa_men_deg']:g} deg (men) / {c['fppa_women_deg']:g} deg (women)"
-        else:
-            fail = worst > limit
-            limit_text = f"FPPA <= {limit:g} deg"
-        reasons.append(f"knee valgus angle (FPPA) left {fppa['left']:.0f} deg, right {fppa['right']:.0f} deg")
-        medial_worst = max(medial.values())
-        if medial_worst > c["medial_max_shank"]:
-            fail = True
-            side = max(medial, key=lambda s: medial[s])
-            reasons.append(f"{side} knee {medial_worst:.2f} shank lengths inside the foot")
-        if np.isfinite(ratio) and ratio < c["separation_ratio_min"]:
-            fail = True
-            reasons.append(f"knees {ratio:.2f}x as far apart as the ankles (< {c['separation_ratio_min']:g})")
-        elif np.isfinite(ratio):
-            reasons.append(f"knee/ankle separation ratio {ratio:.2f}")
-        state = "fail" if fail else ("borderline" if borderline else "pass")
-        self.metrics.update(knee_fppa_left_deg=fppa["left"], knee_fppa_right_deg=fppa["right"],
-                            knee_medial_offset_shank_lengths=medial_worst, knee_ankle_separation_ratio=ratio)
-        margin = (limit if limit is not None else c["fppa_men_deg"]) - worst
-        fms = self.crit("knees_over_feet", state, worst,
-                        f"{limit_text}; knee not inside the foot by > {c['medial_max_shank']:g} shank; "
-                        f"knee/ankle separation >= {c['separation_ratio_min']:g}", "deg",
-                        "At the bottom: " + "; ".join(reasons) + ".", margin, c["label"])
-        nasm = [replace(fms, id="knees_move_inward", title=NASM_TITLES["knees_move_inward"], group="nasm")]
+        self.metrics.update(knee_inside_toes_left_shank_lengths=inside["left"],
+                            knee_inside_toes_right_shank_lengths=inside["right"],
+                            knee_fppa_left_deg=fppa["left"], knee_fppa_right_deg=fppa["right"],
+                            knee_ankle_separation_ratio=knee_sep / ankle_sep if ankle_sep > 0 else np.nan)
 
-        w = cfg["weight_shift"]
+        def words(v: float) -> str:
+            return f"{abs(v):.2f} shank lengths {'inside' if v > 0 else 'outside'}"
+        return self.crit(
+            "knees_over_feet", state, worst, f"<= {c['inside_pass_max']:g} pass, > {c['inside_fail_above']:g} fail "
+            "(knee inside the toes)", "shank lengths",
+            f"At the bottom the left knee is {words(inside['left'])} the left toes and the right knee "
+            f"{words(inside['right'])} the right toes (worst: {worst_side}).", c["inside_pass_max"] - worst,
+            c["label"])
+
+    def weight_shift(self) -> Criterion:
+        kin, w = self.kin, self.cfg["weight_shift"]
         shift = (kin.mid_hip[:, 0] - kin.mid_ankle[:, 0]) / kin.lengths.hip_width
         baseline = np.nanmedian(shift[kin.standing])
         change = self.at_bottom(shift) - baseline
@@ -295,17 +328,37 @@ class _Judge:
         side_word = "left" if toward_left else "right"
         size = abs(change)
         state = "fail" if size > w["fail_hip_widths"] else ("borderline" if size > w["shift_hip_widths"] else "pass")
-        nasm.append(self.crit(
+        self.metrics.update(weight_shift_hip_widths=change, pelvic_obliquity_change_deg=obliquity)
+        return self.crit(
             "asymmetric_weight_shift", state, change, f"|shift| <= {w['shift_hip_widths']:g} hip widths",
             "hip widths",
             f"At the bottom the hips are {size:.2f} hip widths toward the subject's {side_word} compared with "
             f"standing; pelvic obliquity changed {obliquity:+.1f} deg.",
-            w["shift_hip_widths"] - size, w["label"], "nasm"))
-        self.metrics.update(weight_shift_hip_widths=change, pelvic_obliquity_change_deg=obliquity)
-        return fms, nasm
+            w["shift_hip_widths"] - size, w["label"], "nasm")
+
+    def all(self) -> dict[str, Criterion]:
+        """Every criterion of this repetition: measured, or not_assessed with the reason."""
+        out: dict[str, Criterion] = {}
+        plan = (("thigh_below_horizontal", "fms", self.depth), ("trunk_tibia_parallel", "fms", self.trunk_and_shins),
+                ("excessive_forward_lean", "nasm", self.forward_lean), ("arms_over_feet", "fms", self.arms),
+                ("arms_fall_forward", "nasm", self.arms_to_trunk), ("heels_down", "fms", self.heels),
+                ("knees_over_feet", "fms", self.knees), ("asymmetric_weight_shift", "nasm", self.weight_shift))
+        for cid, group, measure in plan:
+            why = self.unmeasurable(cid, group)
+            out[cid] = _na(cid, why, self.view, self.source, group) if why else measure()
+        twins = {"heels_rise": "heels_down", "knees_move_inward": "knees_over_feet"}
+        for twin, of in twins.items():
+            out[twin] = replace(out[of], id=twin, title=NASM_TITLES[twin], group="nasm")
+        for cid, reason in NEVER_REASONS.items():
+            out[cid] = _na(cid, reason, self.view, self.source, "nasm")
+        knee_flex = {s: self.at_bottom(self.kin.angles[f"knee_flexion_{s}_deg"]) for s in ("left", "right")}
+        self.metrics["knee_flexion_bottom_deg"] = knee_flex[self.kin.view.near_side]
+        self.metrics["hip_flexion_bottom_deg"] = self.at_bottom(
+            self.kin.angles[f"hip_flexion_{self.kin.view.near_side}_deg"])
+        return out
 
 
-def judge_view(kin: Kinematics, source: int = 0, sex: str | None = None) -> ViewScreen:
+def judge_view(kin: Kinematics, source: int = 0) -> ViewScreen:
     """Repetitions and criteria for one view; criteria the view cannot measure are ``not_assessed``."""
     reps, bottoms = find_repetitions(kin, source)
     cfg = load("squat")["repetition"]
@@ -313,32 +366,9 @@ def judge_view(kin: Kinematics, source: int = 0, sex: str | None = None) -> View
     metrics_by_rep = []
     view = kin.view.kind
     for rep, bottom in zip(reps, bottoms):
-        judge = _Judge(kin, rep, bottom, source, sex)
-        fms: dict[str, Criterion] = {}
-        nasm: dict[str, Criterion] = {}
-        if kin.view.sagittal_like:
-            for c in judge.sagittal():
-                fms[c.id] = c
-            for c in judge.nasm_sagittal(fms):
-                nasm[c.id] = c
-        if view == "frontal":
-            knees, extra = judge.frontal()
-            fms[knees.id] = knees
-            for c in extra:
-                nasm[c.id] = c
-        for cid in FMS_IDS:
-            if cid not in fms:
-                need = "a side view" if cid in SAGITTAL_IDS else "a front view"
-                fms[cid] = _na(cid, f"{need} is needed (this clip is a {view} view)", view, source)
-        for cid in NASM_TITLES:
-            if cid not in nasm:
-                if cid in NEVER_IDS:
-                    reason = NEVER_REASONS[cid]
-                else:
-                    need = "a side view" if cid in SAGITTAL_IDS else "a front view"
-                    reason = f"{need} is needed (this clip is a {view} view)"
-                nasm[cid] = _na(cid, reason, view, source, "nasm")
-        per_rep.append([fms[cid] for cid in FMS_IDS] + [nasm[cid] for cid in NASM_TITLES])
+        judge = _Judge(kin, rep, bottom, source)
+        found = judge.all()
+        per_rep.append([found[cid] for cid in FMS_IDS] + [found[cid] for cid in NASM_TITLES])
         judge.metrics["hip_drop_leg_lengths"] = float(rep.depth_leg_fraction or np.nan)
         judge.metrics["bottom_hold_s"] = float(rep.hold_s or 0.0)
         metrics_by_rep.append(judge.metrics)

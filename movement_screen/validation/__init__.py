@@ -1,0 +1,1 @@
+"""Checks of the verdicts against known answers: a synthetic figure seen by many cameras, and labelled real clips."""

@@ -1,0 +1,146 @@
+"""Synthetic validation of the squat verdicts: known faults at known sizes, filmed from many camera positions.
+
+Each case is one squat by the stick figure of :mod:`figure` with at most one fault, filmed by one camera
+(yaw 0-90 deg in 15 deg steps, lens height 0.5-1.5 m, distance 2.5-4 m) with landmark noise. The clip goes through
+the same :func:`prepare` and :func:`squat.judge_view` as a real one. A verdict is correct when it is the known
+one in a view where the criterion claims to be measurable, and ``not_assessed`` elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import product
+
+from movement_screen.kinematics.series import prepare
+from movement_screen.screens import squat
+from movement_screen.screens.config import load
+from movement_screen.validation.figure import Camera, Noise, Squat, squat_clip
+
+YAWS = (0.0, 15.0, 30.0, 45.0, 60.0, 75.0, 90.0)
+HEIGHTS = (0.5, 1.0, 1.5)
+DISTANCES = (2.5, 4.0)
+CLEAN = Squat()
+
+# (criterion, fault name, fault size, the squat, the known verdict). A known verdict is "pass", "borderline",
+# "fail", or "not pass" / "not fail" where the size sits in the measurement-error band between two verdicts.
+FAULTS = (
+    ("heels_down", "heel lift (cm)", 2.0, replace(CLEAN, heel_lift_cm=2.0), "not pass"),
+    ("heels_down", "heel lift (cm)", 4.0, replace(CLEAN, heel_lift_cm=4.0), "fail"),
+    ("trunk_tibia_parallel", "trunk lean beyond the shins (deg)", 15.0, replace(CLEAN, trunk_extra_deg=15.0),
+     "borderline"),
+    ("trunk_tibia_parallel", "trunk lean beyond the shins (deg)", 30.0, replace(CLEAN, trunk_extra_deg=30.0),
+     "fail"),
+    ("knees_over_feet", "knees inside the toes (cm)", 3.0, replace(CLEAN, knee_in_cm=3.0), "not pass"),
+    ("knees_over_feet", "knees inside the toes (cm)", 6.0, replace(CLEAN, knee_in_cm=6.0), "fail"),
+    ("arms_over_feet", "arms forward of vertical (deg)", 20.0, replace(CLEAN, arms_deg=20.0), "not pass"),
+    ("arms_over_feet", "arms forward of vertical (deg)", 45.0, replace(CLEAN, arms_deg=45.0), "not pass"),
+    ("arms_over_feet", "arms forward of vertical (deg)", 90.0, replace(CLEAN, arms_deg=90.0), "fail"),
+    ("thigh_below_horizontal", "hip below the knee (cm)", -10.0, replace(CLEAN, depth_cm=-10.0), "fail"),
+    ("thigh_below_horizontal", "hip below the knee (cm)", -5.0, replace(CLEAN, depth_cm=-5.0), "fail"),
+    ("thigh_below_horizontal", "hip below the knee (cm)", 10.0, replace(CLEAN, depth_cm=10.0), "pass"),
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    criterion: str
+    fault: str
+    size: float
+    squat: Squat
+    expected: str  # the known verdict where the criterion is measurable
+    camera: Camera
+    seed: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    state: str  # the verdict given
+    claimed: bool  # the criterion claims to be measurable in this view
+    correct: bool
+
+
+def agrees(state: str, expected: str) -> bool:
+    """A verdict matches a known one ("not pass" accepts borderline or fail, "not fail" pass or borderline)."""
+    if expected == "not pass":
+        return state in ("borderline", "fail")
+    if expected == "not fail":
+        return state in ("pass", "borderline")
+    return state == expected
+
+
+def claims(criterion: str, yaw: float) -> bool:
+    """Whether ``criterion`` claims to be measurable with the body at ``yaw`` deg to the camera (squat.toml)."""
+    low, high = load("squat")["views"][criterion]
+    return low <= yaw <= high
+
+
+def cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES) -> list[Case]:
+    """Every clean criterion and every fault, from every camera of the grid."""
+    out = []
+    seed = 0
+    for yaw, height, distance in product(yaws, heights, distances):
+        camera = Camera(yaw, height, distance)
+        for criterion in squat.FMS_IDS:
+            seed += 1
+            out.append(Case(criterion, "none (clean squat)", 0.0, CLEAN, "pass", camera, seed))
+        for criterion, fault, size, shape, expected in FAULTS:
+            seed += 1
+            out.append(Case(criterion, fault, size, shape, expected, camera, seed))
+    return out
+
+
+def run_case(case: Case, noise: Noise = Noise()) -> Outcome:
+    """Film one case and judge it with the squat screen."""
+    kin = prepare(squat_clip(case.squat, case.camera, replace(noise, seed=case.seed)))
+    view = squat.judge_view(kin)
+    state = "no repetition"
+    if view.best is not None:
+        state = next(c.state for c in view.criteria if c.id == case.criterion)
+    # The view's own estimate of the yaw decides the claim, as it would on a real clip.
+    claimed = claims(case.criterion, kin.view.yaw_deg)
+    correct = agrees(state, case.expected) if claimed else state == "not_assessed"
+    return Outcome(case, state, claimed, correct)
+
+
+def run(all_cases: list[Case] | None = None, progress=None) -> list[Outcome]:
+    all_cases = cases() if all_cases is None else all_cases
+    out = []
+    for i, case in enumerate(all_cases):
+        out.append(run_case(case))
+        if progress:
+            progress(i + 1, len(all_cases))
+    return out
+
+
+def table(outcomes: list[Outcome]) -> str:
+    """Markdown: per criterion and fault size, the share of correct verdicts at each camera yaw."""
+    yaws = sorted({o.case.camera.yaw_deg for o in outcomes})
+    rows: dict[tuple, dict[float, list[Outcome]]] = {}
+    for o in outcomes:
+        key = (o.case.criterion, o.case.fault, o.case.size, o.case.expected)
+        rows.setdefault(key, {}).setdefault(o.case.camera.yaw_deg, []).append(o)
+    head = "| criterion | fault | size | known verdict | " + " | ".join(f"yaw {y:g}" for y in yaws) + " |"
+    lines = [head, "|" + "---|" * (4 + len(yaws))]
+    for (criterion, fault, size, expected), by_yaw in rows.items():
+        cells = []
+        for y in yaws:
+            group = by_yaw.get(y, [])
+            if not group:
+                cells.append("")
+                continue
+            right = sum(o.correct for o in group)
+            claimed = sum(o.claimed for o in group)
+            share = f"{100 * right / len(group):.0f} %"
+            cells.append(share if claimed == len(group) else (f"n/a {share}" if claimed == 0 else f"mixed {share}"))
+        lines.append(f"| {criterion} | {fault} | {size:g} | {expected} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def summary(outcomes: list[Outcome]) -> dict[str, float]:
+    """Share of correct verdicts per criterion, over the views where it claims to be measurable."""
+    out: dict[str, list[bool]] = {}
+    for o in outcomes:
+        if o.claimed:
+            out.setdefault(o.case.criterion, []).append(o.correct)
+    return {k: sum(v) / len(v) for k, v in out.items()}
