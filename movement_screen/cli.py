@@ -118,6 +118,15 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("questions", help="print the red-flag questions as an answers-file template")
 
+    validate = sub.add_parser("validate", help="agreement with labelled clips (LABELS.csv), or the synthetic harness")
+    validate.add_argument("labels", nargs="?", type=Path, help="labels CSV: clips,screen,criterion,expected,source")
+    validate.add_argument("--videos", type=Path, help="folder the labelled clips are in (default: beside the CSV)")
+    validate.add_argument("--synthetic", action="store_true",
+                          help="run the squat harness: a stick figure with known faults seen from many cameras")
+    validate.add_argument("--update", type=Path, metavar="MARKDOWN",
+                          help="also write the tables into this file (e.g. docs/validation.md), between its markers")
+    validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
+
     samples = sub.add_parser("samples", help="fetch the sample clip into sample_videos/")
     samples.add_argument("--dest", type=Path, default=Path("sample_videos"))
 
@@ -454,9 +463,52 @@ def _demo(args) -> int:
     return code
 
 
+def _validate(args) -> int:
+    from tqdm import tqdm
+
+    if not args.synthetic and args.labels is None:
+        raise UsageError("give a labels CSV, or --synthetic for the harness")
+    if args.synthetic:
+        from movement_screen.validation import harness
+
+        all_cases = harness.cases()
+        with tqdm(total=len(all_cases), desc="synthetic squats", unit="clip", disable=None) as bar:
+            outcomes = harness.run(all_cases, progress=lambda done, total: bar.update(1))
+        text = harness.table(outcomes) + "\n\n" + harness.summary_table(outcomes)
+        print(text)
+        if args.update:
+            replace_section(args.update, "synthetic", text)
+    if args.labels is not None:
+        from movement_screen.validation import agreement
+
+        labels = agreement.read_labels(args.labels)
+        groups = len({(lab.clips, lab.screen) for lab in labels})
+        with tqdm(total=groups, desc="labelled clips", unit="group", disable=None) as bar:
+            verdicts = agreement.run(args.labels, args.videos, args.model,
+                                     progress=lambda i, total, name: bar.update(1 if i else 0))
+            bar.update(groups - bar.n)
+        text = agreement.tables(verdicts)
+        print(text)
+        if args.update:
+            replace_section(args.update, "labels", text)
+    return 0
+
+
+def replace_section(path: Path, name: str, text: str) -> None:
+    """Put ``text`` between ``<!-- name:start -->`` and ``<!-- name:end -->`` in ``path`` (added at the end if absent)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{start}\n{text}\n{end}"
+    if start in old and end in old:
+        new = old[:old.index(start)] + block + old[old.index(end) + len(end):]
+    else:
+        new = old.rstrip("\n") + ("\n\n" if old else "") + block + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"analyze": _analyze, "batch": _batch, "models": _models, "samples": _samples, "demo": _demo,
+    handlers = {"analyze": _analyze, "batch": _batch, "validate": _validate, "models": _models, "samples": _samples, "demo": _demo,
                 "report": _report, "app": _app, "history": _history, "patient": _patient, "questions": _questions}
     try:
         return handlers[args.command](args)

@@ -57,10 +57,43 @@ def test_shallow_squat_fails_depth_and_is_clearly_worse_than_the_good_one(source
 
 
 def test_arms_in_front_of_the_body_at_the_bottom(sources, model):
-    # The trainer noted the arms fall forward in the good squat's side view.
+    # The trainer noted the arms fall forward in the good squat's side view: ahead of the feet and of the trunk.
     good = scored(sources, model, "lnewco_ohs_7026_side.mov")
-    assert good.criterion("arms_over_feet").state in ("fail", "borderline")
-    assert good.metrics["wrist_offset_foot_lengths"] > 0.5
+    assert good.metrics["wrist_ahead_of_midfoot_shank_lengths"] > 0.5
+    assert good.criterion("arms_fall_forward").state in ("fail", "borderline")
+
+
+GOOD_PAIRS = (("lnewco_ohs_7051_side.mov", "lnewco_ohs_7052_front.mov"),  # trainer: 100
+              ("lnewco_ohs_7026_side.mov", "lnewco_ohs_7027_front.mov"))  # source: FMS 3/3/3/3
+CORE = ("thigh_below_horizontal", "trunk_tibia_parallel", "heels_down", "arms_over_feet")
+
+
+@pytest.mark.parametrize("side,front", GOOD_PAIRS)
+def test_squats_rated_good_fail_no_criterion_of_depth_trunk_heels_or_arms(sources, model, side, front):
+    result = scored(sources, model, side, front)
+    states = {cid: result.criterion(cid).state for cid in CORE}
+    assert "fail" not in states.values(), states
+    assert "not_assessed" not in states.values(), states
+
+
+def test_the_shallow_squat_still_fails_depth_and_its_arms_are_not_a_pass(sources, model):
+    result = scored(sources, model, "lnewco_ohs_7032_side.mov", "lnewco_ohs_7033_front.mov")
+    assert result.criterion("thigh_below_horizontal").state == "fail"
+    assert result.criterion("arms_over_feet").state != "pass"
+
+
+def test_the_trainers_best_squat_can_score_higher_than_the_shallow_one(sources, model):
+    best = scored(sources, model, *GOOD_PAIRS[0]).score
+    shallow = scored(sources, model, "lnewco_ohs_7032_side.mov", "lnewco_ohs_7033_front.mov").score
+    assert best.range[1] > shallow.range[1]
+
+
+def test_side_and_front_clips_of_one_squat_agree_on_depth(sources, model):
+    # Depth is measured in the body's own frame, so the front clip can judge it too, and agrees with the side.
+    for side, front in GOOD_PAIRS + (("lnewco_ohs_7032_side.mov", "lnewco_ohs_7033_front.mov"),):
+        a = scored(sources, model, side).criterion("thigh_below_horizontal")
+        b = scored(sources, model, front).criterion("thigh_below_horizontal")
+        assert (a.state == "fail") == (b.state == "fail"), (side, a.value, b.value)
 
 
 @pytest.mark.parametrize("side,front", list(zip(SIDE, FRONT)))
@@ -70,6 +103,7 @@ def test_side_and_front_together_judge_every_fms_criterion(sources, model, side,
     assert all(c.state != "not_assessed" for c in fms)
     assert result.criterion("trunk_tibia_parallel").source == 0
     assert result.criterion("knees_over_feet").source == 1
+    assert result.criterion("thigh_below_horizontal").source == 0  # the side view's heights are preferred
     assert result.view == f"{result.sources[0].view}+frontal"
     assert result.score.range is not None
 

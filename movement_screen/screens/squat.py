@@ -18,7 +18,7 @@ from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
 from movement_screen.screens.common import ViewScreen, banded, window_mean
 from movement_screen.screens.config import load
-from movement_screen.screens.result import Criterion, Finding, Repetition, Score
+from movement_screen.screens.result import Criterion, Finding, Repetition, Score, short_number
 
 FMS_IDS = ("trunk_tibia_parallel", "thigh_below_horizontal", "knees_over_feet", "arms_over_feet", "heels_down")
 FMS_TITLES = {
@@ -403,12 +403,39 @@ def _best_repetition(per_rep: list[list[Criterion]], reps: list[Repetition]) -> 
     return max(range(len(per_rep)), key=lambda i: (_rank(per_rep[i]), reps[i].depth_leg_fraction or 0))
 
 
+FRONT_FIRST = {"knees_over_feet", "knees_move_inward", "asymmetric_weight_shift"}
+SIDE_ORDER = ("sagittal", "oblique", "frontal")
+
+
 def merge_views(views: list[ViewScreen]) -> list[Criterion]:
-    """One list of criteria: each taken from the first view that assessed it."""
-    def empty() -> list[Criterion]:
+    """One list of criteria, each from the view that measures it best.
+
+    Knees and weight shift come from the view nearest the front, everything else from the view nearest the side
+    (a true side view sees heights, forward offsets and sagittal angles square-on). The reason says what the other
+    view measured when both did.
+    """
+    chosen: dict[str, Criterion] = {}
+    order: list[str] = []
+    for view in views:
+        for c in view.criteria:
+            if c.id not in chosen:
+                order.append(c.id)
+                chosen[c.id] = c
+                continue
+            held = chosen[c.id]
+            if c.state == "not_assessed":
+                continue
+            if held.state == "not_assessed":
+                chosen[c.id] = c
+                continue
+            rank = SIDE_ORDER[::-1] if c.id in FRONT_FIRST else SIDE_ORDER
+            better, other = (c, held) if rank.index(c.view) < rank.index(held.view) else (held, c)
+            note = f" The {other.view} view gave {other.state} ({short_number(other.value)} {other.unit})."
+            chosen[c.id] = replace(better, reason=better.reason + note)
+    if not order:
         return [_na(cid, "no squat repetition was found", "", 0, "fms" if cid in FMS_IDS else "nasm")
                 for cid in list(FMS_IDS) + list(NASM_TITLES)]
-    return common.merge_views(views, empty)
+    return [chosen[cid] for cid in order]
 
 
 def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bool = False) -> Score:

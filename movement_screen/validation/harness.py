@@ -75,11 +75,11 @@ def claims(criterion: str, yaw: float) -> bool:
     return low <= yaw <= high
 
 
-def cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES) -> list[Case]:
-    """Every clean criterion and every fault, from every camera of the grid."""
+def cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 2) -> list[Case]:
+    """Every clean criterion and every fault, from every camera of the grid, ``repeats`` times with new noise."""
     out = []
     seed = 0
-    for yaw, height, distance in product(yaws, heights, distances):
+    for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
         camera = Camera(yaw, height, distance)
         for criterion in squat.FMS_IDS:
             seed += 1
@@ -144,3 +144,19 @@ def summary(outcomes: list[Outcome]) -> dict[str, float]:
         if o.claimed:
             out.setdefault(o.case.criterion, []).append(o.correct)
     return {k: sum(v) / len(v) for k, v in out.items()}
+
+
+def summary_table(outcomes: list[Outcome]) -> str:
+    """Markdown: per criterion, the views it claims and its share of correct verdicts there."""
+    from movement_screen.screens.config import load as load_table
+
+    views = load_table("squat")["views"]
+    share = summary(outcomes)
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.case.criterion] = counts.get(o.case.criterion, 0) + o.claimed
+    lines = ["| criterion | measured at body yaw (deg) | clips judged there | correct verdicts |", "|---|---|---|---|"]
+    for criterion, value in share.items():
+        low, high = views[criterion]
+        lines.append(f"| {criterion} | {low:g}-{high:g} | {counts[criterion]} | {100 * value:.1f} % |")
+    return "\n".join(lines)
