@@ -17,15 +17,15 @@ from movement_screen.errors import InputError, UsageError
 from movement_screen.store.history import Store
 
 
-def squat_result(fppa: float, depth: float = -0.3, score: int | None = None) -> dict:
-    """A squat result with knee valgus (FPPA, MDC 8.9 deg) and depth (no MDC known)."""
+def squat_result(knee_in: float, depth: float = -0.3, score: int | None = None) -> dict:
+    """A squat result with knees inside the toes (shank lengths, MDC 0.08) and depth (no MDC known)."""
     def criterion(cid, value, limit, unit, state):
         return {"id": cid, "title": cid.replace("_", " ").capitalize(), "state": state, "value": value,
                 "margin": limit - value if cid == "knees_move_inward" else value - limit, "unit": unit,
                 "threshold": "rule", "view": "frontal"}
-    valgus_state = "pass" if fppa <= 13 else "fail"
+    valgus_state = "pass" if knee_in <= 0.05 else "fail"
     depth_state = "pass" if depth >= 0.05 else "fail"
-    criteria = [criterion("knees_move_inward", fppa, 13.0, "deg", valgus_state),
+    criteria = [criterion("knees_move_inward", knee_in, 0.05, "shank lengths", valgus_state),
                 criterion("thigh_below_horizontal", depth, 0.05, "thigh lengths", depth_state)]
     findings = [{"id": c["id"], "title": c["title"], "severity": "moderate", "evidence": ""}
                 for c in criteria if c["state"] == "fail"]
@@ -38,16 +38,16 @@ def row(rows, measure):
 
 
 def test_change_below_and_above_the_mdc():
-    small = trend([{"date": "2026-01-01", "result": squat_result(25.0)},
-                   {"date": "2026-02-01", "result": squat_result(20.0)}])
+    small = trend([{"date": "2026-01-01", "result": squat_result(0.20)},
+                   {"date": "2026-02-01", "result": squat_result(0.15)}])
     assert row(small, "knees_move_inward")["since_first"]["verdict"] == "no_real_change"
-    assert row(small, "knees_move_inward")["since_first"]["mdc"] == pytest.approx(8.9)
-    big = trend([{"date": "2026-01-01", "result": squat_result(25.0)},
-                 {"date": "2026-02-01", "result": squat_result(12.0)}])
+    assert row(small, "knees_move_inward")["since_first"]["mdc"] == pytest.approx(0.08)
+    big = trend([{"date": "2026-01-01", "result": squat_result(0.20)},
+                 {"date": "2026-02-01", "result": squat_result(0.05)}])
     assert row(big, "knees_move_inward")["since_first"]["verdict"] == "better"
-    assert row(big, "knees_move_inward")["since_first"]["delta"] == pytest.approx(-13.0)
-    worse = trend([{"date": "2026-01-01", "result": squat_result(12.0)},
-                   {"date": "2026-02-01", "result": squat_result(25.0)}])
+    assert row(big, "knees_move_inward")["since_first"]["delta"] == pytest.approx(-0.15)
+    worse = trend([{"date": "2026-01-01", "result": squat_result(0.05)},
+                   {"date": "2026-02-01", "result": squat_result(0.20)}])
     assert row(worse, "knees_move_inward")["since_first"]["verdict"] == "worse"
     # depth has no published MDC: the tool will not call it real
     assert row(big, "thigh_below_horizontal")["since_first"]["verdict"] == "cannot_tell"
@@ -58,19 +58,19 @@ def plan_for(result, on):
 
 
 def test_escalation_after_the_review_window():
-    baseline = squat_result(25.0)
+    baseline = squat_result(0.20)
     plan = plan_for(baseline, date(2026, 1, 5))
     assert {b["criterion"] for b in plan["benchmarks"]} == {"knees_move_inward", "thigh_below_horizontal"}
-    stalled = reassess(plan, "2026-01-05", squat_result(23.0), date(2026, 3, 9))  # 9 weeks, change < MDC
+    stalled = reassess(plan, "2026-01-05", squat_result(0.18), date(2026, 3, 9))  # 9 weeks, change < MDC
     assert stalled["escalate"]
     assert any("Discuss with your clinician: no improvement in knees move inward since 2026-01-05" in n
                for n in stalled["notes"])
-    early = reassess(plan, "2026-01-05", squat_result(23.0), date(2026, 1, 26))  # 3 weeks: keep going
+    early = reassess(plan, "2026-01-05", squat_result(0.18), date(2026, 1, 26))  # 3 weeks: keep going
     assert not early["escalate"] and "keep going" in early["notes"][0]
-    better = reassess(plan, "2026-01-05", squat_result(12.0, depth=0.1), date(2026, 3, 9))
+    better = reassess(plan, "2026-01-05", squat_result(0.05, depth=0.1), date(2026, 3, 9))
     assert not better["escalate"]
     assert {b["status"] for b in better["benchmarks"]} == {"met"}
-    improving = reassess(plan, "2026-01-05", squat_result(15.0, depth=0.1), date(2026, 3, 9))
+    improving = reassess(plan, "2026-01-05", squat_result(0.08, depth=0.1), date(2026, 3, 9))
     assert next(b for b in improving["benchmarks"] if b["criterion"] == "knees_move_inward")["status"] == \
         "improving"
     assert not improving["escalate"]
@@ -82,12 +82,12 @@ def test_store_sessions_plan_lookup_and_erasure(tmp_path):
     files = [out / "result.json", out / "report.pdf"]
     for f in files:
         f.write_text("x")
-    first = squat_result(25.0)
+    first = squat_result(0.20)
     first["plan"] = plan_for(first, date(2026, 1, 5))
     with Store(tmp_path / "h.sqlite") as store:
         store.add_session("P7", first, on=date(2026, 1, 5), name="Ann", files=files)
-        store.add_session("P7", squat_result(20.0), on=date(2026, 2, 5))
-        store.add_session("P8", squat_result(30.0), on=date(2026, 2, 5))
+        store.add_session("P7", squat_result(0.15), on=date(2026, 2, 5))
+        store.add_session("P8", squat_result(0.25), on=date(2026, 2, 5))
         assert [s.recorded_on for s in store.sessions("P7")] == ["2026-01-05", "2026-02-05"]
         assert store.last_plan("P7", "squat", date(2026, 3, 1)).recorded_on == "2026-01-05"
         assert store.last_plan("P7", "squat", date(2026, 1, 1)) is None
@@ -127,7 +127,7 @@ while True:
 def test_killed_writer_leaves_the_store_intact(tmp_path):
     path = tmp_path / "h.sqlite"
     with Store(path) as store:
-        store.add_session("P0", squat_result(25.0), on=date(2026, 1, 1), name="before")
+        store.add_session("P0", squat_result(0.20), on=date(2026, 1, 1), name="before")
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
     committed = 0
     try:
@@ -142,11 +142,11 @@ def test_killed_writer_leaves_the_store_intact(tmp_path):
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
     with Store(path) as store:
-        assert [s.result["criteria"][0]["value"] for s in store.sessions("P0")] == [25.0]
+        assert [s.result["criteria"][0]["value"] for s in store.sessions("P0")] == [0.20]
         rows = store.sessions("P1")
         assert len(rows) >= committed
         assert [s.result["n"] for s in rows] == list(range(len(rows)))  # whole sessions only, in order
-        store.add_session("P0", squat_result(20.0), on=date(2026, 2, 1))  # still writable
+        store.add_session("P0", squat_result(0.15), on=date(2026, 2, 1))  # still writable
         assert len(store.sessions("P0")) == 2
     assert json.loads(json.dumps(rows[-1].result))["pad"] == "p" * 400000
 

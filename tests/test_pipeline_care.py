@@ -60,7 +60,7 @@ def test_screen_plan_report_retest_history_erase(tmp_path):
 
     history = run("history", "P-042", "--store", store)
     assert "2 session(s)" in history and "2026-01-05" in history and "2026-03-09" in history
-    assert "no real change (MDC 8.9 deg)" in history  # knee valgus: same clip, change within its MDC
+    assert "no real change (MDC 0.08 shank lengths)" in history  # knees: same clip, change within its MDC
     assert "cannot tell if real (no MDC known)" in history  # depth: no MDC is known
 
     # A red flag at a third visit: no plan, urgent wording, stored with the session.

@@ -132,7 +132,7 @@ class _Judge:
         return Criterion(cid, titles[cid], state, float(value), threshold, unit, self.time, self.view,
                          reason, group, float(margin), evidence, self.source, self.frame)
 
-    def unmeasurable(self, cid: str, group: str = "fms") -> str | None:
+    def unmeasurable(self, cid: str) -> str | None:
         """Why this view cannot measure ``cid`` (None when it can)."""
         key = {"heels_rise": "heels_down", "knees_move_inward": "knees_over_feet",
                "excessive_forward_lean": "trunk_tibia_parallel", "arms_fall_forward": "arms_over_feet",
@@ -151,9 +151,6 @@ class _Judge:
 
     def ahead(self, index: int) -> np.ndarray:
         return self.coords[:, index, 0]
-
-    def lateral(self, index: int) -> np.ndarray:
-        return self.coords[:, index, 1]
 
     # -- measured in the body frame (3-D world landmarks) ----------------------------------------------------
     def depth(self) -> Criterion:
@@ -344,7 +341,7 @@ class _Judge:
                 ("arms_fall_forward", "nasm", self.arms_to_trunk), ("heels_down", "fms", self.heels),
                 ("knees_over_feet", "fms", self.knees), ("asymmetric_weight_shift", "nasm", self.weight_shift))
         for cid, group, measure in plan:
-            why = self.unmeasurable(cid, group)
+            why = self.unmeasurable(cid)
             out[cid] = _na(cid, why, self.view, self.source, group) if why else measure()
         twins = {"heels_rise": "heels_down", "knees_move_inward": "knees_over_feet"}
         for twin, of in twins.items():
