@@ -355,6 +355,13 @@ def _score_squat(sources, paths, model_file, *, pain, heel_board) -> Analysis:
                                    f"leg length or more for at least {rep_cfg['min_duration_s']:g} s. Film the whole "
                                    "squat, standing tall before and after it"))
     issues += _quality(sources, paths, "squat")
+    for i, src in enumerate(sources):
+        alike = squat.look_alike(src.kinematics) if views[i].repetitions else None
+        if alike:
+            issues.append(QualityIssue(
+                "not_a_squat", f"{Path(paths[i]).name}: this looks like {alike}, not a deep or overhead squat. It was "
+                "scored as a squat because the squat screen was chosen: read the verdicts with care, or film the "
+                "squat (feet side by side, arms overhead, no seat)", "warning", i))
     for i, view in enumerate(views):
         name = Path(paths[i]).name
         if not view.repetitions and len(sources) > 1:

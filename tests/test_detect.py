@@ -22,3 +22,71 @@ def test_a_squat_is_not_mistaken_for_a_bend_despite_the_trunk_lean():
     found = decide(prepare(side_squat(trunk_extra_deg=25)))  # trunk 60 deg forward at the bottom
     assert found.screen == "squat"
     assert found.scores["forward_bend"] < 0.5
+
+
+# Hip-dropping movements that are not a deep or overhead squat (the 3-D figure, filmed from the side or front).
+from movement_screen.validation.figure import Camera, Squat, film, lunge, squat_clip  # noqa: E402
+
+DEADLIFT = Squat(tibia_deg=20, depth_cm=-20, trunk_extra_deg=35, arms_deg=180, arms_standing_deg=180)
+SIT_TO_STAND = Squat(tibia_deg=5, depth_cm=-3, trunk_extra_deg=35, arms_deg=90, arms_standing_deg=180)
+
+
+def lunge_clip(yaw):
+    t, points = lunge()
+    return film(points, t, Camera(yaw))
+
+
+def test_a_deadlift_with_the_hands_at_the_knees_is_declined_as_a_lift():
+    found = decide(prepare(squat_clip(DEADLIFT, Camera(70))))
+    assert found.screen is None
+    assert "lift with the hands low" in found.reason and "--screen squat" in found.reason
+
+
+def test_sitting_down_onto_a_seat_is_declined():
+    found = decide(prepare(squat_clip(SIT_TO_STAND, Camera(60))))
+    assert found.screen is None and "sitting down onto a seat" in found.reason
+
+
+def test_a_lunge_is_declined_from_the_side_and_from_the_front():
+    for yaw in (90, 15):
+        found = decide(prepare(lunge_clip(yaw)))
+        assert found.screen is None and "lunge" in found.reason, (yaw, found.reason)
+
+
+def test_an_overhead_squat_is_still_a_squat_from_every_side():
+    for yaw in (0, 45, 90):
+        found = decide(prepare(squat_clip(Squat(), Camera(yaw))))
+        assert found.screen == "squat" and found.confidence >= 0.9, (yaw, found.reason)
+    # arms down is still a squat when the hands stay up by the hips (hands on the hips)
+    hands_on_hips = Squat(arms_deg=150, arms_standing_deg=150)
+    assert decide(prepare(squat_clip(hands_on_hips, Camera(90)))).screen == "squat"
+
+
+def built_source(seq):
+    """A SourceAnalysis of a built sequence, as analyse_source would give for a clip of it (no model, no file)."""
+    from movement_screen.api import SourceAnalysis
+    from movement_screen.pose.sequence import Detections
+    from movement_screen.pose.tracking import link_tracks, people_seen
+    from movement_screen.video.reader import VideoInfo
+
+    det = Detections(seq.xy[:, None], seq.visibility[:, None], seq.world[:, None], seq.t, seq.frame, seq.width,
+                     seq.height, seq.fps)
+    tracks = link_tracks(det)
+    info = VideoInfo("built.mp4", seq.width, seq.height, seq.fps, len(seq.t), float(seq.t[-1]), 0, "h264")
+    return SourceAnalysis(info, det, tracks, tracks[0], seq, prepare(seq), people_seen(tracks, len(seq.t)), "squat")
+
+
+def test_choosing_the_squat_screen_for_a_deadlift_scores_it_with_a_plain_caveat():
+    from types import SimpleNamespace
+
+    from movement_screen.api import score_sources
+
+    model = SimpleNamespace(variant="full", origin="built")
+    lift = score_sources([built_source(squat_clip(DEADLIFT, Camera(70)))], ["lift.mp4"], model,
+                         screen="squat").result
+    caveat = next(i for i in lift.quality_issues if i.code == "not_a_squat")
+    assert "lift with the hands low" in caveat.message and caveat.severity == "warning"
+    assert lift.repetitions  # still scored
+    squat = score_sources([built_source(squat_clip(Squat(), Camera(70)))], ["squat.mp4"], model,
+                          screen="squat").result
+    assert not any(i.code == "not_a_squat" for i in squat.quality_issues)

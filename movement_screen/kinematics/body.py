@@ -21,6 +21,9 @@ import numpy as np
 from movement_screen.pose import landmarks as lm
 
 
+MIN_SEGMENT_M = 0.1  # a thigh or shank shorter than this is not a person's
+
+
 @dataclass(frozen=True)
 class BodyFrame:
     up: np.ndarray  # unit vectors in world-landmark coordinates
@@ -52,6 +55,10 @@ def body_frame(world: np.ndarray, standing: np.ndarray) -> BodyFrame | None:
     """The body frame from standing samples of ``world[T, 33, 3]``; None when the world landmarks are missing."""
     if len(standing) == 0:
         return None
+    legs = [segment_length(world, standing, a, b) for a, b in ((lm.L_HIP, lm.L_KNEE), (lm.L_KNEE, lm.L_ANKLE),
+                                                                 (lm.R_HIP, lm.R_KNEE), (lm.R_KNEE, lm.R_ANKLE))]
+    if not np.all(np.isfinite(legs)) or min(legs) < MIN_SEGMENT_M:
+        return None  # no usable world landmarks (missing, or a placeholder without a skeleton)
     w = world[standing]
     mid = lambda a, b: (w[:, a] + w[:, b]) / 2  # noqa: E731
     up = _unit(_mean_vector(mid(lm.L_SHOULDER, lm.R_SHOULDER) - mid(lm.L_ANKLE, lm.R_ANKLE)))

@@ -92,10 +92,16 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
     """The screen one person's movement shows, with a confidence, or a polite refusal."""
     cfg = load("detect")["decision"]
     scores, values = evidence(kin)
+    alike = squat.look_alike(kin) if scores["squat"] > 0 else None
+    if alike:  # the hips dropped, but not in a squat: no squat evidence
+        scores["squat"] = 0.0
     ranked = sorted(scores, key=scores.get, reverse=True)
     best, second = ranked[0], ranked[1]
     confidence = float(np.clip(scores[best] - cfg["second_weight"] * scores[second], 0.0, 1.0))
     listing = ", ".join(f"{SCREEN_NAMES[s]} {scores[s]:.2f}" for s in ranked)
+    if scores[best] < cfg["still_below"] and alike:
+        return Detection(None, 0.0, scores, f"this looks like {alike}, not a deep or overhead squat ({listing}): "
+                         "to score it as a squat anyway choose --screen squat", person)
     if scores[best] < cfg["still_below"]:
         return Detection(None, 0.0, scores, "looks like standing still (no squat, forward bend or walking seen: "
                          f"{listing}): choose --screen squat, forward-bend or gait", person)

@@ -91,6 +91,53 @@ def find_repetitions(kin: Kinematics, source: int = 0) -> tuple[list[Repetition]
     return reps, bottoms
 
 
+def look_alike(kin: Kinematics) -> str | None:
+    """What a hip-dropping movement looks like when it is not a deep or overhead squat; None when it is one.
+
+    Read at the deepest hip drop in the body frame of the world landmarks (``squat.toml`` [look_alike]): one foot
+    well ahead of the other or higher than it (a lunge, a step), the hands low by the knees (a lift), or the shins
+    staying upright while the hips go down to knee height (sitting onto a seat holds the hips up; a free squat
+    must bring the knees forward to keep its balance).
+    """
+    body = kin.body
+    drop = hip_drop(kin)
+    if body is None or not np.isfinite(drop).any():
+        return None
+    cfg = load("squat")["look_alike"]
+    bottom = int(np.nanargmax(drop))
+    half = int(load("squat")["repetition"]["bottom_window_frames"])
+    coords = body.coords(kin.world)
+
+    def at(series: np.ndarray) -> float:
+        return window_mean(series, bottom, half)
+
+    def both(a: int, b: int) -> float:
+        return float(np.nanmean([segment_length(kin.world, kin.standing, a, b),
+                                 segment_length(kin.world, kin.standing, lm.MIRROR[a], lm.MIRROR[b])]))
+
+    shank, thigh = both(lm.L_KNEE, lm.L_ANKLE), both(lm.L_HIP, lm.L_KNEE)
+    split = abs(at(coords[:, lm.L_ANKLE, 0] - coords[:, lm.R_ANKLE, 0])) / shank
+    raised = abs(at(coords[:, lm.L_ANKLE, 2] - coords[:, lm.R_ANKLE, 2])) / shank
+    if split > cfg["feet_split_shank"]:
+        return (f"a lunge or split squat (one foot {split:.1f} shank lengths ahead of the other at the lowest "
+                "point)")
+    if raised > cfg["foot_raised_shank"]:
+        return f"a step or single-leg movement (one foot {raised:.1f} shank lengths higher than the other)"
+    wrists = (coords[:, lm.L_WRIST, 2] + coords[:, lm.R_WRIST, 2]) / 2
+    hips = (coords[:, lm.L_HIP, 2] + coords[:, lm.R_HIP, 2]) / 2
+    hands = at(wrists - hips) / thigh
+    if hands < -cfg["hands_below_hips_thigh"]:
+        return (f"a lift with the hands low (the wrists {abs(hands):.1f} thigh lengths below the hips at the "
+                "lowest point, near the knees)")
+    mid = lambda a, b: (kin.world[:, a] + kin.world[:, b]) / 2  # noqa: E731
+    shins = at(body.sagittal_inclination(mid(lm.L_ANKLE, lm.R_ANKLE), mid(lm.L_KNEE, lm.R_KNEE)))
+    knees_up = at((coords[:, lm.L_KNEE, 2] + coords[:, lm.R_KNEE, 2]) / 2 - hips) / thigh
+    if shins < cfg["sitting_shin_max_deg"] and knees_up > -cfg["sitting_hips_above_knees_thigh"]:
+        return (f"sitting down onto a seat (the shins stay {shins:.0f} deg from upright while the hips come down to "
+                "knee height: something holds the hips up)")
+    return None
+
+
 def _na(cid: str, reason: str, view: str, source: int, group: str = "fms") -> Criterion:
     titles = FMS_TITLES if group == "fms" else NASM_TITLES
     return Criterion(cid, titles[cid], "not_assessed", reason=reason, view=view, group=group, source=source)

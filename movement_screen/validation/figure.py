@@ -39,7 +39,8 @@ class Squat:
     depth_cm: float = 5.0  # hip below (+) or above (-) the knee at the bottom
     trunk_extra_deg: float = 0.0  # trunk leaning this much more than the shin
     knee_in_cm: float = 0.0  # knees this far inside the line of the foot at the bottom
-    arms_deg: float = 0.0  # arms this far forward of vertical at the bottom (overhead at the start)
+    arms_deg: float = 0.0  # arms this far forward of vertical at the bottom (180 = hanging down)
+    arms_standing_deg: float = 0.0  # ... and in standing (0 = overhead, 180 = hanging at the sides)
     heel_lift_cm: float = 0.0  # heels this far off the floor at the bottom
     hip_shift_cm: float = 0.0  # hips and trunk this far toward the person's right at the bottom
 
@@ -115,7 +116,7 @@ def figure(squat: Squat, p: np.ndarray) -> np.ndarray:
     # Thigh angle from vertical at the bottom puts the hip depth_cm below (or above) the knee.
     thigh_bottom = np.pi / 2 + np.arcsin(np.clip(squat.depth_cm / 100 / THIGH, -1, 1))
     thigh = thigh_bottom * p
-    arms = np.radians(squat.arms_deg) * p
+    arms = np.radians(squat.arms_standing_deg + (squat.arms_deg - squat.arms_standing_deg) * p)
     lift = squat.heel_lift_cm / 100 * p
     hips = {}
     for side, sign in (("left", 1.0), ("right", -1.0)):
@@ -198,3 +199,44 @@ def squat_clip(squat: Squat = Squat(), camera: Camera = Camera(), noise: Noise |
     """Squats with ``squat``'s faults, filmed by ``camera``."""
     t, p = phase(hold_s=hold_s, reps=reps)
     return film(figure(squat, p), t, camera, noise)
+
+
+def _knee_between(hip: np.ndarray, ankle: np.ndarray, bend_toward: np.ndarray) -> np.ndarray:
+    """Knee of a two-link leg (thigh, shank) from hip to ankle, bending toward ``bend_toward``."""
+    span = ankle - hip
+    d = np.clip(np.linalg.norm(span, axis=-1, keepdims=True), 1e-6, THIGH + SHANK - 1e-6)
+    along = span / d
+    a = (THIGH ** 2 - SHANK ** 2 + d ** 2) / (2 * d)
+    side = bend_toward - np.sum(bend_toward * along, axis=-1, keepdims=True) * along
+    side = side / np.linalg.norm(side, axis=-1, keepdims=True)
+    return hip + a * along + np.sqrt(np.clip(THIGH ** 2 - a ** 2, 0, None)) * side
+
+
+def lunge(depth_m: float = 0.40, split_m: float = 0.85, duration_s: float = 4.0, hold_s: float = 1.0
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Time and body-coordinate landmarks of a lunge from a split stance (left foot ahead), hips sinking
+    ``depth_m``, arms hanging at the sides."""
+    t, p = phase(duration_s, hold_s)
+    n = len(t)
+    pts = figure(Squat(arms_deg=180.0, arms_standing_deg=180.0), np.zeros(n))  # upright, arms down
+    ahead, up = np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0])
+    upright_hip = ANKLE_HEIGHT + SHANK + THIGH
+    split_hip = ANKLE_HEIGHT + np.sqrt((SHANK + THIGH - 0.02) ** 2 - (split_m / 2) ** 2)
+    mid_hip = np.outer(split_hip - depth_m * p, up)
+    for side, sign, foot_x in (("left", 1.0, split_m / 2), ("right", -1.0, -split_m / 2)):
+        part = lm.SIDES[side]
+        hip = mid_hip + [0.0, sign * HIP_HALF, 0.0]
+        if sign > 0:  # front foot flat
+            ankle = np.broadcast_to([foot_x, 0.10, ANKLE_HEIGHT], (n, 3)).copy()
+            heel, toe = ankle + [-HEEL_BACK, 0, -0.06], ankle + [TOE_FRONT, 0, -0.06]
+            knee = _knee_between(hip, ankle, np.broadcast_to(ahead, (n, 3)))
+        else:  # rear foot on the ball, heel up
+            toe = np.broadcast_to([foot_x, -0.10, 0.02], (n, 3)).copy()
+            ankle = toe + [-0.14, 0, 0.10]
+            heel = ankle + [-0.05, 0, -0.02]
+            knee = _knee_between(hip, ankle, np.broadcast_to(ahead - 0.3 * up, (n, 3)))
+        for name, value in (("hip", hip), ("knee", knee), ("ankle", ankle), ("heel", heel), ("toe", toe)):
+            pts[:, part[name]] = value
+    # Head, trunk and arms (landmarks 0-22) ride down with the hips.
+    pts[:, :23] += (mid_hip - upright_hip * up)[:, None, :]
+    return t, pts
