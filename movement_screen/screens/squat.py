@@ -12,7 +12,7 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from movement_screen.kinematics import geometry as geo
-from movement_screen.kinematics.body import segment_length
+from movement_screen.kinematics.body import image_x_axis, segment_length
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
@@ -330,15 +330,15 @@ class _Judge:
         # The picture's side-to-side axis is the sharper measure, but a camera turned off the front mixes in the
         # knee's forward travel. The image x axis in body coordinates says how much; the 3-D landmarks give the
         # forward (and up) offsets to take back out, leaving the knee's left-right place over the toes.
-        px_per_m = kin.lengths.shank / self.shank_m
-        along_f, along_l, along_u = self.body.forward[0], self.body.left[0], self.body.up[0]
+        along_f, along_l, along_u = image_x_axis(self.body, kin.xy, kin.world)
+        low = self.bottom_span()  # the whole hold at the bottom: the median steadies the knee and toe points
         for side, medial in (("left", -1.0), ("right", 1.0)):
             part = lm.SIDES[side]
-            image = (kin.side(side, "knee")[:, 0] - kin.side(side, "toe")[:, 0]) / px_per_m
+            image = kin.side(side, "knee")[:, 0] - kin.side(side, "toe")[:, 0]
             forward = self.ahead(part["knee"]) - self.ahead(part["toe"])
             rise = self.up(part["knee"]) - self.up(part["toe"])
             lateral = (image - along_f * forward - along_u * rise) / along_l
-            inside[side] = self.at_bottom(medial * lateral) / self.shank_m
+            inside[side] = float(np.nanmedian((medial * lateral)[low])) / self.shank_m
         worst_side = max(inside, key=lambda s: inside[s])
         worst = inside[worst_side]
         state = banded(worst, c["inside_pass_max"], c["inside_fail_above"])
