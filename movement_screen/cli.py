@@ -125,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="run the squat harness: a stick figure with known faults seen from many cameras")
     validate.add_argument("--update", type=Path, metavar="MARKDOWN",
                           help="also write the tables into this file (e.g. docs/validation.md), between its markers")
+    validate.add_argument("--plot", type=Path, metavar="PNG", help="with --synthetic: also draw accuracy against yaw")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
 
     samples = sub.add_parser("samples", help="fetch the sample clip into sample_videos/")
@@ -478,6 +479,8 @@ def _validate(args) -> int:
         print(text)
         if args.update:
             replace_section(args.update, "synthetic", text)
+        if args.plot:
+            harness.plot(outcomes, args.plot)
     if args.labels is not None:
         from movement_screen.validation import agreement
 

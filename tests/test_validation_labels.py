@@ -47,3 +47,22 @@ def test_a_clip_that_cannot_be_found_is_recorded_and_the_others_go_on(tmp_path):
     verdicts = agreement.run(labels)
     assert len(verdicts) == 1 and verdicts[0].state.startswith("error") and not verdicts[0].agrees
     assert "**no**" in agreement.tables(verdicts)
+
+
+def test_validate_command_runs_a_labels_file_and_updates_a_markdown_section(tmp_path):
+    import subprocess
+    import sys
+
+    labels = tmp_path / "labels.csv"
+    labels.write_text("clips,screen,criterion,expected,source\nmissing.mov,squat,heels_down,pass,me\n")
+    doc = tmp_path / "validation.md"
+    doc.write_text("# Validation\n\n<!-- labels:start -->\nold\n<!-- labels:end -->\n\nkept\n")
+    done = subprocess.run([sys.executable, "-m", "movement_screen", "validate", str(labels), "--update", str(doc)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "heels_down" in done.stdout and "error" in done.stdout
+    text = doc.read_text()
+    assert "old" not in text and "missing.mov" in text and text.rstrip().endswith("kept")
+    nothing = subprocess.run([sys.executable, "-m", "movement_screen", "validate"], capture_output=True, text=True,
+                             timeout=300)
+    assert nothing.returncode == 2 and "labels" in nothing.stderr

@@ -160,3 +160,37 @@ def summary_table(outcomes: list[Outcome]) -> str:
         low, high = views[criterion]
         lines.append(f"| {criterion} | {low:g}-{high:g} | {counts[criterion]} | {100 * value:.1f} % |")
     return "\n".join(lines)
+
+
+def plot(outcomes: list[Outcome], path) -> None:
+    """Share of correct verdicts against camera yaw, one line per criterion (measured views only), as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=120)
+    yaws = sorted({o.case.camera.yaw_deg for o in outcomes})
+    styles = dict(zip(squat.FMS_IDS, (("o", "-"), ("s", "-"), ("^", "-"), ("D", "--"), ("v", ":"))))
+    for criterion in squat.FMS_IDS:
+        xs, ys = [], []
+        for y in yaws:
+            group = [o for o in outcomes if o.case.criterion == criterion and o.case.camera.yaw_deg == y
+                     and o.claimed]
+            if group:
+                xs.append(y)
+                ys.append(100 * sum(o.correct for o in group) / len(group))
+        if xs:
+            marker, line = styles[criterion]
+            ax.plot(xs, ys, marker=marker, linestyle=line, markerfacecolor="none", label=criterion)
+    ax.axhline(95, color="grey", linestyle="--", linewidth=1)
+    ax.text(yaws[-1], 95.5, "95 %", ha="right", va="bottom", color="grey", fontsize=8)
+    ax.set_xlabel("camera yaw to the body (deg): 0 = in front, 90 = at the side")
+    ax.set_ylabel("known verdict given (%)")
+    ax.set_title("Synthetic squats: correct verdicts where each criterion measures")
+    ax.set_xticks(yaws)
+    ax.set_ylim(50, 102)
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
