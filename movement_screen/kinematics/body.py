@@ -89,6 +89,12 @@ def segment_length(world: np.ndarray, standing: np.ndarray, a: int, b: int) -> f
     return float(np.median(d)) if len(d) else np.nan
 
 
+def both_sides_length(world: np.ndarray, standing: np.ndarray, a: int, b: int) -> float:
+    """Mean of segment a-b's and its mirror twin's standing world lengths (metres), e.g. both shanks."""
+    return float(np.nanmean([segment_length(world, standing, a, b),
+                             segment_length(world, standing, lm.MIRROR[a], lm.MIRROR[b])]))
+
+
 FIT_POINTS = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32)  # trunk and legs: what the fit leans on
 
 

@@ -58,6 +58,9 @@ class Kinematics:
     def mid(self, left: int, right: int) -> np.ndarray:
         return geo.midpoint(self.xy[:, left], self.xy[:, right])
 
+    def world_mid(self, left: int, right: int) -> np.ndarray:
+        return geo.midpoint(self.world[:, left], self.world[:, right])
+
     @property
     def mid_hip(self) -> np.ndarray:
         return self.mid(lm.L_HIP, lm.R_HIP)

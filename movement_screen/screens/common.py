@@ -61,8 +61,12 @@ def in_range(value: float, low: float, high: float, band: float) -> str:
     return "borderline" if low - band <= value <= high + band else "fail"
 
 
-def merge_views(views: list[ViewScreen], empty: Callable[[], list[Criterion]]) -> list[Criterion]:
-    """One list of criteria: each taken from the first view that assessed it (``empty()`` when no view did)."""
+def merge_views(views: list[ViewScreen], empty: Callable[[], list[Criterion]],
+                prefer: Callable[[Criterion, Criterion], Criterion] | None = None) -> list[Criterion]:
+    """One list of criteria: each from the first view that assessed it (``empty()`` when no view did).
+
+    ``prefer(held, other)`` picks between two views that both assessed a criterion (default: the first).
+    """
     merged: dict[str, Criterion] = {}
     order: list[str] = []
     for view in views:
@@ -72,6 +76,8 @@ def merge_views(views: list[ViewScreen], empty: Callable[[], list[Criterion]]) -
                 merged[c.id] = c
             elif merged[c.id].state == "not_assessed" and c.state != "not_assessed":
                 merged[c.id] = c
+            elif prefer is not None and c.state != "not_assessed":
+                merged[c.id] = prefer(merged[c.id], c)
     if not order:
         return empty()
     return [merged[cid] for cid in order]

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from movement_screen.kinematics import geometry as geo
-from movement_screen.kinematics.body import image_x_axis, segment_length
+from movement_screen.kinematics.body import both_sides_length, image_x_axis
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
@@ -111,11 +111,8 @@ def look_alike(kin: Kinematics) -> str | None:
     def at(series: np.ndarray) -> float:
         return window_mean(series, bottom, half)
 
-    def both(a: int, b: int) -> float:
-        return float(np.nanmean([segment_length(kin.world, kin.standing, a, b),
-                                 segment_length(kin.world, kin.standing, lm.MIRROR[a], lm.MIRROR[b])]))
-
-    shank, thigh = both(lm.L_KNEE, lm.L_ANKLE), both(lm.L_HIP, lm.L_KNEE)
+    shank = both_sides_length(kin.world, kin.standing, lm.L_KNEE, lm.L_ANKLE)
+    thigh = both_sides_length(kin.world, kin.standing, lm.L_HIP, lm.L_KNEE)
     split = abs(at(coords[:, lm.L_ANKLE, 0] - coords[:, lm.R_ANKLE, 0])) / shank
     raised = abs(at(coords[:, lm.L_ANKLE, 2] - coords[:, lm.R_ANKLE, 2])) / shank
     if split > cfg["feet_split_shank"]:
@@ -129,8 +126,7 @@ def look_alike(kin: Kinematics) -> str | None:
     if hands < -cfg["hands_below_hips_thigh"]:
         return (f"a lift with the hands low (the wrists {abs(hands):.1f} thigh lengths below the hips at the "
                 "lowest point, near the knees)")
-    mid = lambda a, b: (kin.world[:, a] + kin.world[:, b]) / 2  # noqa: E731
-    shins = at(body.sagittal_inclination(mid(lm.L_ANKLE, lm.R_ANKLE), mid(lm.L_KNEE, lm.R_KNEE)))
+    shins = at(body.sagittal_inclination(kin.world_mid(lm.L_ANKLE, lm.R_ANKLE), kin.world_mid(lm.L_KNEE, lm.R_KNEE)))
     knees_up = at((coords[:, lm.L_KNEE, 2] + coords[:, lm.R_KNEE, 2]) / 2 - hips) / thigh
     if shins < cfg["sitting_shin_max_deg"] and knees_up > -cfg["sitting_hips_above_knees_thigh"]:
         return (f"sitting down onto a seat (the shins stay {shins:.0f} deg from upright while the hips come down to "
@@ -165,10 +161,8 @@ class _Judge:
         self.body = body
         if body is not None:
             self.coords = body.coords(kin.world)  # [T, 33, (forward, left, up)] metres
-            self.shank_m = np.nanmean([segment_length(kin.world, kin.standing, a, b)
-                                       for a, b in ((lm.L_KNEE, lm.L_ANKLE), (lm.R_KNEE, lm.R_ANKLE))])
-            self.thigh_m = np.nanmean([segment_length(kin.world, kin.standing, a, b)
-                                       for a, b in ((lm.L_HIP, lm.L_KNEE), (lm.R_HIP, lm.R_KNEE))])
+            self.shank_m = both_sides_length(kin.world, kin.standing, lm.L_KNEE, lm.L_ANKLE)
+            self.thigh_m = both_sides_length(kin.world, kin.standing, lm.L_HIP, lm.L_KNEE)
 
     def at_bottom(self, series: np.ndarray) -> float:
         return window_mean(series, self.bottom, self.half)
@@ -214,7 +208,7 @@ class _Judge:
 
     def trunk_and_shins(self) -> Criterion:
         body, c = self.body, self.cfg["trunk_tibia_parallel"]
-        mid = lambda a, b: (self.kin.world[:, a] + self.kin.world[:, b]) / 2  # noqa: E731
+        mid = self.kin.world_mid
         trunk = self.at_bottom(body.sagittal_inclination(mid(lm.L_HIP, lm.R_HIP), mid(lm.L_SHOULDER, lm.R_SHOULDER)))
         tibia = self.at_bottom(body.sagittal_inclination(mid(lm.L_ANKLE, lm.R_ANKLE), mid(lm.L_KNEE, lm.R_KNEE)))
         delta = trunk - tibia
@@ -248,9 +242,8 @@ class _Judge:
 
     def arms_to_trunk(self) -> Criterion:
         body, c = self.body, self.cfg["arms_fall_forward"]
-        mid = lambda a, b: (self.kin.world[:, a] + self.kin.world[:, b]) / 2  # noqa: E731
-        shoulders = mid(lm.L_SHOULDER, lm.R_SHOULDER)
-        arm = self.at_bottom(body.sagittal_inclination(shoulders, mid(lm.L_WRIST, lm.R_WRIST)))
+        mid = self.kin.world_mid
+        arm = self.at_bottom(body.sagittal_inclination(mid(lm.L_SHOULDER, lm.R_SHOULDER), mid(lm.L_WRIST, lm.R_WRIST)))
         trunk = self.metrics["trunk_inclination_bottom_deg"]
         ahead = arm - trunk
         state = banded(ahead, c["pass_max_deg"], c["fail_above_deg"])
@@ -451,35 +444,24 @@ FRONT_FIRST = {"knees_over_feet", "knees_move_inward", "asymmetric_weight_shift"
 SIDE_ORDER = ("sagittal", "oblique", "frontal")
 
 
+def _better_view(held: Criterion, other: Criterion) -> Criterion:
+    """Of two views that measured one criterion, the one nearer its ideal; its reason says what the other gave."""
+    rank = SIDE_ORDER[::-1] if held.id in FRONT_FIRST else SIDE_ORDER
+    better, worse = (other, held) if rank.index(other.view) < rank.index(held.view) else (held, other)
+    note = f" The {worse.view} view gave {worse.state} ({short_number(worse.value)} {worse.unit})."
+    return replace(better, reason=better.reason + note)
+
+
 def merge_views(views: list[ViewScreen]) -> list[Criterion]:
     """One list of criteria, each from the view that measures it best.
 
     Knees and weight shift come from the view nearest the front, everything else from the view nearest the side
-    (a true side view sees heights, forward offsets and sagittal angles square-on). The reason says what the other
-    view measured when both did.
+    (a true side view sees heights, forward offsets and sagittal angles square-on).
     """
-    chosen: dict[str, Criterion] = {}
-    order: list[str] = []
-    for view in views:
-        for c in view.criteria:
-            if c.id not in chosen:
-                order.append(c.id)
-                chosen[c.id] = c
-                continue
-            held = chosen[c.id]
-            if c.state == "not_assessed":
-                continue
-            if held.state == "not_assessed":
-                chosen[c.id] = c
-                continue
-            rank = SIDE_ORDER[::-1] if c.id in FRONT_FIRST else SIDE_ORDER
-            better, other = (c, held) if rank.index(c.view) < rank.index(held.view) else (held, c)
-            note = f" The {other.view} view gave {other.state} ({short_number(other.value)} {other.unit})."
-            chosen[c.id] = replace(better, reason=better.reason + note)
-    if not order:
+    def empty() -> list[Criterion]:
         return [_na(cid, "no squat repetition was found", "", 0, "fms" if cid in FMS_IDS else "nasm")
                 for cid in list(FMS_IDS) + list(NASM_TITLES)]
-    return [chosen[cid] for cid in order]
+    return common.merge_views(views, empty, _better_view)
 
 
 def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bool = False) -> Score:

@@ -118,7 +118,8 @@ def tables(verdicts: list[Verdict]) -> str:
         value = "" if v.value is None else f"{v.value:.2f}"
         lines.append(f"| {' + '.join(v.label.clips)} | {v.label.criterion} | {v.label.expected} | {v.state} | "
                      f"{value} | {'yes' if v.agrees else '**no**'} | {v.label.source} |")
-    lines += ["", "| criterion | labels | agree | agreement | Cohen's kappa (pass/fail labels) |", "|---|---|---|---|---|"]
+    lines += ["", "| criterion | labels | agree | agreement | Cohen's kappa (pass/fail labels) |",
+              "|---|---|---|---|---|"]
     by: dict[str, list[Verdict]] = defaultdict(list)
     for v in verdicts:
         by[v.label.criterion].append(v)
