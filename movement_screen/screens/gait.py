@@ -12,13 +12,14 @@ Pure computation on :class:`Kinematics`; no file or model access.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
 
 from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.body import both_sides_length
 from movement_screen.kinematics.filters import runs
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
@@ -41,6 +42,7 @@ TITLES = {
     "pelvic_drop": "Pelvis level in single support (Trendelenburg sign)",
     "trunk_lateral_lean": "No sideways trunk lean while walking",
 }
+LEG_SEGMENTS = ((lm.L_HIP, lm.L_KNEE), (lm.L_KNEE, lm.L_ANKLE))
 SIDE_ONLY = {"stance_symmetry", "stance_phase", "double_support", "trunk_forward_lean", "arm_swing_symmetry"}
 FRONT_ONLY = {"pelvic_drop", "trunk_lateral_lean"}
 
@@ -67,6 +69,15 @@ def _nanmean(values) -> float:
     return float(values.mean()) if len(values) else np.nan
 
 
+def progress_signal(kin: Kinematics) -> tuple[np.ndarray, float]:
+    """What walking moves, per sample, and the rate (per second) that counts as walking: the mid-hip across the
+    picture in body heights (side view), or the log of the body's size in the picture (toward or away)."""
+    if kin.view.kind == "frontal":
+        size = kin.mid_ankle[:, 1] - kin.mid_shoulder[:, 1]
+        return np.log(np.where(size > 0, size, np.nan)), 0.05  # the body's size changes 5 % per second or more
+    return kin.mid_hip[:, 0] / kin.lengths.stature, load("gait")["passes"]["min_speed_statures_s"]
+
+
 def find_passes(kin: Kinematics, source: int = 0) -> list[WalkPass]:
     """Stretches of steady walking in one direction: across the image (side view) or toward / away from the
     camera (front view, from the body growing or shrinking in the image)."""
@@ -74,13 +85,7 @@ def find_passes(kin: Kinematics, source: int = 0) -> list[WalkPass]:
     fs = kin.fs
     window = max(3, int(cfg["speed_window_s"] * fs))
     frontal = kin.view.kind == "frontal"
-    if frontal:
-        size = kin.mid_ankle[:, 1] - kin.mid_shoulder[:, 1]
-        signal = np.log(np.where(size > 0, size, np.nan))
-        threshold = 0.05  # the body's image size changes by 5 % per second or more
-    else:
-        signal = kin.mid_hip[:, 0] / kin.lengths.stature
-        threshold = cfg["min_speed_statures_s"]
+    signal, threshold = progress_signal(kin)
     passes: list[WalkPass] = []
     for a, b in runs(np.isfinite(signal)):
         if (b - a) / fs < cfg["min_pass_s"] or b - a < 5:
@@ -124,8 +129,56 @@ def _alternate(events: list[tuple[float, str, float, int]]) -> list[tuple[float,
     return out
 
 
+def landings(kin: Kinematics, side: str, a: int, b: int) -> list[tuple[float, float, int]]:
+    """Heel strikes of one foot walking toward or away from the camera: (time, clarity 0-1, sample).
+
+    A foot in stance stands still on the floor, so it stops moving in the picture while the body keeps coming
+    closer (or going away); in swing it moves fast. Its speed is measured in the body's current size per second,
+    so a person far away and one close by look alike. A landing is where the speed falls below a small share of the
+    foot's typical swing speed after a swing, and stays low for a while.
+    """
+    cfg = load("gait")["front_events"]
+    part = lm.SIDES[side]
+    foot = (kin.xy[a:b, part["heel"]] + kin.xy[a:b, part["ankle"]] + kin.xy[a:b, part["toe"]]) / 3
+    size = kin.mid_ankle[a:b, 1] - kin.mid_shoulder[a:b, 1]
+    speed = np.linalg.norm(np.gradient(foot, axis=0), axis=1) * kin.fs / np.where(size > 0, size, np.nan)
+    if np.isfinite(speed).sum() < 5:
+        return []
+    swings, _ = find_peaks(np.nan_to_num(speed), distance=max(1, int(load("gait")["events"]["min_stride_s"] * kin.fs)))
+    if len(swings) == 0:
+        return []
+    typical = float(np.median(speed[swings]))
+    if typical < cfg["min_swing_speed"]:
+        return []  # the feet hardly move: not walking
+    low = typical * cfg["still_fraction"]
+    hold = max(1, int(cfg["min_stance_s"] * kin.fs))
+    out = []
+    for peak in swings:
+        if speed[peak] < cfg["swing_fraction"] * typical:
+            continue
+        after = np.flatnonzero(speed[peak:] < low)
+        if not len(after):
+            continue
+        i = peak + int(after[0])
+        if i + hold > len(speed) or np.nanmax(speed[i:i + hold]) >= cfg["swing_fraction"] * typical:
+            continue
+        # Sub-sample time of the slow-down, between sample i-1 (above) and i (below).
+        above, below = speed[i - 1], speed[i]
+        frac = float((above - low) / (above - below)) if above > below else 0.0
+        time = float(kin.t[a + i - 1] + frac / kin.fs)
+        out.append((time, float(min(1.0, speed[peak] / typical)), a + i))
+    return out
+
+
 def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEvent], int]:
-    """Heel-strike and toe-off events of both feet in every pass, and how many candidates were dropped."""
+    """Heel-strike and toe-off events of both feet in every pass, and how many candidates were dropped.
+
+    Across the picture: Zeni's coordinate method on the picture (heel furthest ahead of the mid-hip = heel
+    strike, toe furthest behind = toe off). Toward the camera: the foot stopping in the picture (:func:`landings`).
+    Away from it, where the picture cannot tell a landing foot from one still lowering: Zeni's method on the
+    world landmarks, along the body's own forward axis. Each event's confidence is how well its foot point was
+    seen times how clearly its peak stood out against the pass's typical one.
+    """
     cfg = load("gait")["events"]
     fs, leg = kin.fs, kin.lengths.leg
     hip = kin.mid_hip
@@ -135,14 +188,23 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
         a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s) + 1
         found: dict[str, list[tuple[float, str, float, int]]] = {"heel_strike": [], "toe_off": []}
         for side in SIDES:
-            heel, toe = kin.side(side, "heel"), kin.side(side, "toe")
+            heel_i, toe_i = lm.SIDES[side]["heel"], lm.SIDES[side]["toe"]
+            if walk.axis == "y" and (walk.direction > 0 or kin.body is None):
+                for time, clarity, sample in landings(kin, side, a, b):
+                    if kin.visibility[sample, heel_i] < cfg["min_visibility"]:
+                        dropped += 1
+                        continue
+                    found["heel_strike"].append((time, side, clarity, sample))
+                continue
             if walk.axis == "x":
-                signals = {"heel_strike": (walk.direction * (heel[a:b, 0] - hip[a:b, 0]) / leg, lm.SIDES[side]["heel"]),
-                           "toe_off": (-walk.direction * (toe[a:b, 0] - hip[a:b, 0]) / leg, lm.SIDES[side]["toe"])}
+                heel, toe = kin.xy[a:b, heel_i, 0], kin.xy[a:b, toe_i, 0]
+                signals = {"heel_strike": (walk.direction * (heel - hip[a:b, 0]) / leg, heel_i),
+                           "toe_off": (-walk.direction * (toe - hip[a:b, 0]) / leg, toe_i)}
             else:
-                other = kin.side("right" if side == "left" else "left", "heel")
-                signals = {"heel_strike": (walk.direction * (heel[a:b, 1] - other[a:b, 1]) / leg,
-                                           lm.SIDES[side]["heel"])}
+                ahead = kin.body.coords(kin.world[a:b])[..., 0]  # world landmarks are hip-centred already
+                legs = sum(both_sides_length(kin.world, kin.standing, *seg) for seg in LEG_SEGMENTS)
+                signals = {"heel_strike": (ahead[:, heel_i] / legs, heel_i),
+                           "toe_off": (-ahead[:, toe_i] / legs, toe_i)}
             for kind, (signal, point) in signals.items():
                 peaks, prominences = _peaks(signal, fs, cfg)
                 for peak, prominence in zip(peaks, prominences):
@@ -154,25 +216,90 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
         for kind, items in found.items():
             kept = _alternate(items) if kind == "heel_strike" else sorted(items)
             dropped += len(items) - len(kept)
-            events += [GaitEvent(kind, side, time, int(kin.frame[sample]), walk.index, walk.source)
-                       for time, side, _, sample in kept]
+            typical = float(np.median([c for _, _, c, _ in kept])) if kept else 1.0
+            point = "heel" if kind == "heel_strike" else "toe"
+            events += [GaitEvent(kind, side, time, int(kin.frame[sample]), walk.index, walk.source,
+                                 round(float(min(1.0, clarity / typical if typical > 0 else 1.0)
+                                             * kin.visibility[sample, lm.SIDES[side][point]]), 3))
+                       for time, side, clarity, sample in kept]
     events.sort(key=lambda e: e.time_s)
     return events, dropped
 
 
-def steps_of(events: list[GaitEvent], passes: list[WalkPass]) -> list[Step]:
-    """Steps (heel strike to the other foot's heel strike) used for timing; the first and last step of a long
-    pass are dropped as acceleration and deceleration (spec C.1)."""
+def screen_steps(kin: Kinematics, events: list[GaitEvent], passes: list[WalkPass]
+                 ) -> tuple[list[Step], list[GaitEvent]]:
+    """Steps used for timing, and the events with the ones left out marked ``rejected`` and why.
+
+    Within each pass the rhythm is the median step time. A heel strike that comes far too soon after the last one
+    (a double detection, shuffling at a turn) is left out; so is a step far slower than the rhythm (a late or
+    hidden contact) and one taken while the walker slows down or turns (the body moves much slower than in the
+    rest of the pass). The first and last step of a long pass are dropped as acceleration and deceleration
+    (spec C.1).
+    """
     cfg = load("gait")["events"]
-    out = []
+    rules = load("gait")["steps"]
+    signal, _ = progress_signal(kin)
+    speed = np.abs(np.gradient(signal) * kin.fs)
+    rejected: dict[tuple, str] = {}
+    steps: list[Step] = []
     for walk in passes:
         strikes = [e for e in events if e.type == "heel_strike" and e.pass_index == walk.index]
-        steps = [Step(b.side, a.time_s, b.time_s, walk.index) for a, b in zip(strikes, strikes[1:])
-                 if a.side != b.side and cfg["min_step_s"] <= b.time_s - a.time_s <= cfg["max_step_s"]]
-        if len(steps) >= cfg["drop_edge_steps_from"]:
-            steps = steps[1:-1]
-        out += steps
-    return out
+        # The rhythm of each foot's steps (a limp makes left and right steps differ, so one median would not do).
+        rhythm = {}
+        for side in SIDES:
+            own = [b.time_s - a.time_s for a, b in zip(strikes, strikes[1:]) if b.side == side and a.side != side
+                   and cfg["min_step_s"] <= b.time_s - a.time_s <= cfg["max_step_s"]]
+            if own:
+                rhythm[side] = float(np.median(own))
+        if not rhythm:
+            continue
+        usual = float(np.median(list(rhythm.values())))
+        kept = [strikes[0]] if strikes else []
+        for e in strikes[1:]:
+            gap = e.time_s - kept[-1].time_s
+            expected = rhythm.get(e.side, usual)
+            if gap < rules["too_soon_fraction"] * expected:
+                rejected[_key(e)] = (f"extra contact {gap:.2f} s after the last one, where this foot's steps take "
+                                     f"{expected:.2f} s (a double detection, or shuffling while slowing or turning)")
+                continue
+            kept.append(e)
+        a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s)
+        pace = float(np.nanmedian(speed[a:b + 1]))
+        walk_steps = []
+        for e0, e1 in zip(kept, kept[1:]):
+            duration = e1.time_s - e0.time_s
+            if e0.side == e1.side or not cfg["min_step_s"] <= duration <= cfg["max_step_s"]:
+                continue
+            during = float(np.nanmean(speed[kin.sample_at(e0.time_s):kin.sample_at(e1.time_s) + 1]))
+            expected = rhythm.get(e1.side, usual)
+            if duration > rules["too_slow_fraction"] * expected:
+                rejected[_key(e1)] = (f"late or hidden contact: a step of {duration:.2f} s where this foot's steps "
+                                      f"take {expected:.2f} s")
+            elif during < rules["slowing_fraction"] * pace:
+                rejected[_key(e1)] = (f"slowing down or turning: the body moved at {during / pace:.0%} of this "
+                                      "pass's pace during the step")
+            else:
+                walk_steps.append(Step(e1.side, e0.time_s, e1.time_s, walk.index))
+        if len(walk_steps) >= cfg["drop_edge_steps_from"]:
+            walk_steps = walk_steps[1:-1]
+        steps += walk_steps
+    marked = [replace(e, rejected=rejected[_key(e)]) if _key(e) in rejected else e for e in events]
+    return steps, marked
+
+
+def _key(e: GaitEvent) -> tuple:
+    return (e.type, e.side, round(e.time_s, 4), e.pass_index)
+
+
+def _median(values) -> float:
+    values = np.asarray(list(values), float)
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if len(values) else np.nan
+
+
+def _left_out(events: list[GaitEvent]) -> str:
+    count = sum(e.rejected is not None for e in events)
+    return f" ({count} contact(s) left out: see events)" if count else ""
 
 
 def _cycles(events: list[GaitEvent], side: str) -> list[dict]:
@@ -254,7 +381,8 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
     """Passes, events, metrics and criteria of one view of walking."""
     passes = find_passes(kin, source)
     events, dropped = detect_events(kin, passes)
-    steps = steps_of(events, passes)
+    steps, events = screen_steps(kin, events, passes)
+    used = [e for e in events if e.rejected is None]
     judge = _Judge(kin, source, height_cm)
     m = judge.metrics
     view = kin.view.kind
@@ -267,14 +395,20 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
     m["toe_offs"] = float(sum(e.type == "toe_off" for e in events))
     m["steps_timed"] = float(len(steps))
     m["events_dropped"] = float(dropped)
+    m["events_rejected"] = float(sum(e.rejected is not None for e in events))
     m["passes"] = float(len(passes))
     for side in SIDES:
-        m[f"step_time_{side}_s"] = _nanmean(s.time_s for s in steps if s.side == side)
-    m["cadence_steps_per_min"] = 60.0 / _nanmean(s.time_s for s in steps) if steps else np.nan
+        m[f"step_time_{side}_s"] = _median(s.time_s for s in steps if s.side == side)
+    # Median step times per foot: one late or extra contact cannot move them (a mean can, by 10 % on a short
+    # pass), and a limp's long and short steps both count.
+    per_foot = [m[f"step_time_{side}_s"] for side in SIDES if np.isfinite(m[f"step_time_{side}_s"])]
+    m["cadence_steps_per_min"] = 60.0 * len(per_foot) / sum(per_foot) if per_foot else np.nan
+    times = [s.time_s for s in steps]
+    m["step_time_iqr_s"] = float(np.subtract(*np.percentile(times, [75, 25]))) if len(times) >= 2 else np.nan
     si, sr = _symmetry(m["step_time_left_s"], m["step_time_right_s"])
     m["step_time_symmetry_index_pct"], m["step_time_symmetry_ratio"] = si, sr
 
-    cycles = {side: _cycles(events, side) for side in SIDES}
+    cycles = {side: _cycles(used, side) for side in SIDES}
     for side in SIDES:
         cs = cycles[side]
         m[f"stride_time_{side}_s"] = _nanmean(c["stride"] for c in cs)
@@ -289,7 +423,8 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
 
     if np.isfinite(m["cadence_steps_per_min"]):
         found["cadence"] = judge.ranged("cadence", m["cadence_steps_per_min"], "steps/min",
-                                        f"Cadence over {len(steps)} steps is")
+                                        f"Cadence from the median of {len(steps)} steps"
+                                        f"{_left_out(events)} is")
     for cid, left, right, what in (
             ("step_time_symmetry", m["step_time_left_s"], m["step_time_right_s"], "Mean step time"),
             ("stance_symmetry", m["stance_time_left_s"], m["stance_time_right_s"], "Mean stance time")):
@@ -301,11 +436,11 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
     if np.isfinite(m["double_support_pct"]):
         found["double_support"] = judge.ranged("double_support", m["double_support_pct"], "%", "Double support takes")
 
-    _scaled(kin, passes, events, judge, found)
+    _scaled(kin, passes, used, judge, found)
     if view != "frontal":
-        _side_view(kin, passes, events, cycles, judge, found)
+        _side_view(kin, passes, used, cycles, judge, found)
     else:
-        _front_view(kin, passes, events, judge, found)
+        _front_view(kin, passes, used, judge, found)
 
     for cid in TITLES:
         if cid in found:

@@ -63,6 +63,8 @@ class GaitEvent:
     frame: int
     pass_index: int = 1
     source: int = 0
+    confidence: float = 1.0  # 0-1: how clearly the foot point was seen and its peak stood out
+    rejected: str | None = None  # why the event is not used for timing (None: used)
 
 
 @dataclass(frozen=True)

@@ -168,19 +168,22 @@ def figure(squat: Squat, p: np.ndarray) -> np.ndarray:
     return pts
 
 
-def film(points: np.ndarray, t: np.ndarray, camera: Camera, noise: Noise | None = Noise()) -> PoseSequence:
+def film(points: np.ndarray, t: np.ndarray, camera: Camera, noise: Noise | None = Noise(),
+         size: tuple[int, int] = (IMAGE_W, IMAGE_H)) -> PoseSequence:
     """What the pose model would give for body-coordinate ``points[T, 33, 3]`` seen by ``camera``."""
+    width, height = size
     position, right, down, view = camera.axes()
     rel = points - position
     depth = rel @ view
-    xy = np.stack([IMAGE_W / 2 + FOCAL_PX * (rel @ right) / depth,
-                   IMAGE_H / 2 + FOCAL_PX * (rel @ down) / depth], axis=-1)
+    xy = np.stack([width / 2 + FOCAL_PX * (rel @ right) / depth,
+                   height / 2 + FOCAL_PX * (rel @ down) / depth], axis=-1)
     mid_hip = (points[:, lm.L_HIP] + points[:, lm.R_HIP]) / 2
     centred = points - mid_hip[:, None]
     world = np.stack([centred @ right, centred @ down, centred @ view], axis=-1)
     if noise is not None:
         rng = np.random.default_rng(noise.seed)
-        height_px = float(np.nanmax(xy[0, :, 1]) - np.nanmin(xy[0, :, 1]))
+        # The model's error grows with the person's size in the picture (it changes as they walk toward it).
+        height_px = (np.nanmax(xy[:, :, 1], axis=1) - np.nanmin(xy[:, :, 1], axis=1))[:, None, None]
         scale = np.ones(lm.COUNT)
         scale[list(noise.extremities)] = noise.extremity_factor
         shape = xy.shape
@@ -191,7 +194,7 @@ def film(points: np.ndarray, t: np.ndarray, camera: Camera, noise: Noise | None 
             noise.world_jitter * rng.standard_normal(world.shape)
             + noise.world_bias * rng.standard_normal(world.shape[1:]))
     visibility = np.full(xy.shape[:2], 0.99)
-    return PoseSequence(xy, visibility, world, t, np.arange(len(t)), IMAGE_W, IMAGE_H, FPS)
+    return PoseSequence(xy, visibility, world, t, np.arange(len(t)), width, height, FPS)
 
 
 def squat_clip(squat: Squat = Squat(), camera: Camera = Camera(), noise: Noise | None = Noise(),
