@@ -428,7 +428,8 @@ def _score_gait(sources, paths, model_file, *, pain, height_cm) -> Analysis:
     issues: list[QualityIssue] = []
     if not any(v.steps for v in views):
         issues.append(_no_movement("walking", paths, "no alternating steps were found. Film the person walking "
-                                   "across the camera's view (side view), at least 4 steps per pass"))
+                                   "across the camera's view (side view), or toward or away from it down a "
+                                   "corridor, at least 4 steps per pass"))
     issues += _quality(sources, paths, "gait")
     for i, view in enumerate(views):
         name = Path(paths[i]).name

@@ -181,7 +181,9 @@ def _summary(result: dict, out_dir: Path | None) -> str:
     if result["screen"] == "gait":
         strikes = [e for e in result["events"] if e["type"] == "heel_strike"]
         directions = ", ".join(p["label"].replace("_", " ") for p in result["passes"]) or "none"
-        counts += f"   passes: {len(result['passes'])} ({directions})   heel strikes: {len(strikes)}"
+        left_out = sum(1 for e in strikes if e.get("rejected"))
+        counts += f"   passes: {len(result['passes'])} ({directions})   heel strikes: {len(strikes)}" + (
+            f" ({left_out} left out of the timing)" if left_out else "")
     else:
         counts += f"   repetitions: {len(result['repetitions'])}"
         if result["best_repetition"]:

@@ -66,36 +66,6 @@ def side_squat(thigh_from_vertical_deg: float = 110.0, tibia_deg: float = 35.0, 
     return _sequence(t, xy, world)
 
 
-def front_squat(knee_inward_px: float = 0.0, hip_shift_px: float = 0.0, reps: int = 1) -> PoseSequence:
-    """A squat seen from the front (subject facing the camera: their left on image right).
-
-    ``knee_inward_px`` moves both knees toward the midline at the bottom (valgus); ``hip_shift_px`` shifts the
-    hips toward image left (the subject's right) at the bottom.
-    """
-    t, phase = squat_phase(reps=reps)
-    n = len(t)
-    xy = np.zeros((n, lm.COUNT, 2))
-    world = np.zeros((n, lm.COUNT, 3))
-    midline = 500.0
-    drop = 170.0 * phase
-    for side, sign in (("left", 1.0), ("right", -1.0)):
-        p = lm.SIDES[side]
-        ankle = np.stack([np.full(n, midline + sign * 70), np.full(n, FLOOR_Y - 60)], axis=1)
-        knee = np.stack([midline + sign * (75 + 15 * phase) - sign * knee_inward_px * phase,
-                         FLOOR_Y - 60 - SHANK + 40 * phase], axis=1)
-        hip = np.stack([midline + sign * 60 - hip_shift_px * phase, FLOOR_Y - 60 - SHANK - THIGH + drop], axis=1)
-        shoulder = np.stack([midline + sign * 110 - hip_shift_px * phase, hip[:, 1] - TRUNK], axis=1)
-        wrist = shoulder + [sign * 40, -ARM]
-        _place_chain(xy, p, ankle, knee, hip, shoulder, wrist)
-        xy[:, p["heel"]] = ankle + [0, 40]
-        xy[:, p["toe"]] = ankle + [sign * 10, 70]
-        xy[:, p["ear"]] = shoulder + [-sign * 60, -70]
-        _facing_world(world, p, sign)
-    _fill_head_and_hands(xy)
-    xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [0, 10]
-    return _sequence(t, xy, world)
-
-
 def _place_chain(xy, part, ankle, knee, hip, shoulder, wrist) -> None:
     """Set one side's leg, trunk and arm landmarks (elbow halfway, index finger just past the wrist)."""
     xy[:, part["ankle"]] = ankle
@@ -206,46 +176,3 @@ def front_bend(shift_px: float = 0.0, trunk_peak_deg: float = 110.0, duration_s:
     xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [0, 10]
     return _sequence(t, xy, world)
 
-
-def walking(cadence: float = 110.0, direction: int = 1, right_step_fraction: float = 0.5,
-            duration_s: float = 6.0, fps: float = FPS, start_s: float = 0.3):
-    """Walking across the picture seen from the side; returns the sequence and the true heel-strike times.
-
-    Each heel moves back and forth relative to the hips (a sine per stride); it strikes the ground when it is
-    furthest ahead. The right foot lands ``right_step_fraction`` of a stride after the left (0.5 = even steps,
-    another value = a limp). ``direction`` +1 walks toward image right, -1 toward image left.
-    """
-    t = np.arange(0, duration_s, 1 / fps)
-    n = len(t)
-    stride = 120.0 / cadence
-    speed = 650.0 / stride  # pixels per second; a stride of ~0.78 statures
-    x0 = 300.0 if direction > 0 else 300.0 + speed * duration_s
-    hip_x = x0 + direction * speed * t
-    xy = np.zeros((n, lm.COUNT, 2))
-    world = np.zeros((n, lm.COUNT, 3))
-    hip_y = FLOOR_Y - 60 - SHANK - THIGH
-    strikes = {}
-    for side, lag, dx, z in (("left", 0.0, -6.0, 0.1), ("right", right_step_fraction, 0.0, -0.1)):
-        p = lm.SIDES[side]
-        cycle = 2 * np.pi * ((t - start_s) / stride - lag)
-        rel = 160.0 * np.cos(cycle)  # heel ahead of the hips; maximum = heel strike
-        first = start_s + lag * stride
-        strikes[side] = first + stride * np.arange(-2, int(duration_s / stride) + 2)
-        strikes[side] = strikes[side][(strikes[side] >= 0.2) & (strikes[side] <= duration_s - 0.2)]
-        heel = np.stack([hip_x + direction * rel + dx, FLOOR_Y - 10 - 25 * np.clip(-np.sin(cycle), 0, None)], axis=1)
-        ankle = heel + [direction * 30, -50]
-        toe = ankle + [direction * 90, 45]
-        hip = np.stack([hip_x + dx, np.full(n, hip_y)], axis=1)
-        knee = (hip + ankle) / 2 + [direction * 20, 0]
-        shoulder = hip + [direction * 10, -TRUNK]
-        wrist = shoulder + np.stack([-direction * 0.4 * rel, np.full(n, ARM)], axis=1)
-        _place_chain(xy, p, ankle, knee, hip, shoulder, wrist)
-        xy[:, p["heel"]] = heel
-        xy[:, p["toe"]] = toe
-        xy[:, p["ear"]] = shoulder + [0, -60]
-        _profile_world(world, p, z)
-    _fill_head_and_hands(xy)
-    xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [direction * 25, 5]
-    width = int(600 + speed * duration_s)
-    seq = PoseSequence(xy, np.full(xy.shape[:2], 0.99), world, t, np.arange(n), width, 1200, fps)
-    return seq, strikes

@@ -1,4 +1,4 @@
-"""The gait screen on walking landmark sequences with known heel-strike times (no model)."""
+"""The gait screen on built walks with known heel-strike times (no model)."""
 
 import numpy as np
 import pytest
@@ -6,28 +6,34 @@ import pytest
 from movement_screen.kinematics.series import prepare
 from movement_screen.screens import gait
 from movement_screen.screens.detect import decide
-from synthetic import side_squat, walking
+from movement_screen.validation.figure import Camera, Noise, film
+from movement_screen.validation.walker import Walk, walk
+from synthetic import side_squat
+
+SIDE = Camera(90, 1.0, 6.0)
+OTHER_SIDE = Camera(-90, 1.0, 6.0)  # walking right to left in the picture
 
 
-def judged(seq, **kw):
-    view = gait.judge_view(prepare(seq), **kw)
-    return view, {c.id: c for c in view.criteria}
+def judged(w: Walk = Walk(), camera: Camera = SIDE, fps: float = 30.0, noise=Noise(seed=2), **kw):
+    t, points, strikes = walk(w, fps=fps)
+    kin = prepare(film(points, t, camera, noise, size=(1920, 1080)))
+    view = gait.judge_view(kin, **kw)
+    return view, {c.id: c for c in view.criteria}, strikes
 
 
 @pytest.mark.parametrize("fps", [30.0, 60.0])
-def test_heel_strikes_are_found_within_one_frame(fps):
-    seq, truth = walking(cadence=110, fps=fps)
-    view, _ = judged(seq)
-    for side in ("left", "right"):
-        found = np.array([e.time_s for e in view.events if e.type == "heel_strike" and e.side == side])
-        assert len(found) == len(truth[side])
-        assert np.max(np.abs(found - truth[side])) <= 1 / fps
+def test_heel_strikes_are_found_within_two_frames(fps):
+    view, _, strikes = judged(fps=fps, noise=None)
+    found = sorted(e.time_s for e in view.events if e.type == "heel_strike" and not e.rejected)
+    truth = [s[0] for s in strikes]
+    assert len(found) >= len(truth) - 1
+    for time in found:
+        assert min(abs(time - s) for s in truth) <= 2 / fps
 
 
 def test_heel_strikes_alternate_and_cadence_is_right():
-    seq, _ = walking(cadence=110)
-    view, c = judged(seq)
-    strikes = [e.side for e in view.events if e.type == "heel_strike"]
+    view, c, _ = judged(Walk(cadence=110))
+    strikes = [e.side for e in view.events if e.type == "heel_strike" and not e.rejected]
     assert all(a != b for a, b in zip(strikes, strikes[1:]))
     assert abs(view.metrics["cadence_steps_per_min"] - 110) < 1.5
     assert c["cadence"].state == "pass"
@@ -35,17 +41,14 @@ def test_heel_strikes_alternate_and_cadence_is_right():
 
 
 def test_walking_either_way_gives_the_same_cadence():
-    right, _ = judged(walking(cadence=100, direction=1)[0])
-    left, _ = judged(walking(cadence=100, direction=-1)[0])
-    assert [p.label for p in right.passes] == ["left_to_right"]
-    assert [p.label for p in left.passes] == ["right_to_left"]
-    assert abs(right.metrics["cadence_steps_per_min"] - left.metrics["cadence_steps_per_min"]) < 0.5
-    assert right.metrics["step_count"] == left.metrics["step_count"]
+    right, _, _ = judged(Walk(cadence=100), SIDE)
+    left, _, _ = judged(Walk(cadence=100), OTHER_SIDE)
+    assert {p.label for p in right.passes} != {p.label for p in left.passes}  # opposite directions in the picture
+    assert abs(right.metrics["cadence_steps_per_min"] - left.metrics["cadence_steps_per_min"]) < 1.5
 
 
-def test_a_limp_shows_as_step_time_asymmetry():
-    # The right foot lands 40 % of a stride after the left instead of 50 %: right steps short, left steps long.
-    view, c = judged(walking(cadence=100, right_step_fraction=0.4)[0])
+def test_a_limp_shows_as_step_time_asymmetry_naming_the_longer_side():
+    view, c, _ = judged(Walk(cadence=100, limp=0.8))  # right steps 0.8x the left: left steps longer
     assert c["step_time_symmetry"].state == "fail"
     assert view.metrics["step_time_right_s"] < view.metrics["step_time_left_s"]
     assert view.metrics["step_time_symmetry_index_pct"] > 15
@@ -53,19 +56,29 @@ def test_a_limp_shows_as_step_time_asymmetry():
 
 
 def test_step_length_and_speed_need_a_height():
-    without, c = judged(walking()[0])
+    without, c, _ = judged()
     assert c["walking_speed"].state == "not_assessed" and "--height-cm" in c["walking_speed"].reason
-    with_height, c = judged(walking()[0], height_cm=170)
+    with_height, c, _ = judged(height_cm=175)
     assert c["walking_speed"].state != "not_assessed"
-    assert 0.5 < with_height.metrics["walking_speed_m_s"] < 2.5
+    # the walker covers 0.65 m per step at 110 steps/min: 1.19 m/s
+    assert with_height.metrics["walking_speed_m_s"] == pytest.approx(1.19, rel=0.25)
 
 
 def test_slow_cadence_is_flagged_against_the_norm():
-    _, c = judged(walking(cadence=70, duration_s=9)[0])
+    _, c, _ = judged(Walk(cadence=70, step_m=0.45))
     assert c["cadence"].state == "fail"
     assert "90-120" in c["cadence"].threshold and c["cadence"].evidence == "N"
 
 
 def test_auto_detection_tells_walking_from_a_squat():
-    assert decide(prepare(walking()[0])).screen == "gait"
+    t, points, _ = walk(Walk())
+    assert decide(prepare(film(points, t, SIDE, Noise(seed=3), size=(1920, 1080)))).screen == "gait"
     assert decide(prepare(side_squat())).screen == "squat"
+
+
+def test_events_are_the_same_with_or_without_noise_to_within_a_frame():
+    clean, _, _ = judged(noise=None)
+    noisy, _, _ = judged()
+    a = np.array(sorted(e.time_s for e in clean.events if e.type == "heel_strike" and not e.rejected))
+    b = np.array(sorted(e.time_s for e in noisy.events if e.type == "heel_strike" and not e.rejected))
+    assert len(a) == len(b) and np.max(np.abs(a - b)) <= 1 / 30

@@ -48,6 +48,7 @@ class Kinematics:
     cutoff_hz: float
     angles: dict[str, np.ndarray] = field(default_factory=dict)
     body: BodyFrame | None = None  # the person's own axes for the world landmarks (None without them)
+    image_size: tuple[int, int] | None = None  # width, height of the picture in pixels
 
     def point(self, index: int) -> np.ndarray:
         return self.xy[:, index]
@@ -145,7 +146,7 @@ def prepare(seq: PoseSequence, cutoff_hz: float = 6.0) -> Kinematics:
     lengths = body_lengths(xy, standing)
     view = classify_view(xy, vis, world, standing)
     kin = Kinematics(t, frames, xy, vis, world, fs, standing, lengths, view, variable, cutoff_hz,
-                     body=body_frame(world, standing))
+                     body=body_frame(world, standing), image_size=(seq.width, seq.height))
     kin.angles.update(standard_angles(kin))
     return kin
 

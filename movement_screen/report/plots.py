@@ -87,6 +87,7 @@ def _gait_panel(ax, kin, view_screen, t) -> None:
                 continue
             i = kin.sample_at(event.time_s)
             y = heel[i] if event.type == "heel_strike" else toe[i]
-            ax.plot(event.time_s - kin.t[0], y, "v" if event.type == "heel_strike" else "^", color=colour, ms=7)
+            ax.plot(event.time_s - kin.t[0], y, "v" if event.type == "heel_strike" else "^", color=colour, ms=7,
+                    mfc="none" if event.rejected else colour)
     ax.set_ylabel("leg lengths ahead of the hips")
-    ax.set_title("gait: heel strikes (v) and toe-offs (^)", fontsize=9)
+    ax.set_title("gait: heel strikes (v) and toe-offs (^); hollow = left out of the timing", fontsize=9)

@@ -73,7 +73,8 @@ def progress_signal(kin: Kinematics) -> tuple[np.ndarray, float]:
     """What walking moves, per sample, and the rate (per second) that counts as walking: the mid-hip across the
     picture in body heights (side view), or the log of the body's size in the picture (toward or away)."""
     if kin.view.kind == "frontal":
-        size = kin.mid_ankle[:, 1] - kin.mid_shoulder[:, 1]
+        # The trunk's length in the picture: the feet, one near and one far at each step, would make it wobble.
+        size = np.linalg.norm(kin.mid_shoulder - kin.mid_hip, axis=1)
         return np.log(np.where(size > 0, size, np.nan)), 0.05  # the body's size changes 5 % per second or more
     return kin.mid_hip[:, 0] / kin.lengths.stature, load("gait")["passes"]["min_speed_statures_s"]
 
@@ -170,6 +171,36 @@ def landings(kin: Kinematics, side: str, a: int, b: int) -> list[tuple[float, fl
     return out
 
 
+def _settle(kin: Kinematics, side: str, direction: int, peak: int, zeni_time: float) -> float:
+    """The moment the landing heel stops moving forward over the ground, near Zeni's peak.
+
+    Zeni's peak (heel furthest ahead of the hips) comes a little before contact, as the heel slows down while the
+    hips go on. The other foot's toes stand on the floor at that moment (double support begins at heel strike),
+    so the landing heel's distance ahead of them stops growing at contact, whatever the camera does. Searched
+    from a few frames before the peak to a few after; Zeni's time is kept when no clear stop is seen.
+    """
+    cfg = load("gait")["events"]
+    other = "right" if side == "left" else "left"
+    reach = max(2, int(round(cfg["settle_window_s"] * kin.fs)))
+    lo, hi = max(1, peak - reach), min(len(kin.t) - 1, peak + reach)
+    gap = direction * (kin.side(side, "heel")[lo - 1:hi + 1, 0] - kin.side(other, "toe")[lo - 1:hi + 1, 0])
+    speed = np.gradient(gap) * kin.fs / kin.lengths.leg  # leg lengths per second
+    if not np.isfinite(speed).all() or len(speed) < 4:
+        return zeni_time
+    fastest = int(np.argmax(speed))
+    top = speed[fastest]
+    if top <= 0:
+        return zeni_time
+    slow = np.flatnonzero(speed[fastest:] < cfg["settle_fraction"] * top)
+    if not len(slow):
+        return zeni_time
+    i = fastest + int(slow[0])
+    above, below = speed[i - 1], speed[i]
+    level = cfg["settle_fraction"] * top
+    frac = float((above - level) / (above - below)) if above > below else 0.0
+    return float(kin.t[lo - 1 + i - 1] + frac / kin.fs)
+
+
 def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEvent], int]:
     """Heel-strike and toe-off events of both feet in every pass, and how many candidates were dropped.
 
@@ -212,6 +243,8 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
                         dropped += 1
                         continue
                     time = float(kin.t[a + peak] + _refine(signal, peak) / fs)
+                    if walk.axis == "x" and kind == "heel_strike":
+                        time = _settle(kin, side, walk.direction, a + peak, time)
                     found[kind].append((time, side, float(prominence), int(a + peak)))
         for kind, items in found.items():
             kept = _alternate(items) if kind == "heel_strike" else sorted(items)
@@ -243,7 +276,8 @@ def screen_steps(kin: Kinematics, events: list[GaitEvent], passes: list[WalkPass
     rejected: dict[tuple, str] = {}
     steps: list[Step] = []
     for walk in passes:
-        strikes = [e for e in events if e.type == "heel_strike" and e.pass_index == walk.index]
+        strikes = [e for e in events if e.type == "heel_strike" and e.pass_index == walk.index
+                   and e.rejected is None]
         # The rhythm of each foot's steps (a limp makes left and right steps differ, so one median would not do).
         rhythm = {}
         for side in SIDES:
@@ -285,6 +319,22 @@ def screen_steps(kin: Kinematics, events: list[GaitEvent], passes: list[WalkPass
         steps += walk_steps
     marked = [replace(e, rejected=rejected[_key(e)]) if _key(e) in rejected else e for e in events]
     return steps, marked
+
+
+def at_the_edge(kin: Kinematics, events: list[GaitEvent]) -> list[GaitEvent]:
+    """Events whose foot is at the edge of the picture are left out: the foot may be leaving it, not landing."""
+    if kin.image_size is None:
+        return events
+    width, height = kin.image_size
+    margin = load("gait")["events"]["edge_margin"]
+    out = []
+    for e in events:
+        point = lm.SIDES[e.side]["heel" if e.type == "heel_strike" else "toe"]
+        x, y = kin.xy[kin.sample_at(e.time_s), point]
+        near = min(x, width - x) < margin * width or min(y, height - y) < margin * height
+        out.append(replace(e, rejected="the foot is at the edge of the picture (it may be leaving it, not landing)")
+                   if near and e.rejected is None else e)
+    return out
 
 
 def _key(e: GaitEvent) -> tuple:
@@ -381,7 +431,7 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
     """Passes, events, metrics and criteria of one view of walking."""
     passes = find_passes(kin, source)
     events, dropped = detect_events(kin, passes)
-    steps, events = screen_steps(kin, events, passes)
+    steps, events = screen_steps(kin, at_the_edge(kin, events), passes)
     used = [e for e in events if e.rejected is None]
     judge = _Judge(kin, source, height_cm)
     m = judge.metrics

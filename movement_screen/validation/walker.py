@@ -74,10 +74,10 @@ def walk(w: Walk = Walk(), fps: float = FPS) -> tuple[np.ndarray, np.ndarray, li
         ankle = np.stack([x, np.full(n, sign * FOOT_HALF_GAP), ANKLE_HEIGHT + z], axis=1)
         feet[side] = ankle
     # The pelvis travels between the feet, half a step behind the leading foot at each strike.
-    times = np.array([s[0] for s in strikes])
-    places = np.array([s[2] for s in strikes]) - w.step_m / 2
-    pelvis_x = np.interp(t, times, places, left=places[0] - (times[0] - t[0]) * w.step_m / mean_step,
-                         right=places[-1])
+    # It walks in at its steady pace and, after the last contact, goes on half a step before it stops.
+    times = np.array([strikes[0][0] - 2 * mean_step] + [s[0] for s in strikes] + [strikes[-1][0] + mean_step / 2])
+    places = np.array([strikes[0][2] - 2 * w.step_m] + [s[2] for s in strikes] + [strikes[-1][2] + w.step_m / 2])
+    pelvis_x = np.interp(t, times, places - w.step_m / 2)
     standing_hip = ANKLE_HEIGHT + SHANK + THIGH
     bob = 0.015 * np.cos(2 * np.pi * t / mean_step)
     # The hips sit as high as the leg reaching furthest from them allows.

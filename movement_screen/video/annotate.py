@@ -77,7 +77,8 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
     fps = max(1, int(round(src.info.fps or 30)))
     criteria = [c for c in analysis.result.criteria if c.source == source_index and c.state != "not_assessed"]
     criteria += [c for c in view_screen.criteria if c.group in ("fms", "bend") and c.state == "not_assessed"]
-    events = [(e.time_s, f"{e.side} {e.type.replace('_', ' ')}") for e in view_screen.events]
+    events = [(e.time_s, f"{e.side} {e.type.replace('_', ' ')}" + (" (left out)" if e.rejected else ""))
+              for e in view_screen.events]
     bottom_frame = None
     if view_screen.best is not None:
         bottom_frame = view_screen.repetitions[view_screen.best].bottom_frame
