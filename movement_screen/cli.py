@@ -13,6 +13,7 @@ from pathlib import Path
 
 from movement_screen import __version__
 from movement_screen.errors import ScreenError, UsageError
+from movement_screen.quiet import VERBOSE_ENV, silence_native_logs
 from movement_screen.screens.result import short_number
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT = 0, 2, 3
@@ -25,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Score functional movement screens from video (a screen, not a diagnosis).",
     )
     parser.add_argument("--version", action="version", version=f"movement-screen {__version__}")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also show the pose libraries' own log lines (hidden by default)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", help="analyse one clip, or a side and a front clip of the same movement")
@@ -513,8 +516,12 @@ def replace_section(path: Path, name: str, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"analyze": _analyze, "batch": _batch, "validate": _validate, "models": _models, "samples": _samples, "demo": _demo,
-                "report": _report, "app": _app, "history": _history, "patient": _patient, "questions": _questions}
+    if args.verbose:
+        os.environ[VERBOSE_ENV] = "1"  # batch workers and the app server inherit it
+    if args.command != "app":  # the app server silences itself (quiet.py), after exec
+        silence_native_logs()
+    handlers = {"analyze": _analyze, "batch": _batch, "validate": _validate, "models": _models, "samples": _samples,
+                "demo": _demo, "report": _report, "app": _app, "history": _history, "patient": _patient, "questions": _questions}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:

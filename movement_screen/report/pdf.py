@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from pathlib import Path
 
 STATE_FILL = {"pass": (214, 240, 218), "borderline": (252, 236, 200), "fail": (248, 215, 215),
@@ -25,6 +27,7 @@ def write_pdf(blocks: list[tuple], path: Path) -> Path:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
+    logging.getLogger("fpdf").setLevel(logging.ERROR)  # missing glyphs of a clip's name: not the user's problem
     pdf = FPDF(format="A4")
     pdf.set_margins(12, 10, 12)
     pdf.set_auto_page_break(True, margin=12)

@@ -38,8 +38,14 @@ def draw_pose(cv2, image, xy, scale, colour, thickness):
 def draw_text(cv2, image, text, origin, size, colour=(255, 255, 255)):
     """``text`` at ``origin`` in ``colour`` with a dark outline, readable on any background."""
     x, y = origin
-    cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), max(2, int(size * 5)), cv2.LINE_AA)
-    cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, colour, max(1, int(size * 2)), cv2.LINE_AA)
+    thickness = max(1, int(size * 2))
+    # The outline is the same text, same stroke, shifted around it: a thicker stroke would also widen every glyph's
+    # advance, so the dark copy would run longer than the text and show as a second, offset copy.
+    ring = max(1, int(round(size * 1.5)))
+    for dx, dy in ((-ring, 0), (ring, 0), (0, -ring), (0, ring), (-ring, -ring), (ring, ring), (-ring, ring),
+                   (ring, -ring)):
+        cv2.putText(image, text, (x + dx, y + dy), cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), thickness, cv2.LINE_AA)
+    cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, colour, thickness, cv2.LINE_AA)
 
 
 def _verdict_panel(cv2, image, criteria, size):

@@ -117,6 +117,18 @@ def probe(path: str | Path) -> VideoInfo:
         else:
             duration = 0.0
         frames = int(stream.frames or round(duration * fps))
+        if frames < MIN_FRAMES:  # the header says the clip is tiny: count for real before any model is loaded
+            count = 1
+            try:
+                for _ in container.decode(stream):
+                    count += 1
+                    if count >= MIN_FRAMES:
+                        break
+            except av.error.FFmpegError:
+                pass
+            if count < MIN_FRAMES:
+                raise InputError(f"'{path}' holds only {count} frame(s) ({duration:.2f} s): record the whole "
+                                 "movement, a few seconds of video")
         return VideoInfo(str(path), width, height, fps, frames, duration, rotation, stream.codec_context.name)
     finally:
         container.close()
