@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
                          "board (the FMS score-2 trial)")
     analyze.add_argument("--height-cm", type=float, help="the person's height: gives fingertip-to-floor in cm and "
                          "gait step length and speed")
-    analyze.add_argument("--max-people", type=int, default=3, help="people tracked per frame (default 3)")
+    analyze.add_argument("--max-people", type=int, default=3,
+                         help="most people tracked per frame (default 3; a first look tracks only as many as there are)")
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
     care = analyze.add_argument_group("red flags, exercise plan, report and history")
@@ -80,8 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true", help="score every video again, even finished ones")
     batch.add_argument("--retry-failed", action="store_true", help="try the videos that failed or could not be scored last time again")
     batch.add_argument("--model", default="full", choices=["lite", "full", "heavy"])
-    batch.add_argument("--max-people", type=int, default=3, help="people tracked per frame (default 3; 1 is "
-                       "faster for single-person recordings)")
+    batch.add_argument("--max-people", type=int, default=3,
+                       help="most people tracked per frame (default 3; a first look tracks only as many as there are)")
     batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster, smaller)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
 

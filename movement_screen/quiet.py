@@ -10,6 +10,7 @@ one-line messages. :func:`silence_native_logs` points descriptor 2 at /dev/null 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import sys
 
@@ -31,7 +32,15 @@ def silence_native_logs() -> None:
         return
     os.dup2(devnull, 2)
     os.close(devnull)
-    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    old = sys.stderr
+    encoding = getattr(old, "encoding", None) or "utf-8"
     sys.stderr = io.TextIOWrapper(os.fdopen(kept, "wb", buffering=0), encoding=encoding,
                                   errors="backslashreplace", line_buffering=True, write_through=True)
+    # Log handlers made earlier (a server's own log) hold the old stream: move them along.
+    loggers = [logging.getLogger()] + [lg for lg in logging.Logger.manager.loggerDict.values()
+                                       if isinstance(lg, logging.Logger)]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler) and handler.stream in (old, sys.__stderr__):
+                handler.setStream(sys.stderr)
     _done = True

@@ -23,8 +23,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 DEFAULT_MAX_PEOPLE = 3
 DEFAULT_INFERENCE_SIDE = 640
-BLANK_FRAMES = 2  # fed between clips when a landmarker is reused
-CLIP_GAP_MS = 10_000  # and the clock jumps this far
 
 
 @contextlib.contextmanager
@@ -47,23 +45,22 @@ def _quiet_native_stderr():
 
 
 class PoseEstimator:
-    """A VIDEO-mode landmarker; use as a context manager so the native graph is closed.
+    """A VIDEO-mode (or IMAGE-mode) landmarker; use as a context manager so the native graph is closed.
 
-    One landmarker can serve clip after clip (:meth:`new_clip`): loading the graph costs about half a second,
-    as much as scoring a short clip. Between clips it sees blank frames, meant to drop every tracked pose and
-    reset the landmark smoothing, and the clock jumps ahead. A clip then gets exactly the landmarks of a fresh
-    landmarker (tests/test_pipeline_people_and_video.py). On the shared clips this held even without the blank
-    frames; they stay as a safeguard for clips where a pose could be tracked across the join.
+    Each clip gets a new video landmarker: once mediapipe is loaded in the process, one costs under 0.1 s, and a
+    reused one carried its landmark smoothing over from the last clip (a one-pose landmarker, up to 4 px for a
+    second), so a clip's landmarks would depend on what was analysed before it.
     """
 
-    def __init__(self, model: ModelFile, max_people: int = DEFAULT_MAX_PEOPLE, min_confidence: float = 0.5):
+    def __init__(self, model: ModelFile, max_people: int = DEFAULT_MAX_PEOPLE, min_confidence: float = 0.5,
+                 image_mode: bool = False):
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
 
         self._mp = mp
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model.path)),
-            running_mode=vision.RunningMode.VIDEO,
+            running_mode=vision.RunningMode.IMAGE if image_mode else vision.RunningMode.VIDEO,
             num_poses=max_people,
             min_pose_detection_confidence=min_confidence,
             min_pose_presence_confidence=min_confidence,
@@ -80,13 +77,7 @@ class PoseEstimator:
                 ) from exc
         self.max_people = max_people
         self.busy = threading.Lock()
-        self._offset_ms = 0  # clip time + offset = the landmarker's clock, which must only go forward
         self._last_ms = -1
-        self._reset_pending = False
-
-    def new_clip(self) -> None:
-        """Start a new clip: its times start again from zero and nothing is carried over from the last one."""
-        self._reset_pending = self._last_ms >= 0
 
     def __enter__(self) -> "PoseEstimator":
         return self
@@ -99,16 +90,14 @@ class PoseEstimator:
             self._landmarker.close()
             self._landmarker = None
 
+    def count(self, rgb: np.ndarray) -> int:
+        """People in one still frame (an image-mode landmarker)."""
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        return len(self._landmarker.detect(image).pose_landmarks)
+
     def detect(self, rgb: np.ndarray, time_ms: int):
         """Landmarks of every pose in one upright RGB frame: (xy_norm[K,33,2], vis[K,33], world[K,33,3])."""
-        if self._reset_pending:
-            self._reset_pending = False
-            blank = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.zeros_like(rgb))
-            for _ in range(BLANK_FRAMES):
-                self._last_ms += 1
-                self._landmarker.detect_for_video(blank, self._last_ms)
-            self._offset_ms = self._last_ms + CLIP_GAP_MS
-        self._last_ms = max(self._offset_ms + time_ms, self._last_ms + 1)
+        self._last_ms = max(time_ms, self._last_ms + 1)  # the landmarker's clock must only go forward
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         result = self._landmarker.detect_for_video(image, self._last_ms)
         k = len(result.pose_landmarks)
@@ -123,7 +112,7 @@ class PoseEstimator:
         return xy, vis, world
 
 
-_cache: dict[tuple[str, int], PoseEstimator] = {}
+_cache: dict[tuple[str, int, bool], PoseEstimator] = {}
 _cache_lock = threading.Lock()
 
 
@@ -136,30 +125,52 @@ def _close_shared() -> None:
 
 
 @contextlib.contextmanager
-def shared_estimator(model: ModelFile, max_people: int):
-    """The process's landmarker for ``model`` and ``max_people``, loaded once and reused clip after clip.
-
-    A thread that finds it busy (two analyses at once in the app) gets a landmarker of its own for that clip.
-    """
-    key = (str(model.path), max_people)
+def shared_looker(model: ModelFile, max_people: int):
+    """The process's image-mode landmarker for the first look (stateless from one image to the next, so it is
+    loaded once and reused). A thread that finds it busy (two analyses at once in the app) gets its own."""
+    key = (str(model.path), max_people, True)
     with _cache_lock:
-        estimator = _cache.get(key)
-        if estimator is None:
-            estimator = PoseEstimator(model, max_people)
+        looker = _cache.get(key)
+        if looker is None:
+            looker = PoseEstimator(model, max_people, image_mode=True)
             if not _cache:
                 # Registered after the first landmarker has started mediapipe's dispatcher thread, so it runs
                 # before that thread's executor is shut down (threading's exit hooks run last-registered first).
                 getattr(threading, "_register_atexit", atexit.register)(_close_shared)
-            _cache[key] = estimator
-    if not estimator.busy.acquire(blocking=False):
-        with PoseEstimator(model, max_people) as own:
+            _cache[key] = looker
+    if not looker.busy.acquire(blocking=False):
+        with PoseEstimator(model, max_people, image_mode=True) as own:
             yield own
         return
     try:
-        estimator.new_clip()
-        yield estimator
+        yield looker
     finally:
-        estimator.busy.release()
+        looker.busy.release()
+
+
+PEOPLE_SAMPLES = 6  # frames spread over the clip for the first look at how many people are in it
+
+
+def count_people(path: str | Path, model: ModelFile, max_people: int, samples: int = PEOPLE_SAMPLES,
+                 inference_side: int = DEFAULT_INFERENCE_SIDE) -> int:
+    """How many poses to track, from the most people an image-mode look finds in frames spread over the clip
+    (1 for one person, one more than seen for several, ``max_people`` at most).
+
+    Told to track N poses, the video landmarker runs its person detector on every frame where it follows fewer
+    than N; so a one-person clip tracked as three runs the detector on every frame. With the right count the
+    detector runs only when tracking is lost.
+    """
+    from movement_screen.video.reader import sample_frames
+
+    if max_people <= 1:
+        return 1
+    frames = sample_frames(path, samples, inference_side)
+    if not frames:
+        return max_people
+    with shared_looker(model, max_people) as looker:
+        found = max(looker.count(image) for image in frames)
+    # One person: one pose. Several: one slot to spare, for someone the few frames missed (a small figure far off).
+    return int(min(max_people, 1 if found <= 1 else found + 1))
 
 
 def estimate_video(
@@ -182,9 +193,10 @@ def estimate_video(
     scale = np.array([info.width, info.height], np.float32)
     report = progress if callable(progress) else None
     show = False if report else progress
+    tracked = count_people(path, model, max_people, inference_side=inference_side)
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
                disable=(not show) if show is not None else None, file=sys.stderr)
-    with shared_estimator(model, max_people) as estimator, bar:
+    with PoseEstimator(model, tracked) as estimator, bar:
         for frame in prefetched(iter_frames(path, max_side=inference_side)):
             xy_norm, vis, world = estimator.detect(frame.small, int(round(frame.time_s * 1000)))
             slot_xy = np.full((max_people, lm.COUNT, 2), np.nan, np.float32)
@@ -205,6 +217,6 @@ def estimate_video(
     if not times:
         shape = (0, max_people, lm.COUNT)
         return Detections(np.empty(shape + (2,)), np.empty(shape), np.empty(shape + (3,)), np.empty(0),
-                          np.empty(0, int), info.width, info.height, info.fps)
+                          np.empty(0, int), info.width, info.height, info.fps, tracked)
     return Detections(np.stack(xs), np.stack(viss), np.stack(worlds), np.asarray(times), np.asarray(frames),
-                      info.width, info.height, info.fps)
+                      info.width, info.height, info.fps, tracked)

@@ -45,6 +45,7 @@ class Detections:
     width: int
     height: int
     fps: float
+    poses_tracked: int = 0  # how many poses the landmarker followed (the first look's people count)
 
     @property
     def valid(self) -> np.ndarray:

@@ -181,6 +181,34 @@ def iter_frames(
         container.close()
 
 
+def sample_frames(path: str | Path, count: int, max_side: int = 640) -> list[np.ndarray]:
+    """Up to ``count`` small upright RGB frames spread evenly over the clip (seeking, not decoding it all)."""
+    import av
+
+    path = Path(path)
+    container = _open(path)
+    out: list[np.ndarray] = []
+    try:
+        stream = container.streams.video[0]
+        duration = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else (
+            container.duration / 1_000_000 if container.duration else 0.0)
+        for k in range(count):
+            at = duration * (k + 0.5) / count
+            try:
+                container.seek(int(at / stream.time_base) if stream.time_base else 0, stream=stream,
+                               any_frame=False, backward=True)
+                frame = next(container.decode(stream), None)
+            except (av.error.FFmpegError, StopIteration):
+                continue
+            if frame is None:
+                continue
+            w, h = small_size(frame.width, frame.height, max_side)
+            out.append(_upright(frame.reformat(width=w, height=h, format="rgb24").to_ndarray(), _rotation_of(frame)))
+    finally:
+        container.close()
+    return out
+
+
 _DONE = object()
 
 
