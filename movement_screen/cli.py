@@ -47,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--height-cm", type=float, help="the person's height: gives fingertip-to-floor in cm and "
                          "gait step length and speed")
     analyze.add_argument("--max-people", type=int, default=3,
-                         help="most people tracked per frame (default 3; a first look tracks only as many as there are)")
+                         help="most people tracked per frame (default 3; a first look tracks only as many as "
+                              "there are)")
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
     care = analyze.add_argument_group("red flags, exercise plan, report and history")
@@ -82,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--retry-failed", action="store_true", help="try the videos that failed or could not be scored last time again")
     batch.add_argument("--model", default="full", choices=["lite", "full", "heavy"])
     batch.add_argument("--max-people", type=int, default=3,
-                       help="most people tracked per frame (default 3; a first look tracks only as many as there are)")
+                       help="most people tracked per frame (default 3; a first look tracks only as many as "
+                            "there are)")
     batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster, smaller)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -504,7 +506,7 @@ def _validate(args) -> int:
 
 
 def replace_section(path: Path, name: str, text: str) -> None:
-    """Put ``text`` between ``<!-- name:start -->`` and ``<!-- name:end -->`` in ``path`` (added at the end if absent)."""
+    """Put ``text`` between ``<!-- name:start -->`` and ``<!-- name:end -->`` in ``path`` (at the end if absent)."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     block = f"{start}\n{text}\n{end}"
@@ -522,7 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "app":  # the app server silences itself (quiet.py), after exec
         silence_native_logs()
     handlers = {"analyze": _analyze, "batch": _batch, "validate": _validate, "models": _models, "samples": _samples,
-                "demo": _demo, "report": _report, "app": _app, "history": _history, "patient": _patient, "questions": _questions}
+                "demo": _demo, "report": _report, "app": _app, "history": _history, "patient": _patient,
+                "questions": _questions}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:
