@@ -263,10 +263,10 @@ def screen_steps(kin: Kinematics, events: list[GaitEvent], passes: list[WalkPass
                  ) -> tuple[list[Step], list[GaitEvent]]:
     """Steps used for timing, and the events with the ones left out marked ``rejected`` and why.
 
-    Within each pass the rhythm is the median step time. A heel strike that comes far too soon after the last one
-    (a double detection, shuffling at a turn) is left out; so is a step far slower than the rhythm (a late or
-    hidden contact) and one taken while the walker slows down or turns (the body moves much slower than in the
-    rest of the pass). The first and last step of a long pass are dropped as acceleration and deceleration
+    Within each pass each foot's rhythm is its median step time (a limp makes the two differ). A heel strike that
+    comes far too soon after the last one (a double detection, shuffling at a turn) is left out; so is a step far
+    slower than its foot's rhythm (a late or hidden contact) and one taken while the walker slows down or turns
+    (the body moves much slower than in the rest of the pass). The first and last step of a long pass are dropped as acceleration and deceleration
     (spec C.1).
     """
     cfg = load("gait")["events"]
