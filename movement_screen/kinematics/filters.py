@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
 
 MAX_GAP_FRAMES = 5
 
@@ -31,6 +30,33 @@ def fill_gaps(x: np.ndarray, max_gap: int = MAX_GAP_FRAMES) -> np.ndarray:
     return flat.reshape(x.shape)
 
 
+def find_peaks(x, **options):
+    """scipy.signal.find_peaks, imported when first needed: scipy.signal takes ~0.75 s to import (scipy.optimize
+    0.35 s), which :func:`warm_imports` overlaps with the pose pass."""
+    from scipy.signal import find_peaks as scipy_find_peaks
+
+    return scipy_find_peaks(x, **options)
+
+
+def moving_mean(x, size: int, mode: str = "nearest"):
+    """scipy.ndimage.uniform_filter1d, imported when first needed (0.2 s; warmed during the pose pass)."""
+    from scipy.ndimage import uniform_filter1d
+
+    return uniform_filter1d(x, size, mode=mode)
+
+
+def warm_imports() -> None:
+    """Import the slow scientific modules on a background thread (while the pose model runs)."""
+    import importlib
+    import threading
+
+    def work() -> None:
+        for name in ("scipy.signal", "scipy.optimize", "scipy.ndimage"):
+            importlib.import_module(name)
+
+    threading.Thread(target=work, name="warm-imports", daemon=True).start()
+
+
 def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.ndarray:
     """Zero-phase Butterworth low-pass along axis 0, applied to each run of finite samples separately.
 
@@ -39,6 +65,8 @@ def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.nd
     x = np.array(x, dtype=float, copy=True)
     if fs <= 0 or cutoff_hz >= fs / 2:
         return x
+    from scipy.signal import butter, sosfiltfilt
+
     sos = butter(order, cutoff_hz, btype="low", fs=fs, output="sos")
     pad = 3 * (2 * len(sos) + 1)
     flat = x.reshape(len(x), -1)

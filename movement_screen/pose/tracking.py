@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from movement_screen.errors import NoPersonError, UsageError
 from movement_screen.pose import landmarks as lm
@@ -148,6 +147,8 @@ def _stitch(slots: list[np.ndarray], det: Detections) -> list[np.ndarray]:
 
 def link_tracks(det: Detections) -> list[Track]:
     """Link the poses of every frame into tracks, ranked best subject first (id 1 = default subject)."""
+    from scipy.optimize import linear_sum_assignment  # 0.35 s to import: warmed during the pose pass
+
     n_frames, k_max = det.xy.shape[:2]
     valid = det.valid
     slots: list[list[int]] = []

@@ -9,9 +9,8 @@ What 2-D landmarks cannot show (lumbar versus hip share, lumbar curve, pelvic ti
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import find_peaks
 
-from movement_screen.kinematics.filters import runs
+from movement_screen.kinematics.filters import find_peaks, runs
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common

@@ -15,12 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
-from scipy.signal import find_peaks
 
 from movement_screen.kinematics import geometry as geo
 from movement_screen.kinematics.body import both_sides_length
-from movement_screen.kinematics.filters import runs
+from movement_screen.kinematics.filters import find_peaks, moving_mean, runs
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
@@ -91,7 +89,7 @@ def find_passes(kin: Kinematics, source: int = 0) -> list[WalkPass]:
     for a, b in runs(np.isfinite(signal)):
         if (b - a) / fs < cfg["min_pass_s"] or b - a < 5:
             continue
-        speed = uniform_filter1d(np.gradient(signal[a:b]) * fs, window, mode="nearest")
+        speed = moving_mean(np.gradient(signal[a:b]) * fs, window, mode="nearest")
         for direction in (1, -1):
             for c, d in runs(direction * speed > threshold):
                 if (d - c) / fs >= cfg["min_pass_s"]:

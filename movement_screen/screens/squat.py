@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from scipy.signal import find_peaks
 
 from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.filters import find_peaks
 from movement_screen.kinematics.body import both_sides_length, image_x_axis
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
