@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +74,6 @@ class PoseEstimator:
                     "`movement-screen models build` (or fetch) again"
                 ) from exc
         self.max_people = max_people
-        self.busy = threading.Lock()
         self._last_ms = -1
 
     def __enter__(self) -> "PoseEstimator":
@@ -112,42 +109,6 @@ class PoseEstimator:
         return xy, vis, world
 
 
-_cache: dict[tuple[str, int, bool], PoseEstimator] = {}
-_cache_lock = threading.Lock()
-
-
-def _close_shared() -> None:
-    """Close the shared landmarkers while mediapipe's dispatcher thread still runs (else it complains on exit)."""
-    with _cache_lock:
-        for estimator in _cache.values():
-            estimator.close()
-        _cache.clear()
-
-
-@contextlib.contextmanager
-def shared_looker(model: ModelFile, max_people: int):
-    """The process's image-mode landmarker for the first look (stateless from one image to the next, so it is
-    loaded once and reused). A thread that finds it busy (two analyses at once in the app) gets its own."""
-    key = (str(model.path), max_people, True)
-    with _cache_lock:
-        looker = _cache.get(key)
-        if looker is None:
-            looker = PoseEstimator(model, max_people, image_mode=True)
-            if not _cache:
-                # Registered after the first landmarker has started mediapipe's dispatcher thread, so it runs
-                # before that thread's executor is shut down (threading's exit hooks run last-registered first).
-                getattr(threading, "_register_atexit", atexit.register)(_close_shared)
-            _cache[key] = looker
-    if not looker.busy.acquire(blocking=False):
-        with PoseEstimator(model, max_people, image_mode=True) as own:
-            yield own
-        return
-    try:
-        yield looker
-    finally:
-        looker.busy.release()
-
-
 PEOPLE_SAMPLES = 6  # frames spread over the clip for the first look at how many people are in it
 
 
@@ -167,7 +128,7 @@ def count_people(path: str | Path, model: ModelFile, max_people: int, samples: i
     frames = sample_frames(path, samples, inference_side)
     if not frames:
         return max_people
-    with shared_looker(model, max_people) as looker:
+    with PoseEstimator(model, max_people, image_mode=True) as looker:  # closed before the video landmarker loads
         found = max(looker.count(image) for image in frames)
     # Each pose tracked beyond the people present makes the detector run on every frame (a spare slot for three
     # cost the walking clip 23.6 instead of 30.5 frames/s), so the count is taken as it is.
