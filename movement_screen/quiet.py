@@ -23,7 +23,6 @@ def silence_native_logs() -> None:
     global _done
     if _done or os.environ.get(VERBOSE_ENV) == "1":
         return
-    os.environ.setdefault("GLOG_minloglevel", "2")  # what glog and absl honour, for libraries that ask
     try:
         sys.stderr.flush()
         kept = os.dup(2)

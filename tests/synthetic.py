@@ -12,58 +12,8 @@ SHANK, THIGH, TRUNK, ARM = 200.0, 220.0, 260.0, 250.0
 FLOOR_Y, ANKLE_X = 1000.0, 500.0
 
 
-def squat_phase(duration_s: float = 4.0, reps: int = 1, hold_s: float = 1.0, fps: float = FPS):
-    """Time grid and a 0 (standing) -> 1 (bottom) -> 0 phase per repetition, with a hold at the bottom."""
-    t = np.arange(0, duration_s * reps, 1 / fps)
-    phase = np.zeros_like(t)
-    for r in range(reps):
-        local = t - r * duration_s
-        move = (duration_s - hold_s - 1.0) / 2  # 0.5 s standing before and after
-        down = (local >= 0.5) & (local < 0.5 + move)
-        phase[down] = 0.5 - 0.5 * np.cos(np.pi * (local[down] - 0.5) / move)
-        hold = (local >= 0.5 + move) & (local < 0.5 + move + hold_s)
-        phase[hold] = 1.0
-        up = (local >= 0.5 + move + hold_s) & (local < 0.5 + 2 * move + hold_s)
-        phase[up] = 0.5 + 0.5 * np.cos(np.pi * (local[up] - 0.5 - move - hold_s) / move)
-    return t, phase
-
-
 def _sequence(t: np.ndarray, xy: np.ndarray, world: np.ndarray) -> PoseSequence:
     return PoseSequence(xy, np.full(xy.shape[:2], 0.99), world, t, np.arange(len(t)), 1000, 1200, FPS)
-
-
-def side_squat(thigh_from_vertical_deg: float = 110.0, tibia_deg: float = 35.0, trunk_extra_deg: float = 0.0,
-               reps: int = 1, heel_rise_px: float = 0.0, arm_from_vertical_deg: float = 0.0,
-               hold_s: float = 1.0) -> PoseSequence:
-    """A squat seen from the side, subject facing image right (+x), right side nearer the camera.
-
-    At the bottom the shin leans ``tibia_deg`` forward, the thigh is ``thigh_from_vertical_deg`` from vertical
-    (90 = horizontal, more = hip below knee), the trunk leans ``tibia_deg + trunk_extra_deg`` forward and the
-    arms point ``arm_from_vertical_deg`` forward of straight up. The heels rise ``heel_rise_px`` at the bottom.
-    """
-    t, phase = squat_phase(reps=reps, hold_s=hold_s)
-    n = len(t)
-    xy = np.zeros((n, lm.COUNT, 2))
-    world = np.zeros((n, lm.COUNT, 3))
-    tibia = np.radians(tibia_deg) * phase
-    thigh = np.radians(thigh_from_vertical_deg) * phase
-    trunk = np.radians(tibia_deg + trunk_extra_deg) * phase
-    arms = np.radians(arm_from_vertical_deg) * phase  # arm direction at the bottom, 0 = straight up
-    for side, dx, z in (("right", 0.0, -0.1), ("left", -6.0, 0.1)):
-        p = lm.SIDES[side]
-        ankle = np.stack([np.full(n, ANKLE_X + dx), np.full(n, FLOOR_Y - 60) - heel_rise_px * phase], axis=1)
-        knee = ankle + SHANK * np.stack([np.sin(tibia), -np.cos(tibia)], axis=1)
-        hip = knee + THIGH * np.stack([-np.sin(thigh), -np.cos(thigh)], axis=1)
-        shoulder = hip + TRUNK * np.stack([np.sin(trunk), -np.cos(trunk)], axis=1)
-        wrist = shoulder + ARM * np.stack([np.sin(arms), -np.cos(arms)], axis=1)
-        _place_chain(xy, p, ankle, knee, hip, shoulder, wrist)
-        xy[:, p["heel"]] = ankle + [-30, 50]
-        xy[:, p["toe"]] = np.stack([ankle[:, 0] + 90, np.full(n, FLOOR_Y - 5)], axis=1)  # toes stay down
-        xy[:, p["ear"]] = shoulder + [0, -60]
-        _profile_world(world, p, z)
-    _fill_head_and_hands(xy)
-    xy[:, lm.NOSE] = (xy[:, lm.L_EAR] + xy[:, lm.R_EAR]) / 2 + [25, 5]
-    return _sequence(t, xy, world)
 
 
 def _place_chain(xy, part, ankle, knee, hip, shoulder, wrist) -> None:

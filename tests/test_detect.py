@@ -1,12 +1,16 @@
 """--screen auto refuses politely when the movement is not one of the screens."""
 
+import numpy as np
+
 from movement_screen.kinematics.series import prepare
 from movement_screen.screens.detect import decide
-from synthetic import side_bend, side_squat
+from movement_screen.validation.figure import Camera, Squat, figure, film, lunge, phase, squat_clip
+from synthetic import side_bend
 
 
 def test_standing_still_is_refused_with_a_hint():
-    still = side_squat(thigh_from_vertical_deg=0, tibia_deg=0)
+    t, p = phase()
+    still = film(figure(Squat(), np.zeros_like(p)), t, Camera(90))  # a person standing through the whole clip
     found = decide(prepare(still))
     assert found.screen is None
     assert "standing still" in found.reason and "--screen" in found.reason
@@ -19,13 +23,12 @@ def test_half_a_bend_is_not_called_confidently():
 
 
 def test_a_squat_is_not_mistaken_for_a_bend_despite_the_trunk_lean():
-    found = decide(prepare(side_squat(trunk_extra_deg=25)))  # trunk 60 deg forward at the bottom
+    found = decide(prepare(squat_clip(Squat(trunk_extra_deg=25), Camera(90))))  # trunk 60 deg forward at the bottom
     assert found.screen == "squat"
     assert found.scores["forward_bend"] < 0.5
 
 
 # Hip-dropping movements that are not a deep or overhead squat (the 3-D figure, filmed from the side or front).
-from movement_screen.validation.figure import Camera, Squat, film, lunge, squat_clip  # noqa: E402
 
 DEADLIFT = Squat(tibia_deg=20, depth_cm=-20, trunk_extra_deg=35, arms_deg=180, arms_standing_deg=180)
 SIT_TO_STAND = Squat(tibia_deg=5, depth_cm=-3, trunk_extra_deg=35, arms_deg=90, arms_standing_deg=180)

@@ -6,9 +6,8 @@ import pytest
 from movement_screen.kinematics.series import prepare
 from movement_screen.screens import gait
 from movement_screen.screens.detect import decide
-from movement_screen.validation.figure import Camera, Noise, film
+from movement_screen.validation.figure import Camera, Noise, Squat, film, squat_clip
 from movement_screen.validation.walker import Walk, walk
-from synthetic import side_squat
 
 SIDE = Camera(90, 1.0, 6.0)
 OTHER_SIDE = Camera(-90, 1.0, 6.0)  # walking right to left in the picture
@@ -73,7 +72,7 @@ def test_slow_cadence_is_flagged_against_the_norm():
 def test_auto_detection_tells_walking_from_a_squat():
     t, points, _ = walk(Walk())
     assert decide(prepare(film(points, t, SIDE, Noise(seed=3), size=(1920, 1080)))).screen == "gait"
-    assert decide(prepare(side_squat())).screen == "squat"
+    assert decide(prepare(squat_clip(Squat(), SIDE))).screen == "squat"
 
 
 def test_events_are_the_same_with_or_without_noise_to_within_a_frame():

@@ -61,10 +61,19 @@ def _na(cid: str, reason: str, view: str, source: int) -> Criterion:
     return Criterion(cid, TITLES[cid], "not_assessed", reason=reason, view=view, group="gait", source=source)
 
 
-def _nanmean(values) -> float:
+def _finite(values) -> np.ndarray:
     values = np.asarray(list(values), float)
-    values = values[np.isfinite(values)]
+    return values[np.isfinite(values)]
+
+
+def _nanmean(values) -> float:
+    values = _finite(values)
     return float(values.mean()) if len(values) else np.nan
+
+
+def _median(values) -> float:
+    values = _finite(values)
+    return float(np.median(values)) if len(values) else np.nan
 
 
 def progress_signal(kin: Kinematics) -> tuple[np.ndarray, float]:
@@ -128,6 +137,14 @@ def _alternate(events: list[tuple[float, str, float, int]]) -> list[tuple[float,
     return out
 
 
+def _crossing(kin: Kinematics, series: np.ndarray, i: int, level: float, first: int) -> float:
+    """Sub-sample time at which ``series`` falls through ``level`` between its samples i-1 (above) and i (below);
+    ``first`` is the sample of ``kin`` that ``series[0]`` belongs to."""
+    above, below = series[i - 1], series[i]
+    frac = float((above - level) / (above - below)) if above > below else 0.0
+    return float(kin.t[first + i - 1] + frac / kin.fs)
+
+
 def landings(kin: Kinematics, side: str, a: int, b: int) -> list[tuple[float, float, int]]:
     """Heel strikes of one foot walking toward or away from the camera: (time, clarity 0-1, sample).
 
@@ -143,7 +160,8 @@ def landings(kin: Kinematics, side: str, a: int, b: int) -> list[tuple[float, fl
     speed = np.linalg.norm(np.gradient(foot, axis=0), axis=1) * kin.fs / np.where(size > 0, size, np.nan)
     if np.isfinite(speed).sum() < 5:
         return []
-    swings, _ = find_peaks(np.nan_to_num(speed), distance=max(1, int(load("gait")["events"]["min_stride_s"] * kin.fs)))
+    stride = load("gait")["events"]["min_stride_s"]
+    swings, _ = find_peaks(np.nan_to_num(speed), distance=max(1, int(stride * kin.fs)))
     if len(swings) == 0:
         return []
     typical = float(np.median(speed[swings]))
@@ -161,11 +179,7 @@ def landings(kin: Kinematics, side: str, a: int, b: int) -> list[tuple[float, fl
         i = peak + int(after[0])
         if i + hold > len(speed) or np.nanmax(speed[i:i + hold]) >= cfg["swing_fraction"] * typical:
             continue
-        # Sub-sample time of the slow-down, between sample i-1 (above) and i (below).
-        above, below = speed[i - 1], speed[i]
-        frac = float((above - low) / (above - below)) if above > below else 0.0
-        time = float(kin.t[a + i - 1] + frac / kin.fs)
-        out.append((time, float(min(1.0, speed[peak] / typical)), a + i))
+        out.append((_crossing(kin, speed, i, low, a), float(min(1.0, speed[peak] / typical)), a + i))
     return out
 
 
@@ -192,11 +206,7 @@ def _settle(kin: Kinematics, side: str, direction: int, peak: int, zeni_time: fl
     slow = np.flatnonzero(speed[fastest:] < cfg["settle_fraction"] * top)
     if not len(slow):
         return zeni_time
-    i = fastest + int(slow[0])
-    above, below = speed[i - 1], speed[i]
-    level = cfg["settle_fraction"] * top
-    frac = float((above - level) / (above - below)) if above > below else 0.0
-    return float(kin.t[lo - 1 + i - 1] + frac / kin.fs)
+    return _crossing(kin, speed, fastest + int(slow[0]), cfg["settle_fraction"] * top, lo - 1)
 
 
 def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEvent], int]:
@@ -213,12 +223,17 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
     hip = kin.mid_hip
     events: list[GaitEvent] = []
     dropped = 0
+    away_in_3d = kin.body is not None
+    if away_in_3d:
+        legs = sum(both_sides_length(kin.world, kin.standing, *seg) for seg in LEG_SEGMENTS)
     for walk in passes:
         a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s) + 1
         found: dict[str, list[tuple[float, str, float, int]]] = {"heel_strike": [], "toe_off": []}
+        if walk.axis == "y" and walk.direction < 0 and away_in_3d:
+            ahead = kin.body.coords(kin.world[a:b])[..., 0]  # world landmarks are hip-centred already
         for side in SIDES:
             heel_i, toe_i = lm.SIDES[side]["heel"], lm.SIDES[side]["toe"]
-            if walk.axis == "y" and (walk.direction > 0 or kin.body is None):
+            if walk.axis == "y" and (walk.direction > 0 or not away_in_3d):
                 for time, clarity, sample in landings(kin, side, a, b):
                     if kin.visibility[sample, heel_i] < cfg["min_visibility"]:
                         dropped += 1
@@ -230,8 +245,6 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
                 signals = {"heel_strike": (walk.direction * (heel - hip[a:b, 0]) / leg, heel_i),
                            "toe_off": (-walk.direction * (toe - hip[a:b, 0]) / leg, toe_i)}
             else:
-                ahead = kin.body.coords(kin.world[a:b])[..., 0]  # world landmarks are hip-centred already
-                legs = sum(both_sides_length(kin.world, kin.standing, *seg) for seg in LEG_SEGMENTS)
                 signals = {"heel_strike": (ahead[:, heel_i] / legs, heel_i),
                            "toe_off": (-ahead[:, toe_i] / legs, toe_i)}
             for kind, (signal, point) in signals.items():
@@ -264,8 +277,8 @@ def screen_steps(kin: Kinematics, events: list[GaitEvent], passes: list[WalkPass
     Within each pass each foot's rhythm is its median step time (a limp makes the two differ). A heel strike that
     comes far too soon after the last one (a double detection, shuffling at a turn) is left out; so is a step far
     slower than its foot's rhythm (a late or hidden contact) and one taken while the walker slows down or turns
-    (the body moves much slower than in the rest of the pass). The first and last step of a long pass are dropped as acceleration and deceleration
-    (spec C.1).
+    (the body moves much slower than in the rest of the pass). The first and last step of a long pass are dropped
+    as acceleration and deceleration (spec C.1).
     """
     cfg = load("gait")["events"]
     rules = load("gait")["steps"]
@@ -339,14 +352,7 @@ def _key(e: GaitEvent) -> tuple:
     return (e.type, e.side, round(e.time_s, 4), e.pass_index)
 
 
-def _median(values) -> float:
-    values = np.asarray(list(values), float)
-    values = values[np.isfinite(values)]
-    return float(np.median(values)) if len(values) else np.nan
-
-
-def _left_out(events: list[GaitEvent]) -> str:
-    count = sum(e.rejected is not None for e in events)
+def _left_out(count: int) -> str:
     return f" ({count} contact(s) left out: see events)" if count else ""
 
 
@@ -472,9 +478,9 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
     if np.isfinite(m["cadence_steps_per_min"]):
         found["cadence"] = judge.ranged("cadence", m["cadence_steps_per_min"], "steps/min",
                                         f"Cadence from the median of {len(steps)} steps"
-                                        f"{_left_out(events)} is")
+                                        f"{_left_out(int(m['events_rejected']))} is")
     for cid, left, right, what in (
-            ("step_time_symmetry", m["step_time_left_s"], m["step_time_right_s"], "Mean step time"),
+            ("step_time_symmetry", m["step_time_left_s"], m["step_time_right_s"], "Median step time"),
             ("stance_symmetry", m["stance_time_left_s"], m["stance_time_right_s"], "Mean stance time")):
         crit = judge.ratio(cid, left, right, what)
         if crit:

@@ -388,10 +388,9 @@ class _Judge:
             out[twin] = replace(out[of], id=twin, title=NASM_TITLES[twin], group="nasm")
         for cid, reason in NEVER_REASONS.items():
             out[cid] = _na(cid, reason, self.view, self.source, "nasm")
-        knee_flex = {s: self.at_bottom(self.kin.angles[f"knee_flexion_{s}_deg"]) for s in ("left", "right")}
-        self.metrics["knee_flexion_bottom_deg"] = knee_flex[self.kin.view.near_side]
-        self.metrics["hip_flexion_bottom_deg"] = self.at_bottom(
-            self.kin.angles[f"hip_flexion_{self.kin.view.near_side}_deg"])
+        near = self.kin.view.near_side
+        self.metrics["knee_flexion_bottom_deg"] = self.at_bottom(self.kin.angles[f"knee_flexion_{near}_deg"])
+        self.metrics["hip_flexion_bottom_deg"] = self.at_bottom(self.kin.angles[f"hip_flexion_{near}_deg"])
         return out
 
 

@@ -204,7 +204,7 @@ def squat_clip(squat: Squat = Squat(), camera: Camera = Camera(), noise: Noise |
     return film(figure(squat, p), t, camera, noise)
 
 
-def _knee_between(hip: np.ndarray, ankle: np.ndarray, bend_toward: np.ndarray) -> np.ndarray:
+def knee_between(hip: np.ndarray, ankle: np.ndarray, bend_toward: np.ndarray) -> np.ndarray:
     """Knee of a two-link leg (thigh, shank) from hip to ankle, bending toward ``bend_toward``."""
     span = ankle - hip
     d = np.clip(np.linalg.norm(span, axis=-1, keepdims=True), 1e-6, THIGH + SHANK - 1e-6)
@@ -232,12 +232,12 @@ def lunge(depth_m: float = 0.40, split_m: float = 0.85, duration_s: float = 4.0,
         if sign > 0:  # front foot flat
             ankle = np.broadcast_to([foot_x, 0.10, ANKLE_HEIGHT], (n, 3)).copy()
             heel, toe = ankle + [-HEEL_BACK, 0, -0.06], ankle + [TOE_FRONT, 0, -0.06]
-            knee = _knee_between(hip, ankle, np.broadcast_to(ahead, (n, 3)))
+            knee = knee_between(hip, ankle, np.broadcast_to(ahead, (n, 3)))
         else:  # rear foot on the ball, heel up
             toe = np.broadcast_to([foot_x, -0.10, 0.02], (n, 3)).copy()
             ankle = toe + [-0.14, 0, 0.10]
             heel = ankle + [-0.05, 0, -0.02]
-            knee = _knee_between(hip, ankle, np.broadcast_to(ahead - 0.3 * up, (n, 3)))
+            knee = knee_between(hip, ankle, np.broadcast_to(ahead - 0.3 * up, (n, 3)))
         for name, value in (("hip", hip), ("knee", knee), ("ankle", ankle), ("heel", heel), ("toe", toe)):
             pts[:, part[name]] = value
     # Head, trunk and arms (landmarks 0-22) ride down with the hips.

@@ -15,7 +15,7 @@ import numpy as np
 
 from movement_screen.pose import landmarks as lm
 from movement_screen.validation.figure import (ANKLE_HEIGHT, FOREARM, HEEL_BACK, HIP_HALF, SHANK, SHOULDER_HALF,
-                                               THIGH, TOE_FRONT, TRUNK, UPPER_ARM, _knee_between)
+                                               THIGH, TOE_FRONT, TRUNK, UPPER_ARM, knee_between)
 
 FPS = 30.0
 STANCE_FRACTION = 0.62  # of each stride  [N] (spec C.3: stance ~60-62 %)
@@ -93,7 +93,7 @@ def walk(w: Walk = Walk(), fps: float = FPS) -> tuple[np.ndarray, np.ndarray, li
     for side, sign in (("left", 1.0), ("right", -1.0)):
         part = lm.SIDES[side]
         pts[:, part["hip"]] = np.stack([pelvis_x, np.full(n, sign * HIP_HALF), hip_z], axis=1)
-        pts[:, part["knee"]] = _knee_between(pts[:, part["hip"]], pts[:, part["ankle"]],
+        pts[:, part["knee"]] = knee_between(pts[:, part["hip"]], pts[:, part["ankle"]],
                                              np.broadcast_to([1.0, 0.0, 0.0], (n, 3)))
     mid_hip = (pts[:, lm.L_HIP] + pts[:, lm.R_HIP]) / 2
     mid_shoulder = mid_hip + [0.0, 0.0, TRUNK]

@@ -89,6 +89,19 @@ def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=-(rotation // 90)))
 
 
+def _duration_of(container, stream) -> float:
+    """Seconds of video from the stream's header, else the container's, else 0."""
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    return container.duration / 1_000_000 if container.duration else 0.0
+
+
+def _small_upright(frame, max_side: int) -> np.ndarray:
+    """The frame as the inference copy: RGB, longest side ``max_side``, upright."""
+    stored_w, stored_h = small_size(frame.width, frame.height, max_side)
+    return _upright(frame.reformat(width=stored_w, height=stored_h, format="rgb24").to_ndarray(), _rotation_of(frame))
+
+
 def probe(path: str | Path) -> VideoInfo:
     """Read the header and the first frame; raise :class:`InputError` with an actionable message otherwise."""
     import av
@@ -110,12 +123,7 @@ def probe(path: str | Path) -> VideoInfo:
         if rotation in (90, 270):
             width, height = height, width
         fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
-        if stream.duration is not None and stream.time_base is not None:
-            duration = float(stream.duration * stream.time_base)
-        elif container.duration:
-            duration = container.duration / 1_000_000
-        else:
-            duration = 0.0
+        duration = _duration_of(container, stream)
         frames = int(stream.frames or round(duration * fps))
         if frames < MIN_FRAMES:  # the header says the clip is tiny: count for real before any model is loaded
             count = 1
@@ -165,11 +173,7 @@ def iter_frames(
                     time_s = last_time + 0.001
                 last_time = time_s
                 image = _upright(frame.to_ndarray(format="rgb24"), rotation) if full else None
-                small = None
-                if max_side is not None:
-                    stored_w, stored_h = small_size(frame.width, frame.height, max_side)
-                    small = _upright(frame.reformat(width=stored_w, height=stored_h, format="rgb24").to_ndarray(),
-                                     rotation)
+                small = _small_upright(frame, max_side) if max_side is not None else None
                 yield Frame(index, time_s, image, small)
                 index += 1
         except av.error.FFmpegError as exc:
@@ -190,8 +194,7 @@ def sample_frames(path: str | Path, count: int, max_side: int = 640) -> list[np.
     out: list[np.ndarray] = []
     try:
         stream = container.streams.video[0]
-        duration = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else (
-            container.duration / 1_000_000 if container.duration else 0.0)
+        duration = _duration_of(container, stream)
         for k in range(count):
             at = duration * (k + 0.5) / count
             try:
@@ -202,8 +205,7 @@ def sample_frames(path: str | Path, count: int, max_side: int = 640) -> list[np.
                 continue
             if frame is None:
                 continue
-            w, h = small_size(frame.width, frame.height, max_side)
-            out.append(_upright(frame.reformat(width=w, height=h, format="rgb24").to_ndarray(), _rotation_of(frame)))
+            out.append(_small_upright(frame, max_side))
     finally:
         container.close()
     return out
