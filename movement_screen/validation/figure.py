@@ -28,6 +28,7 @@ SHANK, THIGH, TRUNK = 0.43, 0.43, 0.50
 UPPER_ARM, FOREARM = 0.30, 0.27
 ANKLE_HEIGHT, HEEL_BACK, TOE_FRONT = 0.08, 0.06, 0.17  # heel landmark behind, toe landmark ahead of the ankle
 FOOT_HALF_GAP, HIP_HALF, SHOULDER_HALF = 0.14, 0.09, 0.18
+STATURE_M = 1.75
 FEET_TURN_OUT_DEG = 10.0
 
 
@@ -182,8 +183,10 @@ def film(points: np.ndarray, t: np.ndarray, camera: Camera, noise: Noise | None 
     world = np.stack([centred @ right, centred @ down, centred @ view], axis=-1)
     if noise is not None:
         rng = np.random.default_rng(noise.seed)
-        # The model's error grows with the person's size in the picture (it changes as they walk toward it).
-        height_px = (np.nanmax(xy[:, :, 1], axis=1) - np.nanmin(xy[:, :, 1], axis=1))[:, None, None]
+        # The model's error grows with the person's size in the picture: their standing height at their current
+        # distance (it changes as they walk toward the camera, but not as they crouch).
+        hip_depth = ((points[:, lm.L_HIP] + points[:, lm.R_HIP]) / 2 - position) @ view
+        height_px = (FOCAL_PX * STATURE_M / hip_depth)[:, None, None]
         scale = np.ones(lm.COUNT)
         scale[list(noise.extremities)] = noise.extremity_factor
         shape = xy.shape
