@@ -130,8 +130,10 @@ def count_people(path: str | Path, model: ModelFile, max_people: int, samples: i
         return max_people
     with PoseEstimator(model, max_people, image_mode=True) as looker:  # closed before the video landmarker loads
         found = max(looker.count(image) for image in frames)
-    # Each pose tracked beyond the people present makes the detector run on every frame (a spare slot for three
-    # cost the walking clip 23.6 instead of 30.5 frames/s), so the count is taken as it is.
+    # Each pose tracked beyond the people present makes the detector run on every frame (the Tasks landmarker on
+    # the two-person walking clip: 25.3 frames/s tracking 3 poses, 31.4 tracking 2; `python
+    # bench/bench_pipeline.py ../shared/videos/sports2d_demo_gait_sagittal.mp4 --max-people 3`, then 2), so the
+    # count is taken as it is.
     return int(min(max_people, max(1, found)))
 
 
