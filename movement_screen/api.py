@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from movement_screen.care.catalogue import Exercise, load_catalogue
 from movement_screen.care.plan import make_plan
 from movement_screen.care.progress import reassess
@@ -252,6 +254,10 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
     raise UsageError("score_sources needs a decided screen (squat, forward_bend or gait), not auto")
 
 
+def _round_yaw(yaw: float) -> float | None:
+    return round(float(yaw), 1) if np.isfinite(yaw) else None
+
+
 def _source_infos(sources: list[SourceAnalysis], paths: list[str]) -> list[SourceInfo]:
     return [
         SourceInfo(
@@ -260,6 +266,7 @@ def _source_infos(sources: list[SourceAnalysis], paths: list[str]) -> list[Sourc
                 src.detections.t) > 1 else 0.0,
             view=src.kinematics.view.kind, rotation=src.info.rotation, facing=src.kinematics.view.describe(),
             people_seen=src.people_seen, subject=src.subject.id, variable_frame_rate=src.kinematics.variable_rate,
+            body_yaw_deg=_round_yaw(src.kinematics.view.yaw_deg),
         )
         for i, src in enumerate(sources)
     ]

@@ -176,9 +176,14 @@ def _criterion_line(c: dict) -> str:
     return f"  {SYMBOLS[c['state']]:<7} {c['id']:<24} {detail}"
 
 
+def _facing(source: dict) -> str:
+    yaw = source.get("body_yaw_deg")
+    return source["facing"] + ("" if yaw is None else f", body turned {yaw:.0f} deg from the camera")
+
+
 def _summary(result: dict, out_dir: Path | None) -> str:
     lines = []
-    views = ", ".join(f"{Path(s['path']).name} ({s['facing']})" for s in result["sources"])
+    views = ", ".join(f"{Path(s['path']).name} ({_facing(s)})" for s in result["sources"])
     lines.append(f"Screen: {result['screen']}   clips: {views}")
     if result.get("detection"):
         found = result["detection"]

@@ -34,6 +34,7 @@ def test_each_lnewco_clip_is_one_repetition_of_one_person(sources, model, name):
 def test_side_clips_are_sagittal_or_oblique_and_cannot_judge_knees(sources, model, name):
     result = scored(sources, model, name)
     assert result.sources[0].view in ("sagittal", "oblique")
+    assert result.sources[0].body_yaw_deg > 40  # the turn the user reads in the summary
     assert result.criterion("knees_over_feet").state == "not_assessed"
     assert result.criterion("thigh_below_horizontal").state != "not_assessed"
 
@@ -42,6 +43,7 @@ def test_side_clips_are_sagittal_or_oblique_and_cannot_judge_knees(sources, mode
 def test_front_clips_are_frontal_and_cannot_judge_trunk_tibia(sources, model, name):
     result = scored(sources, model, name)
     assert result.sources[0].view == "frontal"
+    assert result.sources[0].body_yaw_deg < 15  # inside the knees' claimed range (docs/validation.md)
     assert result.criterion("trunk_tibia_parallel").state == "not_assessed"
     assert result.criterion("knees_over_feet").state != "not_assessed"
 

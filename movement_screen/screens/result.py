@@ -124,6 +124,7 @@ class SourceInfo:
     people_seen: int = 1
     subject: int = 1
     variable_frame_rate: bool = False
+    body_yaw_deg: float | None = None  # the person's turn from facing the camera (0) to true profile (90)
 
 
 @dataclass(frozen=True)
