@@ -9,18 +9,31 @@ from movement_screen.report.plots import plot_angles
 
 
 def write_outputs(analysis, out_dir: Path, video: bool = True) -> list[Path]:
-    """Write every output file of an analysis into ``out_dir``."""
+    """Write every output file of an analysis into ``out_dir``.
+
+    The annotated videos are made on a second thread while the tables and the plot are written: decoding and
+    encoding run in FFmpeg without the GIL, so the two overlap on a second core.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    videos = None
+    if video:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from movement_screen.video.annotate import write_annotated
+
+        def write_videos() -> list[Path]:
+            return [write_annotated(analysis, i, out_dir / ("annotated.mp4" if i == 0 else f"annotated_{i + 1}.mp4"))
+                    for i in range(len(analysis.sources))]
+
+        pool = ThreadPoolExecutor(1, thread_name_prefix="annotate")
+        videos = pool.submit(write_videos)
+        pool.shutdown(wait=False)
     written = [
         write_json(analysis.result.to_dict(), out_dir / "result.json"),
         write_landmarks_csv(analysis, out_dir / "landmarks.csv"),
         write_angles_csv(analysis, out_dir / "angles.csv"),
         plot_angles(analysis, out_dir / "angles.png"),
     ]
-    if video:
-        from movement_screen.video.annotate import write_annotated
-
-        for i in range(len(analysis.sources)):
-            name = "annotated.mp4" if i == 0 else f"annotated_{i + 1}.mp4"
-            written.append(write_annotated(analysis, i, out_dir / name))
+    if videos is not None:
+        written += videos.result()
     return written

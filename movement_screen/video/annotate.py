@@ -97,7 +97,7 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
     container = av.open(str(path), mode="w")
     stream = container.add_stream("libx264", rate=fps)
     stream.width, stream.height, stream.pix_fmt = out_w, out_h, "yuv420p"
-    stream.options = {"preset": "veryfast", "crf": "23", "movflags": "+faststart"}
+    stream.options = {"preset": "superfast", "crf": "23", "movflags": "+faststart"}
     written = 0
     try:
         for frame in prefetched(iter_frames(src.info.path, max_side=MAX_SIDE)):
@@ -124,17 +124,18 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
             recent = [label for when, label in events if 0 <= frame.time_s - when < EVENT_SHOW_S]
             if recent:
                 draw_text(cv2, image, recent[-1], (10, int(40 * text_size) + 10), text_size * 1.2, (255, 220, 0))
-            repeats = 1
+            hold = 1
             if frame.index == bottom_frame:
                 _verdict_panel(cv2, image, criteria, text_size)
-                repeats = int(HOLD_S * fps)
-            for _ in range(repeats):
-                video_frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
-                video_frame.pts = written
-                video_frame.time_base = Fraction(1, fps)
-                written += 1
-                for packet in stream.encode(video_frame):
-                    container.mux(packet)
+                hold = int(HOLD_S * fps)
+            # A held frame is one frame that lasts ``hold`` frame times (the next one's stamp jumps), not copies:
+            # the encoder has nothing more to do for it.
+            video_frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+            video_frame.pts = written
+            video_frame.time_base = Fraction(1, fps)
+            written += hold
+            for packet in stream.encode(video_frame):
+                container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
     finally:
