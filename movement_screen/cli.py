@@ -134,7 +134,13 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--plot", type=Path, metavar="PNG", help="with --synthetic: also draw accuracy against yaw")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
 
-    samples = sub.add_parser("samples", help="fetch the sample clip into sample_videos/")
+    samples = sub.add_parser("samples", help="fetch published clips of real people (the demo's by default)",
+                             description="Fetch published clips (licence and SHA-256 checked) into a folder: the "
+                             "demo's walking clip by default, or the named ones, or --all (e.g. the labelled squats "
+                             "for `movement-screen validate tests/labels/lnewco_squats.csv --videos FOLDER`).")
+    samples.add_argument("names", nargs="*", metavar="NAME", help="clip names (see --list)")
+    samples.add_argument("--all", action="store_true", help="every published clip (about 40 MB)")
+    samples.add_argument("--list", action="store_true", help="list the clips with their licence and origin")
     samples.add_argument("--dest", type=Path, default=Path("sample_videos"))
 
     demo = sub.add_parser("demo", help="fetch the sample clip (first time) and analyse it")
@@ -454,9 +460,14 @@ def _models(args) -> int:
 
 
 def _samples(args) -> int:
-    from movement_screen.samples import fetch_sample
+    from movement_screen.samples import CLIPS, SAMPLE_NAME, fetch_clip
 
-    print(fetch_sample(args.dest))
+    if args.list:
+        for clip in CLIPS.values():
+            print(f"{clip.name:<34} {clip.licence:<24} {clip.origin}")
+        return EXIT_OK
+    for name in sorted(CLIPS) if args.all else (args.names or [SAMPLE_NAME]):
+        print(fetch_clip(name, args.dest))
     return EXIT_OK
 
 

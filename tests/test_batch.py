@@ -49,7 +49,7 @@ def folder(tmp_path):
     root = tmp_path / "videos"
     copy(clip("lnewco_ohs_7032_side.mov"), root / "visit 1" / "squat.mov")
     copy(clip("lnewco_ohs_7033_front.mov"), root / "visit ü" / "squat.mov")  # same name, other folder
-    copy(clip("toe_touch_side.mp4"), root / "bend recording.dat")  # a video only by its content
+    copy(clip("sports2d_demo_gait_sagittal.mp4"), root / "walk recording.dat")  # a video only by its content
     (root / "notes.mp4").write_text("not a video\n")
     (root / "empty.mp4").write_bytes(b"")
     (root / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n")
@@ -64,12 +64,12 @@ def test_batch_writes_tidy_tables_and_resumes(folder, tmp_path):
     assert "5 video(s): 5 scored now, 0 already done; ignored 1 image" in done.stdout
 
     rows = {r["path"]: r for r in table(out / "summary.csv")}
-    assert sorted(rows) == ["bend recording.dat", "empty.mp4", "notes.mp4", "visit 1/squat.mov", "visit ü/squat.mov"]
+    assert sorted(rows) == ["empty.mp4", "notes.mp4", "visit 1/squat.mov", "visit ü/squat.mov", "walk recording.dat"]
     assert rows["visit 1/squat.mov"]["screen"] == rows["visit ü/squat.mov"]["screen"] == "squat"
     assert rows["visit 1/squat.mov"]["views"] == "oblique" and rows["visit ü/squat.mov"]["views"] == "frontal"
     assert "thigh_below_horizontal" in rows["visit 1/squat.mov"]["failed"]
     assert float(rows["visit 1/squat.mov"]["metric.depth_margin_thigh_lengths"]) < -0.3
-    assert rows["bend recording.dat"]["screen"] == "forward_bend"
+    assert rows["walk recording.dat"]["screen"] == "gait"
     assert rows["visit 1/squat.mov"]["output"] != rows["visit ü/squat.mov"]["output"]
     errors = {r["path"]: r["error"] for r in table(out / "errors.csv")}
     assert "empty (0 bytes)" in errors["empty.mp4"] and "not a readable video" in errors["notes.mp4"]
@@ -94,11 +94,11 @@ def test_batch_writes_tidy_tables_and_resumes(folder, tmp_path):
     assert finished(out) == before  # nothing redone
     assert len(table(out / "summary.csv")) == 5
 
-    copy(clip("lnewco_ohs_7026_side.mov"), folder / "bend recording.dat")  # new content under the same name
+    copy(clip("lnewco_ohs_7026_side.mov"), folder / "walk recording.dat")  # new content under the same name
     third = run("batch", folder, "--out", out, "--no-video", "--quiet")
     assert "1 scored now, 4 already done" in third.stdout
     rows = {r["path"]: r for r in table(out / "summary.csv")}
-    assert rows["bend recording.dat"]["screen"] == "squat" and len(rows) == 5
+    assert rows["walk recording.dat"]["screen"] == "squat" and len(rows) == 5
 
     retry = run("batch", folder, "--out", out, "--no-video", "--quiet", "--retry-failed")
     assert "2 scored now, 3 already done" in retry.stdout
@@ -107,7 +107,7 @@ def test_batch_writes_tidy_tables_and_resumes(folder, tmp_path):
 def test_kill_9_mid_batch_loses_nothing_finished(tmp_path):
     root = tmp_path / "videos"
     for i in range(4):
-        copy(clip("toe_touch_side.mp4" if i % 2 else "lnewco_ohs_7033_front.mov"), root / f"clip{i}.mp4")
+        copy(clip("lnewco_ohs_7032_side.mov" if i % 2 else "lnewco_ohs_7033_front.mov"), root / f"clip{i}.mp4")
     out = tmp_path / "out"
     proc = start("batch", root, "--out", out, "--quiet")
     deadline = time.time() + 300
@@ -145,7 +145,7 @@ def dask_process(*args, log: Path):
 def test_dask_cluster_losing_a_worker_scores_every_video_once(tmp_path):
     distributed = pytest.importorskip("distributed")
     root = tmp_path / "videos"
-    names = ["toe_touch_side.mp4", "lnewco_ohs_7033_front.mov", "lnewco_ohs_7032_side.mov"]
+    names = ["lnewco_ohs_7026_side.mov", "lnewco_ohs_7033_front.mov", "lnewco_ohs_7032_side.mov"]
     for i in range(6):
         copy(clip(names[i % 3]), root / f"subject {i}" / "screen.mp4")
     scheduler_file = tmp_path / "scheduler.json"
