@@ -118,9 +118,42 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("id", help="patient id")
     delete.add_argument("--store", type=Path, help="history file")
 
-    app = sub.add_parser("app", help="start the browser app (Streamlit) on this computer")
+    app = sub.add_parser("app", help="start the browser app (Streamlit): a clinic server with log-in, or --local",
+                         description="Without --local the app is a clinic server: therapists log in (accounts: "
+                         "`movement-screen users`), patients open links. --local is one therapist on their own "
+                         "computer: no log-in, and only on 127.0.0.1. README: serving it over HTTPS.")
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for "
+                     "every interface, normally behind an HTTPS reverse proxy)")
     app.add_argument("--port", type=int, default=8501)
+    app.add_argument("--local", action="store_true", help="single-user mode without log-in (127.0.0.1 only)")
     app.add_argument("--headless", action="store_true", help="do not open a browser window")
+    app.add_argument("--store", type=Path, help="history file (default: $MOVEMENT_SCREEN_STORE or "
+                     "~/.local/share/movement-screen/history.sqlite)")
+
+    users = sub.add_parser("users", help="therapist accounts of the clinic server")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add an account (password prompted, or read from standard input)")
+    add.add_argument("name")
+    add.add_argument("--admin", action="store_true", help="may manage accounts, reassign patients, read the audit")
+    users_sub.add_parser("list", help="accounts and how many patients each has")
+    remove = users_sub.add_parser("remove", help="remove an account (its patients must be reassigned first)")
+    remove.add_argument("name")
+    password = users_sub.add_parser("password", help="set a new password (prompted, or from standard input)")
+    password.add_argument("name")
+    reassign = users_sub.add_parser("reassign", help="give a patient to another therapist")
+    reassign.add_argument("patient")
+    reassign.add_argument("name")
+    users_sub.add_parser("rotate-secret", help="new link-signing secret: every patient link made so far stops")
+    audit = users_sub.add_parser("audit", help="print the audit table as CSV")
+    audit.add_argument("--out", type=Path, help="write it to this file instead")
+    for each in users_sub.choices.values():
+        each.add_argument("--store", type=Path, help="history file (the app's store)")
+
+    store = sub.add_parser("store", help="the history store: a consistent backup copy")
+    store_sub = store.add_subparsers(dest="store_command", required=True)
+    backup = store_sub.add_parser("backup", help="copy the whole store to FILE (safe while the app runs)")
+    backup.add_argument("file", type=Path)
+    backup.add_argument("--store", type=Path, help="history file")
 
     sub.add_parser("questions", help="print the red-flag questions as an answers-file template")
 
@@ -412,14 +445,77 @@ def _patient(args) -> int:
 
 def _app(args) -> int:
     import movement_screen.app as app_package  # not the pages: they only run inside Streamlit
+    from movement_screen.app.access import LOOPBACK
 
+    if args.local and args.host not in LOOPBACK:
+        raise UsageError(f"--local has no log-in, so it serves only this computer: it cannot listen on {args.host}. "
+                         "Leave out --local to serve a clinic (therapists log in, patients use links).")
+    os.environ["MOVEMENT_SCREEN_APP_MODE"] = "local" if args.local else "clinic"
+    if args.store:
+        os.environ["MOVEMENT_SCREEN_STORE"] = str(args.store.expanduser().resolve())
     script = Path(app_package.__file__).with_name("run.py")
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
-               "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB)]
+               "--server.address", args.host, "--browser.gatherUsageStats", "false",
+               "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB)]
     if args.headless:
         command += ["--server.headless", "true"]
     sys.stdout.flush()
     os.execv(sys.executable, command)  # becomes the server: Ctrl-C and kill reach Streamlit itself
+    return EXIT_OK
+
+
+def _read_password(prompt: str) -> str:
+    """Prompted twice on a terminal; else the first line of standard input (for scripts)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Again: ") != first:
+        raise UsageError("the two passwords differ")
+    return first
+
+
+def _users(args) -> int:
+    from movement_screen.store.clinic import Clinic
+    from movement_screen.store.history import Store
+
+    with Clinic(Store(args.store)) as clinic:
+        command = args.users_command
+        if command == "add":
+            clinic.add_user(args.name, _read_password(f"Password for {args.name}: "), admin=args.admin)
+            print(f"added {'admin ' if args.admin else ''}{args.name}")
+        elif command == "password":
+            clinic.set_password(args.name, _read_password(f"New password for {args.name}: "))
+            print(f"password changed for {args.name}")
+        elif command == "remove":
+            clinic.remove_user(args.name)
+            print(f"removed {args.name}")
+        elif command == "reassign":
+            clinic.reassign(args.patient, args.name)
+            print(f"{args.patient} now belongs to {args.name}")
+        elif command == "rotate-secret":
+            print(f"new link secret: {clinic.rotate_secret()} open link(s) no longer work")
+        elif command == "audit":
+            text = clinic.audit_csv()
+            if args.out:
+                args.out.write_text(text, encoding="utf-8")
+                print(args.out)
+            else:
+                sys.stdout.write(text)
+        else:
+            rows = clinic.users()
+            print(f"{len(rows)} account(s) in {clinic.store.path}")
+            for r in rows:
+                print(f"  {r['name']:<20} {'admin' if r['admin'] else '':<6} patients: {r['patients']}")
+    return EXIT_OK
+
+
+def _store(args) -> int:
+    from movement_screen.store.history import Store
+
+    with Store(args.store) as store:
+        print(store.backup(args.file))
     return EXIT_OK
 
 
@@ -541,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
         silence_native_logs()
     handlers = {"analyze": _analyze, "batch": _batch, "validate": _validate, "models": _models, "samples": _samples,
                 "demo": _demo, "report": _report, "app": _app, "history": _history, "patient": _patient,
-                "questions": _questions}
+                "questions": _questions, "users": _users, "store": _store}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:

@@ -36,10 +36,12 @@ def progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
 
 def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "auto", video: bool = True,
                 report: bool = False, patient: str | None = None, patient_name: str | None = None,
-                store: str | Path | None = None, on: date | None = None, **analyze_options) -> Session:
+                store: str | Path | None = None, on: date | None = None, origin: str | None = None,
+                **analyze_options) -> Session:
     """Analyse ``videos`` into ``out_dir`` (result.json, CSVs, plot, annotated video unless ``video`` is False,
     report.pdf/html with ``report``); with ``patient``, re-test against their last plan and record the session
-    in the history ``store``. Quick checks (store, inputs, output folder) run before the slow pose pass, and a
+    in the history ``store`` (``origin`` says how it came, e.g. "home link"). Quick checks (store, inputs, output
+    folder) run before the slow pose pass, and a
     clip that cannot be analysed leaves no empty folder behind. ``analyze_options`` go to :func:`api.analyze`.
     """
     from movement_screen.api import analyze, follow_up
@@ -72,7 +74,8 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             who = {"id": patient, "name": patient_name, "date": (on or date.today()).isoformat()} if patient else None
             done.written += write_report(done.result, out_dir, patient=who, trend=done.trend)
         if history:
-            done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=done.written)
+            done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=done.written,
+                                                  origin=origin)
             done.store_path = history.path
         return done
     finally:

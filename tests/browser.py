@@ -35,13 +35,15 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run app.py` on a free port, with its own history store and work folder."""
+    """`streamlit run app.py` on a free port, with its own history store and work folder; ``mode`` "local" (no
+    log-in, as `movement-screen app --local`) or "clinic" (log-in and patient links); ``env`` adds settings."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, mode: str = "local", env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "MOVEMENT_SCREEN_STORE": str(tmp / "history.sqlite"),
-               "MOVEMENT_SCREEN_APP_DIR": str(tmp / "app")}
+        self.store = tmp / "history.sqlite"
+        env = {**os.environ, "MOVEMENT_SCREEN_STORE": str(self.store), "MOVEMENT_SCREEN_APP_DIR": str(tmp / "app"),
+               "MOVEMENT_SCREEN_APP_MODE": mode, **(env or {})}
         self.log = open(tmp / "streamlit.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),

@@ -8,6 +8,7 @@ import pytest
 from clips import clip
 
 pytest.importorskip("streamlit")
+from streamlit import config  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -17,10 +18,13 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("MOVEMENT_SCREEN_STORE", str(tmp_path / "history.sqlite"))
     monkeypatch.setenv("MOVEMENT_SCREEN_APP_DIR", str(tmp_path / "app"))
+    monkeypatch.setenv("MOVEMENT_SCREEN_APP_MODE", "local")  # the therapist's own computer: no log-in
+    config.set_option("server.address", "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     assert not at.exception
-    return at
+    yield at
+    config.set_option("server.address", None)
 
 
 def texts(at) -> str:
@@ -91,3 +95,26 @@ def test_therapist_keeps_a_patient_history(app):
     assert not app.exception
     assert "T-1" in list(app.dataframe[0].value["id"])
     assert any("squat" in m.value.lower() for m in app.markdown)
+
+
+def test_local_mode_is_refused_on_a_network_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOVEMENT_SCREEN_STORE", str(tmp_path / "history.sqlite"))
+    monkeypatch.setenv("MOVEMENT_SCREEN_APP_MODE", "local")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+    finally:
+        config.set_option("server.address", None)
+    assert any("serves only this computer" in e.value for e in at.error)
+    assert not at.sidebar.radio and not at.text_input  # no page, no patient box
+
+
+def test_the_clinic_server_shows_only_the_log_in_form(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOVEMENT_SCREEN_STORE", str(tmp_path / "history.sqlite"))
+    monkeypatch.setenv("MOVEMENT_SCREEN_APP_MODE", "clinic")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Name", "Password"] and not at.sidebar.radio
+    assert any("No therapist accounts yet" in w.value for w in at.warning)

@@ -2,6 +2,8 @@
 
 A thin front end: choosing a screen, filming guidance, upload, red-flag questions, results, the exercise plan,
 downloads and a therapist's patient history. All analysis is done by the library (movement_screen.session).
+Who may see what is decided in :mod:`access` (local mode, therapist log-in, patient link); the clinic pages
+(a therapist's own patients, their links, the admin's accounts and audit) are in :mod:`clinic_pages`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from movement_screen.app import MAX_UPLOAD_MB
+from movement_screen.app import MAX_UPLOAD_MB, access
+from movement_screen.app.access import Visitor
 from movement_screen.app.guide import GUIDES, setup_diagram
 from movement_screen.app.results import STATE_WORDS, criteria_table, evidence_frames, plain_summary, score_text
 from movement_screen.errors import ScreenError
@@ -49,11 +52,23 @@ def questions():
     return load_questions()
 
 
-def sidebar() -> tuple[str, str | None]:
+def sidebar(visitor: Visitor) -> tuple[str, str | None]:
     st.sidebar.title("movement-screen")
-    page = st.sidebar.radio("Page", ["Screen", "Webcam", "Results", "Patients"], key="page")
+    pages = ["Screen", "Webcam", "Results", "Patients"]
+    if visitor.user and visitor.user.is_admin:
+        pages.append("Admin")
+    page = st.sidebar.radio("Page", pages, key="page")
     patient = None
-    if st.sidebar.toggle("Therapist mode", key="therapist"):
+    if visitor.kind == "therapist":
+        from movement_screen.app.clinic_pages import patient_picker
+
+        st.sidebar.caption(f"Logged in as {visitor.name}")
+        patient = patient_picker(visitor)
+        if st.sidebar.button("Log out", key="logout"):
+            access.audit(visitor, "logout")
+            access.log_out("You are logged out.")
+            st.rerun()
+    elif st.sidebar.toggle("Therapist mode", key="therapist"):
         from movement_screen.store.history import Store
 
         with Store() as store:
@@ -67,9 +82,13 @@ def sidebar() -> tuple[str, str | None]:
     return page, patient
 
 
-def screen_page(patient: str | None) -> None:
-    st.header("1. Choose a screen")
-    screen = st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get, key="screen", horizontal=True)
+def screen_page(visitor: Visitor, patient: str | None, fixed_screen: str | None = None) -> None:
+    if fixed_screen:
+        screen = fixed_screen
+    else:
+        st.header("1. Choose a screen")
+        screen = st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get, key="screen",
+                          horizontal=True)
     guide = GUIDES[screen]
     st.subheader(f"How to film: {guide.title}")
     st.image(diagram(screen), caption="Set-up seen from above and from the side")
@@ -81,8 +100,10 @@ def screen_page(patient: str | None) -> None:
     st.caption("One clip, or two clips of the same movement (side and front), recorded on a phone or camera "
                "as shown above.")
     uploads = st.file_uploader("Upload video", accept_multiple_files=True, key="uploads")
-    path_text = st.text_input("...or the path of a video on this computer (two paths: separate with ;)",
-                              key="video_paths")
+    path_text = ""
+    if visitor.kind == "local":  # a served app never reads the server's own files for a visitor
+        path_text = st.text_input("...or the path of a video on this computer (two paths: separate with ;)",
+                                  key="video_paths")
     height = st.number_input("Height in cm (optional: gives step length and walking speed)", min_value=0,
                              max_value=250, value=0, key="height")
 
@@ -95,7 +116,7 @@ def screen_page(patient: str | None) -> None:
     if submitted:
         videos = save_inputs(uploads, path_text)
         if videos:
-            analyse(videos, screen, answers, height or None, patient)
+            analyse(visitor, videos, screen, answers, height or None, patient)
 
 
 def question_boxes(prefix: str) -> dict[str, bool]:
@@ -103,7 +124,7 @@ def question_boxes(prefix: str) -> dict[str, bool]:
     return {q.id: st.checkbox(q.question, key=f"{prefix}_{q.id}") for q in questions()}
 
 
-def webcam_page(patient: str | None) -> None:
+def webcam_page(visitor: Visitor, patient: str | None, fixed_screen: str | None = None) -> None:
     """Live camera: skeleton and set-up coach on the video, movement cues, then record and score."""
     import time
 
@@ -113,8 +134,8 @@ def webcam_page(patient: str | None) -> None:
     from movement_screen.app.live import LiveSession
 
     st.header("Live camera")
-    screen = st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get, key="live_screen",
-                      horizontal=True)
+    screen = fixed_screen or st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get,
+                                      key="live_screen", horizontal=True)
     st.caption("Set up as on the Screen page (tripod at hip height, 2.5-4 m away, whole body in view). Press "
                "START to turn the camera on; follow the message on the video until it says the set-up is good, "
                "then Start recording, do the movement, and Stop and score. The camera works on this computer; "
@@ -143,7 +164,7 @@ def webcam_page(patient: str | None) -> None:
         if path is None:
             st.error("Nothing was recorded yet: press START, then Start recording, then do the movement.")
         else:
-            analyse([path], screen, answers, None, patient)
+            analyse(visitor, [path], screen, answers, None, patient)
             return
     board = st.empty()
     while ctx.state.playing:
@@ -184,7 +205,8 @@ def save_inputs(uploads, path_text: str) -> list[Path]:
     return saved
 
 
-def analyse(videos: list[Path], screen: str, answers: dict, height: float | None, patient: str | None) -> None:
+def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, height: float | None,
+            patient: str | None) -> None:
     """Run the session; every question was shown, so unticked ones are answered no (pain included)."""
     from movement_screen.session import run_session
 
@@ -197,7 +219,8 @@ def analyse(videos: list[Path], screen: str, answers: dict, height: float | None
 
     try:
         done = run_session(videos, out_dir, screen=screen, report=True, patient=patient, on=date.today(),
-                           model=model.variant, answers=answers, height_cm=height, progress=progress)
+                           model=model.variant, answers=answers, height_cm=height, progress=progress,
+                           origin="home link" if visitor.kind == "patient" else None)
     except ScreenError as exc:
         bar.empty()
         st.error(f"This video could not be analysed: {exc}")
@@ -208,11 +231,13 @@ def analyse(videos: list[Path], screen: str, answers: dict, height: float | None
     st.session_state["saved_for"] = patient
     if done.unscorable_reason:
         st.warning(done.unscorable_reason)
-    st.success("Done: see the results below (also on the Results page).")
-    results_page()
+    if patient:
+        access.audit(visitor, "session_recorded", patient)
+    st.success("Done: see the results below." + ("" if visitor.kind == "patient" else " (also on the Results page)"))
+    results_page(visitor)
 
 
-def results_page() -> None:
+def results_page(visitor: Visitor) -> None:
     folder = st.session_state.get("result_dir")
     if not folder:
         st.info("No results yet: choose a screen and give a video on the Screen page.")
@@ -224,8 +249,10 @@ def results_page() -> None:
         st.error(flags["message"])
     st.header(f"Results: {SCREEN_LABELS.get(result['screen'], result['screen'])}")
     st.metric("Score", score_text(result))
-    if st.session_state.get("saved_for"):
+    if st.session_state.get("saved_for") and visitor.kind != "patient":
         st.caption(f"Saved in the history of patient {st.session_state['saved_for']}.")
+    elif st.session_state.get("saved_for"):
+        st.caption("Saved for your therapist.")
     for line in plain_summary(result):
         st.markdown(line)
     for issue in result["quality"]["issues"]:
@@ -253,7 +280,7 @@ def results_page() -> None:
     if trend:
         st.subheader("Progress since the first session")
         st.dataframe(trend_table(trend), hide_index=True)
-    downloads(folder)
+    downloads(visitor, folder)
 
 
 def plan_section(result: dict) -> None:
@@ -274,14 +301,16 @@ def plan_section(result: dict) -> None:
         st.caption(note)
 
 
-def downloads(folder: Path) -> None:
+def downloads(visitor: Visitor, folder: Path) -> None:
     st.subheader("Download")
     files = [("result.json", "application/json"), ("angles.csv", "text/csv"), ("landmarks.csv", "text/csv"),
              ("report.pdf", "application/pdf")]
     for col, (name, mime) in zip(st.columns(len(files)), files):
         path = folder / name
         if path.exists():
-            col.download_button(name, path.read_bytes(), file_name=name, mime=mime, key=f"dl_{name}")
+            col.download_button(name, path.read_bytes(), file_name=name, mime=mime, key=f"dl_{name}",
+                                on_click=access.audit, args=(visitor, "download",
+                                                             f"{st.session_state.get('saved_for') or '-'} {name}"))
 
 
 def trend_table(rows: list[dict]) -> list[dict]:
@@ -294,10 +323,14 @@ def trend_table(rows: list[dict]) -> list[dict]:
     return out
 
 
-def patients_page() -> None:
-    from movement_screen.care.progress import trend
+def patients_page(visitor: Visitor) -> None:
     from movement_screen.store.history import Store
 
+    if visitor.kind == "therapist":
+        from movement_screen.app.clinic_pages import therapist_patients
+
+        therapist_patients(visitor)
+        return
     st.header("Patients")
     with Store() as store:
         patients = store.patients()
@@ -307,10 +340,18 @@ def patients_page() -> None:
         st.dataframe(patients, hide_index=True)
         chosen = st.selectbox("Patient", [p["id"] for p in patients], key="history_patient")
         sessions = store.sessions(chosen)
+    session_history(chosen, sessions)
+
+
+def session_history(chosen: str, sessions) -> None:
+    """A patient's sessions (those recorded at home marked so), re-test notes and change since the first."""
+    from movement_screen.care.progress import trend
+
     st.subheader(f"{chosen}: {len(sessions)} session(s)")
     for s in sessions:
         plan = (s.plan or {}).get("status", "-")
-        st.markdown(f"- **{s.recorded_on}** {SCREEN_LABELS.get(s.screen, s.screen)}: plan {plan}")
+        home = " (recorded at home)" if s.origin == "home link" else ""
+        st.markdown(f"- **{s.recorded_on}** {SCREEN_LABELS.get(s.screen, s.screen)}{home}: plan {plan}")
         for note in (s.reassessment or {}).get("notes", []):
             st.warning(note)
     for screen in dict.fromkeys(s.screen for s in sessions):
@@ -323,13 +364,25 @@ def patients_page() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="movement-screen", layout="wide")
-    page, patient = sidebar()
+    visitor = access.who()
+    if visitor is None:  # the log-in form or a plain refusal is on the page: nothing else is shown
+        return
+    if visitor.kind == "patient":
+        from movement_screen.app.clinic_pages import patient_link_page
+
+        patient_link_page(visitor)
+        return
+    page, patient = sidebar(visitor)
     if page == "Screen":
-        screen_page(patient)
+        screen_page(visitor, patient)
     elif page == "Webcam":
-        webcam_page(patient)
+        webcam_page(visitor, patient)
     elif page == "Results":
-        results_page()
+        results_page(visitor)
+    elif page == "Admin":
+        from movement_screen.app.clinic_pages import admin_page
+
+        admin_page(visitor)
     else:
-        patients_page()
+        patients_page(visitor)
     st.caption(" | ".join(f"{k.replace('_', ' ')}: {v}" for k, v in STATE_WORDS.items()))

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     plan TEXT,
     reassessment TEXT,
     sources TEXT NOT NULL,
-    files TEXT NOT NULL
+    files TEXT NOT NULL,
+    origin TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_by_patient ON sessions(patient_id, screen, recorded_on);
 """
@@ -60,6 +61,7 @@ class Session:
     reassessment: dict | None
     sources: list[str]
     files: list[str]
+    origin: str | None = None  # "home link" for a session a patient recorded through a link
 
 
 class Store:
@@ -74,6 +76,9 @@ class Store:
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.execute("PRAGMA secure_delete = ON")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
+            if "origin" not in columns:  # a store from before patient links
+                self._db.execute("ALTER TABLE sessions ADD COLUMN origin TEXT")
         except (OSError, sqlite3.DatabaseError) as exc:
             raise InputError(f"the history store {self.path} cannot be opened ({exc}); is it a movement-screen "
                              "history file?") from None
@@ -105,12 +110,28 @@ class Store:
             "LEFT JOIN sessions s ON s.patient_id = p.id GROUP BY p.id ORDER BY p.id").fetchall()
         return [{"id": r[0], "name": r[1], "created_at": r[2], "sessions": r[3], "last": r[4]} for r in rows]
 
+    def add_patient(self, patient_id: str, name: str | None = None) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self._write(lambda db: db.execute("INSERT INTO patients (id, name, created_at) VALUES (?, ?, ?)",
+                                          (patient_id, name, now)))
+
+    def backup(self, dest: str | Path) -> Path:
+        """A consistent copy of the whole store (SQLite's online backup: safe while the app is writing)."""
+        dest = Path(dest)
+        if dest.resolve() == self.path.resolve():
+            raise UsageError("the backup must go to another file than the store itself")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(dest) as copy:
+            self._db.backup(copy)
+        copy.close()
+        return dest
+
     def has_patient(self, patient_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM patients WHERE id = ?", (patient_id,)).fetchone() is not None
 
     # sessions
     def add_session(self, patient_id: str, result: dict, *, on: date | None = None, name: str | None = None,
-                    files: list[str | Path] = ()) -> int:
+                    files: list[str | Path] = (), origin: str | None = None) -> int:
         """Record a screening session (and the patient, first time); returns the session id."""
         if not patient_id or not patient_id.strip():
             raise UsageError("a patient id is needed to keep a history")
@@ -122,11 +143,11 @@ class Store:
                        "SET name = COALESCE(excluded.name, patients.name)", (patient_id, name, now))
             cur = db.execute(
                 "INSERT INTO sessions (patient_id, recorded_on, created_at, screen, result, red_flags, plan, "
-                "reassessment, sources, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reassessment, sources, files, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (patient_id, on.isoformat(), now, result["screen"], json.dumps(result),
                  _dump(result.get("red_flags")), _dump(result.get("plan")), _dump(result.get("reassessment")),
                  json.dumps([s["path"] for s in result.get("sources", [])]),
-                 json.dumps([str(Path(f).resolve()) for f in files])))
+                 json.dumps([str(Path(f).resolve()) for f in files]), origin))
             return cur.lastrowid
 
         return self._write(write)
@@ -186,4 +207,4 @@ def _session(row) -> Session:
     load = lambda text: None if text is None else json.loads(text)  # noqa: E731
     return Session(id=row[0], patient_id=row[1], recorded_on=row[2], screen=row[4], result=json.loads(row[5]),
                    red_flags=load(row[6]), plan=load(row[7]), reassessment=load(row[8]), sources=json.loads(row[9]),
-                   files=json.loads(row[10]))
+                   files=json.loads(row[10]), origin=row[11] if len(row) > 11 else None)

@@ -1,0 +1,104 @@
+"""Clinic records without a browser: accounts, lock-out, ownership, patient links, audit, backups."""
+
+from datetime import timedelta
+
+import pytest
+
+from movement_screen.errors import UsageError
+from movement_screen.store import clinic as clinic_module
+from movement_screen.store.clinic import Clinic, LinkRefused, LoginRefused, Policy
+from movement_screen.store.history import Store
+
+
+@pytest.fixture
+def clinic(tmp_path):
+    store = Store(tmp_path / "history.sqlite")
+    yield Clinic(store, Policy(max_failures=3, lock_minutes=10))
+    store.close()
+
+
+def test_wrong_passwords_lock_the_account_until_the_lock_ends(clinic, monkeypatch):
+    clinic.add_user("ann", "correct horse battery")
+    for _ in range(3):
+        with pytest.raises(LoginRefused, match="Wrong name or password"):
+            clinic.log_in("ann", "wrong", "10.0.0.9")
+    with pytest.raises(LoginRefused, match="locked"):  # the right password, during the lock
+        clinic.log_in("ann", "correct horse battery", "10.0.0.8")
+    later = clinic_module.now() + timedelta(minutes=11)
+    monkeypatch.setattr(clinic_module, "now", lambda: later)
+    assert clinic.log_in("ann", "correct horse battery", "10.0.0.8").name == "ann"
+    actions = [r["action"] for r in clinic.audit_rows()]
+    assert actions.count("login_failed") == 3 and "login_locked" in actions and "login_refused_locked" in actions
+    assert actions[-1] == "login"
+
+
+def test_one_client_guessing_many_names_is_locked_too(clinic):
+    clinic.add_user("ann", "correct horse battery")
+    for name in ("bob", "cat", "dan"):
+        with pytest.raises(LoginRefused):
+            clinic.log_in(name, "guess", "10.0.0.7")
+    with pytest.raises(LoginRefused, match="locked"):
+        clinic.log_in("ann", "correct horse battery", "10.0.0.7")
+    assert clinic.log_in("ann", "correct horse battery", "10.0.0.6").name == "ann"  # another client is not
+
+
+def test_the_store_holds_no_password_or_token_in_clear(clinic, tmp_path):
+    password = "correct horse battery"
+    clinic.add_user("ann", password)
+    user = clinic.log_in("ann", password, "c")
+    clinic.add_patient("P-1", "ann")
+    token = clinic.create_link(user, "P-1", "squat")
+    link_id = token.split(".")[0]  # the signed payload (the random id, base64)
+    raw = (tmp_path / "history.sqlite").read_bytes()
+    assert password.encode() not in raw and token.encode() not in raw and link_id.encode() not in raw
+    assert b"$argon2id$" in raw
+
+
+def test_links_open_only_while_valid(clinic, monkeypatch):
+    clinic.add_user("ann", "correct horse battery")
+    ann = clinic.log_in("ann", "correct horse battery", "c")
+    clinic.add_patient("P-1", "ann")
+    token = clinic.create_link(ann, "P-1", "gait", days=14)
+    assert clinic.open_link(token).patient_id == "P-1" and clinic.open_link(token).screen == "gait"
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    with pytest.raises(LinkRefused, match="does not work"):
+        clinic.open_link(tampered)
+    later = clinic_module.now() + timedelta(days=15)
+    monkeypatch.setattr(clinic_module, "now", lambda: later)
+    with pytest.raises(LinkRefused):
+        clinic.open_link(token)
+    monkeypatch.undo()
+    key = clinic.links_of(ann, "P-1")[0]["key"]
+    clinic.revoke_link(ann, "P-1", key)
+    with pytest.raises(LinkRefused):
+        clinic.open_link(token)
+    assert clinic.links_of(ann, "P-1")[0]["state"] == "revoked"
+    fresh = clinic.create_link(ann, "P-1", "squat")
+    assert clinic.rotate_secret() == 1
+    with pytest.raises(LinkRefused):  # rotating the secret ends every link
+        clinic.open_link(fresh)
+
+
+def test_a_therapist_sees_only_their_own_patients(clinic):
+    clinic.add_user("ann", "correct horse battery")
+    clinic.add_user("bob", "another long secret")
+    ann, bob = clinic.log_in("ann", "correct horse battery", "c"), clinic.log_in("bob", "another long secret", "c")
+    clinic.add_patient("P-1", "ann")
+    assert [p["id"] for p in clinic.patients_of(ann)] == ["P-1"] and clinic.patients_of(bob) == []
+    assert not clinic.can_see(bob, "P-1") and clinic.links_of(bob, "P-1") == []
+    with pytest.raises(UsageError, match="no such patient"):
+        clinic.create_link(bob, "P-1", "squat")
+    with pytest.raises(UsageError, match="cannot be used"):  # same words as for any taken id
+        clinic.add_patient("P-1", "bob")
+    with pytest.raises(UsageError, match="reassign"):
+        clinic.remove_user("ann")
+    clinic.reassign("P-1", "bob")
+    assert clinic.can_see(bob, "P-1") and not clinic.can_see(ann, "P-1")
+
+
+def test_backup_is_a_readable_copy(clinic, tmp_path):
+    clinic.add_user("ann", "correct horse battery")
+    clinic.add_patient("P-1", "ann")
+    copy = clinic.store.backup(tmp_path / "backup.sqlite")
+    with Store(copy) as restored:
+        assert [p["id"] for p in restored.patients()] == ["P-1"]
