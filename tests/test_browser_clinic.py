@@ -61,9 +61,10 @@ def log_in(page, server, who, expect_text="Logged in as"):
     expect(page.get_by_text(expect_text).first).to_be_visible(timeout=30_000)
 
 
-def choose(page, label, option):
-    """Pick ``option`` in the Streamlit select box labelled ``label``."""
-    page.get_by_label(label).first.click()
+def choose(page, label, option, which="first"):
+    """Pick ``option`` in the Streamlit select box labelled ``label`` (the sidebar's comes first)."""
+    boxes = page.get_by_label(label)
+    (boxes.first if which == "first" else boxes.last).click()
     page.get_by_role("option", name=option).click()
 
 
@@ -118,7 +119,7 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
     expect(ann.get_by_text("Patient P-100 added")).to_be_visible(timeout=30_000)
     ann.get_by_text("Patients", exact=True).click()
     expect(ann.get_by_text("Your patients")).to_be_visible(timeout=30_000)
-    choose(ann, "Patient", "P-100")  # the page's own select box (the sidebar's is first: it has "(none...")
+    choose(ann, "Patient", "P-100", which="last")  # the page's own select box, not the sidebar's
     ann.get_by_role("button", name="Create link").click()
     code = ann.locator("code").filter(has_text="?link=")
     expect(code).to_be_visible(timeout=30_000)
@@ -148,7 +149,7 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
     if ann.get_by_text("Therapist log-in").is_visible():  # a reload is a new Streamlit session
         log_in(ann, server, ANN)
     ann.get_by_text("Patients", exact=True).click()
-    choose(ann, "Patient", "P-100")
+    choose(ann, "Patient", "P-100", which="last")
     expect(ann.get_by_text("(recorded at home)")).to_be_visible(timeout=30_000)
     shot(ann, "clinic-4-history-with-home-session")
 
