@@ -456,7 +456,7 @@ def _app(args) -> int:
     script = Path(app_package.__file__).with_name("run.py")
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
                "--server.address", args.host, "--browser.gatherUsageStats", "false",
-               "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB)]
+               "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB), "--client.toolbarMode", "viewer"]
     if args.headless:
         command += ["--server.headless", "true"]
     sys.stdout.flush()

@@ -63,9 +63,9 @@ def log_in(page, server, who, expect_text="Logged in as"):
 
 def choose(page, label, option, which="first"):
     """Pick ``option`` in the Streamlit select box labelled ``label`` (the sidebar's comes first)."""
-    boxes = page.get_by_label(label)
+    boxes = page.get_by_role("combobox", name=label, exact=True)
     (boxes.first if which == "first" else boxes.last).click()
-    page.get_by_role("option", name=option).click()
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def body(page) -> str:
@@ -158,7 +158,7 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
     bob.get_by_text("Patients", exact=True).click()
     expect(bob.get_by_text("No patients yet")).to_be_visible(timeout=30_000)
     assert "P-100" not in body(bob) and SECRET_PATIENT not in body(bob)
-    bob.get_by_label("Patient").first.click()
+    bob.get_by_role("combobox", name="Patient", exact=True).first.click()
     options = bob.get_by_role("option").all_inner_texts()
     assert not any("P-100" in o or SECRET_PATIENT in o for o in options), options
     bob.keyboard.press("Escape")
