@@ -48,9 +48,11 @@ def test_the_store_holds_no_password_or_token_in_clear(clinic, tmp_path):
     user = clinic.log_in("ann", password, "c")
     clinic.add_patient("P-1", "ann")
     token = clinic.create_link(user, "P-1", "squat")
-    link_id = token.split(".")[0]  # the signed payload (the random id, base64)
+    payload = token.split(".")[0]  # the signed payload (the random id, base64)
+    link_id = clinic._serializer().loads(token)
     raw = (tmp_path / "history.sqlite").read_bytes()
-    assert password.encode() not in raw and token.encode() not in raw and link_id.encode() not in raw
+    for secret in (password, token, payload, link_id):
+        assert secret.encode() not in raw
     assert b"$argon2id$" in raw
 
 
@@ -102,3 +104,33 @@ def test_backup_is_a_readable_copy(clinic, tmp_path):
     copy = clinic.store.backup(tmp_path / "backup.sqlite")
     with Store(copy) as restored:
         assert [p["id"] for p in restored.patients()] == ["P-1"]
+
+
+def cli(*args, stdin=""):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "movement_screen", *map(str, args)], input=stdin,
+                          capture_output=True, text=True)
+
+
+def test_account_and_backup_commands(tmp_path):
+    store = tmp_path / "clinic.sqlite"
+    assert cli("users", "add", "ann", "--admin", "--store", store, stdin="a long password\n").returncode == 0
+    short = cli("users", "add", "bob", "--store", store, stdin="short\n")
+    assert short.returncode != 0 and "at least 8 characters" in short.stderr and "Traceback" not in short.stderr
+    listed = cli("users", "list", "--store", store).stdout
+    assert "ann" in listed and "admin" in listed and "bob" not in listed
+    assert cli("users", "password", "ann", "--store", store, stdin="another long one\n").returncode == 0
+    copy = tmp_path / "backups" / "copy.sqlite"
+    assert cli("store", "backup", copy, "--store", store).returncode == 0
+    with Store(copy) as restored:
+        assert [u["name"] for u in Clinic(restored).users()] == ["ann"]
+    audit = cli("users", "audit", "--store", store).stdout.splitlines()
+    assert audit[0] == "at,who,action,target,client" and any("password_changed" in line for line in audit)
+    assert cli("users", "remove", "ann", "--store", store).returncode == 0
+
+
+def test_local_mode_without_log_in_is_refused_on_a_network_address():
+    done = cli("app", "--local", "--host", "0.0.0.0")
+    assert done.returncode != 0 and "serves only this computer" in done.stderr
