@@ -52,6 +52,11 @@ class SourceAnalysis:
     screen: str | None = None  # the screen this clip was analysed for
     detection: Detection | None = None  # how --screen auto decided, when it did
 
+    @property
+    def from_landmarks(self) -> bool:
+        """The source was a landmark series (landmarks.csv, or landmarks from the patient's browser): no video."""
+        return self.info.codec == LANDMARKS_CODEC
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -126,6 +131,9 @@ def _pick(screen: str, det: Detections, tracks: list[Track]) -> tuple[Track, Pre
     return decided[0]  # the top person (always a main person)
 
 
+LANDMARKS_CODEC = "landmarks"  # VideoInfo.codec of a source that was a landmark series, not a video
+
+
 def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "squat", person: int | None = None,
                    max_people: int = 3, progress=None) -> SourceAnalysis:
     """Pose, subject and kinematics for one clip; ``screen`` "auto" also decides the screen."""
@@ -133,6 +141,19 @@ def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "
 
     info = probe(path)
     detections = estimate_video(path, info, model, max_people=max_people, progress=progress)
+    return _from_detections(info, detections, path, screen, person)
+
+
+def analyse_landmarks(source, *, screen: str = "squat", person: int | None = None) -> SourceAnalysis:
+    """Subject and kinematics for one source of a landmark series (:mod:`pose.landmarks_file`): the same
+    tracking and kinematics as a video's, without the pose model."""
+    info = VideoInfo(source.path, source.width, source.height, source.fps, len(source.detections.t),
+                     source.duration_s, 0, LANDMARKS_CODEC)
+    return _from_detections(info, source.detections, source.path, screen, person)
+
+
+def _from_detections(info: VideoInfo, detections: Detections, path, screen: str, person: int | None
+                     ) -> SourceAnalysis:
     if len(detections.t) < MIN_FRAMES:
         raise InputError(f"'{path}' holds only {len(detections.t)} frame(s) ({info.duration_s:.2f} s): record the "
                          "whole movement, a few seconds of video")
@@ -195,10 +216,19 @@ def analyze(
     plan_catalogue = load_catalogue(catalogue)
     if height_cm is not None and not 50 <= height_cm <= 250:
         raise UsageError(f"--height-cm {height_cm:g} is not a person's height in centimetres (50-250)")
-    model_file = models.resolve(model)
-    sources = [analyse_source(p, model_file, screen=screen, person=person, max_people=max_people,
-                              progress=progress) for p in paths]
-    names = [str(p) for p in paths]
+    from movement_screen.pose.landmarks_file import is_landmarks_file, read_landmarks
+
+    model_file = None if all(is_landmarks_file(p) for p in paths) else models.resolve(model)
+    sources, names = [], []
+    for p in paths:
+        if is_landmarks_file(p):  # a landmark series: no pose model, the rest is the same
+            for source in read_landmarks(p):
+                sources.append(analyse_landmarks(source, screen=screen, person=person))
+                names.append(source.path)
+        else:
+            sources.append(analyse_source(p, model_file, screen=screen, person=person, max_people=max_people,
+                                          progress=progress))
+            names.append(str(p))
     if screen == "auto":
         screen = _agree(sources, names)
     analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, heel_board=heel_board,
@@ -240,7 +270,7 @@ def _agree(sources: list[SourceAnalysis], paths: list[str]) -> str:
     return decided.pop()
 
 
-def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: models.ModelFile, *,
+def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: models.ModelFile | None, *,
                   screen: str = "squat", pain: str = "not_asked", heel_board: bool = False,
                   height_cm: float | None = None) -> Analysis:
     """Score a screen from already-estimated sources (pure: no model, no files)."""
@@ -267,6 +297,7 @@ def _source_infos(sources: list[SourceAnalysis], paths: list[str]) -> list[Sourc
             view=src.kinematics.view.kind, rotation=src.info.rotation, facing=src.kinematics.view.describe(),
             people_seen=src.people_seen, subject=src.subject.id, variable_frame_rate=src.kinematics.variable_rate,
             body_yaw_deg=_round_yaw(src.kinematics.view.yaw_deg),
+            input="landmarks" if src.from_landmarks else "video",
         )
         for i, src in enumerate(sources)
     ]
@@ -294,7 +325,8 @@ def _result(screen: str, sources, paths, model_file, *, issues, views, criteria,
         score=score,
         metrics=metrics,
         findings=findings,
-        model=f"pose_landmarker_{model_file.variant} ({model_file.origin})",
+        model=(f"pose_landmarker_{model_file.variant} ({model_file.origin})" if model_file is not None else
+               "none: scored from landmarks given as input"),
         pain=pain,
         best_repetition=best_repetition,
         notes=list(notes),

@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", help="analyse one clip, or a side and a front clip of the same movement")
-    analyze.add_argument("videos", nargs="+", metavar="VIDEO", help="video file(s) of the same movement")
+    analyze.add_argument("videos", nargs="+", metavar="VIDEO",
+                         help="video file(s) of the same movement, or a landmarks.csv written by an earlier analysis "
+                         "(scored again without the pose model)")
     analyze.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait"],
                          help="which screen (default: auto, decided from the movement)")
     analyze.add_argument("--out", type=Path, help="folder for result.json, landmarks.csv, angles.csv, "
@@ -217,7 +219,8 @@ def _criterion_line(c: dict) -> str:
 
 def _facing(source: dict) -> str:
     yaw = source.get("body_yaw_deg")
-    return source["facing"] + ("" if yaw is None else f", body turned {yaw:.0f} deg from the camera")
+    words = source["facing"] + ("" if yaw is None else f", body turned {yaw:.0f} deg from the camera")
+    return words + ("; scored from landmarks, no video" if source.get("input") == "landmarks" else "")
 
 
 def _summary(result: dict, out_dir: Path | None) -> str:

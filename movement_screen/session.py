@@ -45,6 +45,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
     clip that cannot be analysed leaves no empty folder behind. ``analyze_options`` go to :func:`api.analyze`.
     """
     from movement_screen.api import analyze, follow_up
+    from movement_screen.pose.landmarks_file import is_landmarks_file
     from movement_screen.report.clinic import write_report
     from movement_screen.report.files import writable_folder
     from movement_screen.report.outputs import write_outputs
@@ -55,7 +56,8 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
     history = Store(store) if patient else None
     try:
         for path in videos:  # an unreadable input is said before anything is created
-            probe(path)
+            if not is_landmarks_file(path):
+                probe(path)
         writable_folder(out_dir)
         try:
             analysis = analyze(list(videos), screen, on=on, **analyze_options)

@@ -1,7 +1,7 @@
 """A landmark series as input: the project's own ``landmarks.csv`` read back into what the pose pass gives.
 
 The file is the tidy table :func:`report.files.write_landmarks_csv` writes (one row per source, frame, person and
-landmark, picture and world coordinates, timestamps and the frame size; a frame where nobody was tracked has one
+landmark, picture and world coordinates, timestamps, the frame size and rate; a frame where nobody was tracked has one
 row with the person left empty). Scoring it runs the same tracking, kinematics, screens, plan and report as a
 video, without the pose model: re-scoring a stored result, or landmarks computed on the patient's own device.
 """
@@ -19,7 +19,7 @@ from movement_screen.pose import landmarks as lm
 from movement_screen.pose.sequence import Detections
 
 COLUMNS = ("source", "frame", "time_s", "person", "subject", "landmark", "x_px", "y_px", "visibility",
-           "world_x_m", "world_y_m", "world_z_m", "frame_width", "frame_height")
+           "world_x_m", "world_y_m", "world_z_m", "frame_width", "frame_height", "fps")
 REQUIRED = ("source", "frame", "time_s", "person", "landmark", "x_px", "y_px", "visibility", "world_x_m",
             "world_y_m", "world_z_m", "frame_width", "frame_height")
 
@@ -57,6 +57,7 @@ def read_landmarks(path: str | Path) -> list[LandmarkSource]:
     index = {name: i for i, name in enumerate(lm.NAMES)}
     frames: dict[int, dict[int, dict]] = {}  # source -> frame -> {"t", "poses": {person: arrays}}
     sizes: dict[int, tuple[int, int]] = {}
+    rates: dict[int, float] = {}  # the video's frame rate when the table gives it (else from the timestamps)
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
@@ -89,6 +90,8 @@ def read_landmarks(path: str | Path) -> list[LandmarkSource]:
             if sizes.setdefault(source, size) != size:
                 raise InputError(f"'{path}' row {row_number}, column frame_width: the frame size changes within "
                                  f"source {source}")
+            if (row.get("fps") or "").strip():
+                rates.setdefault(source, number("fps"))
             entry = frames.setdefault(source, {}).setdefault(frame, {"t": time_s, "poses": {}})
             person_text = (row["person"] or "").strip()
             if person_text == "":
@@ -128,7 +131,7 @@ def read_landmarks(path: str | Path) -> list[LandmarkSource]:
         steps = np.diff(t)
         if (steps <= 0).any():
             raise InputError(f"'{path}' source {source}: the time_s values do not increase frame after frame")
-        fps = float(1.0 / np.median(steps)) if len(steps) else 30.0
+        fps = rates.get(source) or (float(len(steps) / (t[-1] - t[0])) if len(steps) else 30.0)
         width, height = sizes[source]
         det = Detections(xy, vis, world, t, np.array(order), width, height, fps, poses_tracked=len(people))
         name = str(path) if len(frames) == 1 else f"{path}#{source}"

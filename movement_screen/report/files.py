@@ -49,22 +49,28 @@ def write_json(result_dict: dict, path: Path) -> Path:
 
 
 def write_landmarks_csv(analysis, path: Path) -> Path:
-    """Tidy table: one row per source, frame, person and landmark (every tracked person, subject flagged)."""
+    """Tidy table: one row per source, frame, person and landmark (every tracked person, subject flagged), with
+    the frame size; a frame where nobody was tracked gets one row with the person left empty, so the table holds
+    every frame's time and can be scored again on its own (``movement-screen analyze landmarks.csv``)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["source", "frame", "time_s", "person", "subject", "landmark", "x_px", "y_px", "visibility",
-                      "world_x_m", "world_y_m", "world_z_m"])
+                      "world_x_m", "world_y_m", "world_z_m", "frame_width", "frame_height", "fps"])
         for s_index, src in enumerate(analysis.sources):
             det = src.detections
-            for track in src.tracks:
-                is_subject = int(track.id == src.subject.id)
-                for t in np.flatnonzero(track.slot >= 0):
-                    k = track.slot[t]
+            size = (det.width, det.height, f"{det.fps:.4f}")
+            for t in range(len(det.t)):
+                here = [(track, track.slot[t]) for track in src.tracks if track.slot[t] >= 0]
+                if not here:
+                    out.writerow([s_index, int(det.frame[t]), f"{det.t[t]:.6f}", "", "", "", "", "", "", "", "", "",
+                                  *size])
+                for track, k in here:
+                    is_subject = int(track.id == src.subject.id)
                     xy, vis, world = det.xy[t, k], det.visibility[t, k], det.world[t, k]
                     for j, name in enumerate(lm.NAMES):
-                        out.writerow([s_index, int(det.frame[t]), f"{det.t[t]:.4f}", track.id, is_subject, name,
-                                      f"{xy[j, 0]:.2f}", f"{xy[j, 1]:.2f}", f"{vis[j]:.3f}",
-                                      *(f"{v:.4f}" if np.isfinite(v) else "" for v in world[j])])
+                        out.writerow([s_index, int(det.frame[t]), f"{det.t[t]:.6f}", track.id, is_subject, name,
+                                      f"{xy[j, 0]:.3f}", f"{xy[j, 1]:.3f}", f"{vis[j]:.4f}",
+                                      *(f"{v:.5f}" if np.isfinite(v) else "" for v in world[j]), *size])
     return path
 
 

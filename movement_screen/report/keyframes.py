@@ -70,8 +70,12 @@ def write_keyframes(result: dict, out_dir: Path) -> list[tuple[Path, str]]:
     folder.mkdir(exist_ok=True)
     written = []
     for source in sorted({s for s, _, _ in moments}):
-        video = Path(result["sources"][source]["path"])
+        info = result["sources"][source]
+        video = Path(info["path"])
         wanted = {f: c for s, f, c in moments if s == source}
+        if info.get("input") == "landmarks":  # no video was given (or shared): the skeleton on a blank picture
+            written += _blank_keyframes(cv2, info, source, wanted, points, folder)
+            continue
         if not video.is_file():
             continue
         for frame in iter_frames(video, full=True, max_side=None):
@@ -89,4 +93,21 @@ def write_keyframes(result: dict, out_dir: Path) -> list[tuple[Path, str]]:
             path = folder / f"source{source + 1}_frame{frame.index}.jpg"
             cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
             written.append((path, wanted[frame.index]))
+    return written
+
+
+def _blank_keyframes(cv2, info: dict, source: int, wanted: dict, points: dict, folder: Path
+                     ) -> list[tuple[Path, str]]:
+    w, h = small_size(info["width"], info["height"], MAX_SIDE)
+    scale = w / info["width"]
+    written = []
+    for frame, caption in wanted.items():
+        xy = points.get((source, frame))
+        if xy is None:
+            continue
+        image = np.full((h, w, 3), 245, np.uint8)
+        draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3)
+        path = folder / f"source{source + 1}_frame{frame}.jpg"
+        cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
+        written.append((path, f"{caption} (skeleton only: no video was given)"))
     return written

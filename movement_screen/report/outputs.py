@@ -21,9 +21,9 @@ def write_outputs(analysis, out_dir: Path, video: bool = True) -> list[Path]:
 
         from movement_screen.video.annotate import write_annotated
 
-        def write_videos() -> list[Path]:
+        def write_videos() -> list[Path]:  # none for a landmark series: there are no pictures to draw on
             return [write_annotated(analysis, i, out_dir / ("annotated.mp4" if i == 0 else f"annotated_{i + 1}.mp4"))
-                    for i in range(len(analysis.sources))]
+                    for i, src in enumerate(analysis.sources) if not src.from_landmarks]
 
         pool = ThreadPoolExecutor(1, thread_name_prefix="annotate")
         videos = pool.submit(write_videos)

@@ -125,6 +125,7 @@ class SourceInfo:
     subject: int = 1
     variable_frame_rate: bool = False
     body_yaw_deg: float | None = None  # the person's turn from facing the camera (0) to true profile (90)
+    input: str = "video"  # "video", or "landmarks" when a landmark series was scored (no pose model, no video)
 
 
 @dataclass(frozen=True)
