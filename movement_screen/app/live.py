@@ -17,20 +17,22 @@ from pathlib import Path
 import numpy as np
 
 from movement_screen.pose import landmarks as lm
+from movement_screen.screens.config import load
 
 FEET = (lm.L_ANKLE, lm.R_ANKLE, lm.L_HEEL, lm.R_HEEL)
-EDGE = 0.02  # normalised distance from the picture's edge that counts as cut off
-MIN_BODY = 0.45  # head-to-ankle height as a share of the picture below which the person is too small
-SIDE_RATIO = 0.45  # shoulder width / trunk height below this: side view
-FRONT_RATIO = 0.75  # above this: front (or back) view; in between: oblique
-GOOD = "Good set-up: start the movement"
+COACH = load("live_coach")  # the numbers and words, shared with the in-page camera (browser_pose/coach.js)
+SETUP, SAY = COACH["setup"], COACH["setup"]["messages"]
+CUE, CUE_SAY = COACH["squat"], COACH["squat"]["messages"]
+EDGE = SETUP["edge"]
+MIN_BODY = SETUP["min_body"]
+GOOD = SAY["good"]
 
 
 def _view(xy: np.ndarray) -> str:
     shoulders = abs(xy[lm.L_SHOULDER, 0] - xy[lm.R_SHOULDER, 0])
     trunk = abs((xy[lm.L_HIP, 1] + xy[lm.R_HIP, 1]) / 2 - (xy[lm.L_SHOULDER, 1] + xy[lm.R_SHOULDER, 1]) / 2)
     ratio = shoulders / max(trunk, 1e-6)
-    return "side" if ratio < SIDE_RATIO else "front" if ratio > FRONT_RATIO else "oblique"
+    return "side" if ratio < SETUP["side_ratio"] else "front" if ratio > SETUP["front_ratio"] else "oblique"
 
 
 def setup_messages(people: int, xy: np.ndarray | None, visibility: np.ndarray | None, screen: str) -> list[str]:
@@ -39,20 +41,21 @@ def setup_messages(people: int, xy: np.ndarray | None, visibility: np.ndarray | 
     ``xy`` are the main person's landmarks in picture fractions (0-1), ``visibility`` their visibility.
     """
     if people == 0 or xy is None:
-        return ["Step into the picture: nobody is visible"]
+        return [SAY["nobody"]]
     messages = []
     if people > 1:
-        messages.append("One person only: ask others to step out of the picture")
-    feet_out = (visibility[list(FEET)] < 0.5).any() or (xy[list(FEET), 1] > 1 - EDGE).any()
+        messages.append(SAY["several"])
+    seen = SETUP["min_visibility"]
+    feet_out = (visibility[list(FEET)] < seen).any() or (xy[list(FEET), 1] > 1 - EDGE).any()
     if feet_out:
-        messages.append("Step back: your feet are not in the picture")
-    if xy[lm.NOSE, 1] < EDGE or visibility[lm.NOSE] < 0.5:
-        messages.append("Step back or tilt the camera up: your head is cut off")
+        messages.append(SAY["feet"])
+    if xy[lm.NOSE, 1] < EDGE or visibility[lm.NOSE] < seen:
+        messages.append(SAY["head"])
     ankles = (xy[lm.L_ANKLE, 1] + xy[lm.R_ANKLE, 1]) / 2
     if not feet_out and ankles - xy[lm.NOSE, 1] < MIN_BODY:
-        messages.append("Come closer: you are small in the picture")
-    if screen in ("forward_bend", "gait") and _view(xy) == "front":
-        messages.append("Turn sideways for this screen: side to the camera")
+        messages.append(SAY["small"])
+    if screen in SETUP["sideways_screens"] and _view(xy) == "front":
+        messages.append(SAY["sideways"])
     return messages or [GOOD]
 
 
@@ -74,22 +77,39 @@ class SquatCues:
         if self.standing_hip is None or (not self.down and hip < self.standing_hip):
             self.standing_hip = hip  # the highest the hips have been while standing
         drop = (hip - self.standing_hip) / max(ankle - self.standing_hip, 1e-6)
-        if not self.down and drop > 0.2:
+        if not self.down and drop > CUE["down_drop"]:
             self.down, self.deepest, self.depth_reached = True, drop, False
         if self.down:
             self.deepest = max(self.deepest, drop)
-            self.depth_reached |= hip >= knee - 0.02 * leg  # thigh at or below horizontal
-            if drop < 0.08:
+            self.depth_reached |= hip >= knee - CUE["depth_margin"] * leg  # thigh at or below horizontal
+            if drop < CUE["up_drop"]:
                 self.down = False
                 self.reps += 1
-        cues = [f"Repetitions: {self.reps}"]
+        cues = [CUE_SAY["repetitions"].format(reps=self.reps)]
         if self.down:
-            cues.append("Depth reached" if self.depth_reached else "Not yet: go a little lower if you can")
+            cues.append(CUE_SAY["depth"] if self.depth_reached else CUE_SAY["not_yet"])
         if _view(xy) == "front":
             knees = abs(xy[lm.L_KNEE, 0] - xy[lm.R_KNEE, 0])
             ankles = abs(xy[lm.L_ANKLE, 0] - xy[lm.R_ANKLE, 0])
-            cues.append("Knees: push them out over your toes" if knees < 0.8 * ankles else "Knees tracking well")
+            cues.append(CUE_SAY["knees_in"] if knees < CUE["knees_in_ratio"] * ankles else CUE_SAY["knees_ok"])
         return cues
+
+
+POSITIVE = {GOOD, CUE_SAY["depth"], CUE_SAY["knees_ok"]}  # shown in green
+REPS_PREFIX = CUE_SAY["repetitions"].split("{")[0]
+
+
+def coach(cues: SquatCues, xy, visibility, screen: str) -> tuple[int | None, list[str], list[str]]:
+    """One frame's coaching from every pose found in it (``xy[k]`` picture fractions, ``visibility[k]``): the
+    main person (tallest in the picture), the set-up messages and the squat cues. The in-page camera runs the
+    same steps (browser_pose/coach.js), checked against this in tests/test_live_coach.py."""
+    main = int(np.argmax([np.ptp(p[:, 1]) for p in xy])) if len(xy) else None
+    messages = setup_messages(len(xy), xy[main] if main is not None else None,
+                              visibility[main] if main is not None else None, screen)
+    said = cues.update(xy[main]) if main is not None and screen in ("squat", "auto") else []
+    if cues.down:  # crouching makes anyone small: judge the distance standing
+        messages = [m for m in messages if m != SAY["small"]] or [GOOD]
+    return main, messages, said
 
 
 @dataclass
@@ -126,12 +146,7 @@ class LiveSession:
         w, h = small_size(width, height, self.max_side)
         small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA) if (w, h) != (width, height) else image
         xy, vis, _ = self._estimator.detect(small, int(time_s * 1000))  # the estimator keeps its clock monotonic
-        main = int(np.argmax([np.ptp(p[:, 1]) for p in xy])) if len(xy) else None
-        messages = setup_messages(len(xy), xy[main] if main is not None else None,
-                                  vis[main] if main is not None else None, self.screen)
-        cues = self._squat.update(xy[main]) if main is not None and self.screen in ("squat", "auto") else []
-        if self._squat.down:  # crouching makes anyone small: judge the distance standing
-            messages = [m for m in messages if not m.startswith("Come closer")] or [GOOD]
+        main, messages, cues = coach(self._squat, xy, vis, self.screen)
         with self.lock:
             self.processed += 1
             self.started = self.started or time.perf_counter()
@@ -146,8 +161,7 @@ class LiveSession:
         size = max(0.5, width / 1100)
         lines = messages[:2] + cues
         for i, text in enumerate(lines):
-            colour = (60, 200, 60) if text == GOOD or text.startswith(("Repetitions", "Depth reached", "Knees tr")) \
-                else (255, 200, 0)
+            colour = (60, 200, 60) if text in POSITIVE or text.startswith(REPS_PREFIX) else (255, 200, 0)
             draw_text(cv2, out, text, (10, int((i + 1) * 34 * size)), size, colour)
         if self._writer is not None:
             cv2.circle(out, (width - 30, 30), 12, (230, 30, 30), -1)
