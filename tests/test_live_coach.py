@@ -1,5 +1,7 @@
 """The live set-up coach and squat cues on built landmarks (picture fractions), no camera or model needed."""
 
+from pathlib import Path
+
 import numpy as np
 
 from movement_screen.app.live import GOOD, SquatCues, setup_messages
@@ -54,3 +56,48 @@ def test_knee_cue_only_from_the_front():
     assert "Knees: push them out over your toes" in SquatCues().update(person(knees_in=True)[0])
     assert "Knees tracking well" in SquatCues().update(person()[0])
     assert not any("Knees" in c for c in SquatCues().update(person(view="side", knees_in=True)[0]))
+
+
+def test_the_page_and_the_server_coach_alike(tmp_path):
+    """browser_pose/coach.js (run by Node) and app/live.py give the same messages and cues, frame by frame."""
+    import json
+    import shutil
+    import subprocess
+    from importlib import resources
+
+    import pytest
+
+    from movement_screen.app.live import COACH, coach
+
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("Node.js is not installed (apt-get install nodejs; .ci/run does it)")
+    rng = np.random.default_rng(7)
+    frames = []
+    for crouch in [0, 0, 0.1, 0.25, 0.5, 0.55, 0.5, 0.3, 0.05, 0, 0.3, 0.35, 0.3, 0]:  # two squats, one shallow
+        frames.append([person(view="side", crouch=crouch)])
+    frames += [[person()], [person(knees_in=True)], [], [person(), person(top=0.4, feet=0.7)],
+               [person(top=0.4, feet=0.75)], [person(feet=1.05)], [person(view="side", top=-0.01)]]
+    for _ in range(20):  # jittered people, some half out of the picture
+        xy, vis = person(view=str(rng.choice(["front", "side"])), top=rng.uniform(-0.05, 0.3),
+                         feet=rng.uniform(0.6, 1.05), crouch=rng.uniform(0, 0.6))
+        frames.append([(xy + rng.normal(0, 0.01, xy.shape), np.clip(vis - rng.uniform(0, 0.6, vis.shape), 0, 1))])
+    for screen in ("squat", "forward_bend"):
+        cues = SquatCues()
+        expected = []
+        for poses in frames:
+            main, messages, said = coach(cues, [p[0] for p in poses], [p[1] for p in poses], screen)
+            expected.append({"main": main, "messages": messages, "cues": said})
+        data = tmp_path / f"{screen}.json"
+        data.write_text(json.dumps({"screen": screen, "coach": COACH, "frames": [
+            {"poses": [p[0].tolist() for p in poses], "vis": [p[1].tolist() for p in poses]} for poses in frames]}))
+        script = resources.files("movement_screen.app").joinpath("browser_pose", "coach.js")
+        program = (f"import {{coach, SquatCues}} from {json.dumps(Path(str(script)).as_uri())};"
+                   "import {readFileSync} from 'fs';"
+                   f"const d = JSON.parse(readFileSync({json.dumps(str(data))}, 'utf8'));"
+                   "const cues = new SquatCues(d.coach.squat, d.coach.setup);"
+                   "const out = d.frames.map(f => coach(cues, f.poses, f.vis, d.screen, d.coach.setup));"
+                   "console.log(JSON.stringify(out));")
+        done = subprocess.run([node, "--input-type=module", "-e", program], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == expected
