@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     models_sub = models_cmd.add_subparsers(dest="models_command")
     fetch = models_sub.add_parser("fetch", help="download an official model (needs access to Google storage)")
     fetch.add_argument("variant", nargs="?", default="full", choices=["lite", "full", "heavy"])
+    models_sub.add_parser("ensure-web", help="fetch the web pose runtime for the in-browser camera (npm, once)")
     ensure = models_sub.add_parser("ensure", help="make a model available: local file, else download, else build")
     ensure.add_argument("variant", nargs="?", default="full", choices=["lite", "full", "heavy"])
     build = models_sub.add_parser("build", help="build the full model from the mediapipe 0.10.21 wheel")
@@ -536,7 +537,11 @@ def _questions(args) -> int:
 def _models(args) -> int:
     from movement_screen.pose import models
 
-    if args.models_command == "ensure":
+    if args.models_command == "ensure-web":
+        from movement_screen.pose import web_runtime
+
+        print(f"{web_runtime.PACKAGE} {web_runtime.VERSION} ({web_runtime.LICENCE}): {web_runtime.ensure()}")
+    elif args.models_command == "ensure":
         found = models.resolve(args.variant)
         print(f"{found.variant} ({found.origin}): {found.path}")
     elif args.models_command == "fetch":

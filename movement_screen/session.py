@@ -3,6 +3,7 @@ and record it in a patient's history. The CLI's ``analyze`` and the app both run
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,12 +38,14 @@ def progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
 def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "auto", video: bool = True,
                 report: bool = False, patient: str | None = None, patient_name: str | None = None,
                 store: str | Path | None = None, on: date | None = None, origin: str | None = None,
-                **analyze_options) -> Session:
+                own_inputs: bool = False, keep: Sequence[Path] = (), **analyze_options) -> Session:
     """Analyse ``videos`` into ``out_dir`` (result.json, CSVs, plot, annotated video unless ``video`` is False,
     report.pdf/html with ``report``); with ``patient``, re-test against their last plan and record the session
     in the history ``store`` (``origin`` says how it came, e.g. "home link"). Quick checks (store, inputs, output
-    folder) run before the slow pose pass, and a
-    clip that cannot be analysed leaves no empty folder behind. ``analyze_options`` go to :func:`api.analyze`.
+    folder) run before the slow pose pass, and a clip that cannot be analysed leaves no empty folder behind.
+    ``keep`` files are copied into ``out_dir``; with ``own_inputs`` the inputs themselves (the app's uploads and
+    camera captures) are recorded with the session, so erasing the patient removes them too.
+    ``analyze_options`` go to :func:`api.analyze`.
     """
     from movement_screen.api import analyze, follow_up
     from movement_screen.pose.landmarks_file import is_landmarks_file
@@ -68,6 +71,8 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
         if history:
             analysis = follow_up(analysis, history, patient, on)
         written = write_outputs(analysis, out_dir, video=video)
+        for extra in keep:
+            written.append(Path(shutil.copy2(extra, out_dir / Path(extra).name)))
         done = Session(analysis, analysis.result.to_dict(), out_dir, written)
         if history:
             when = (on or date.today()).isoformat()
@@ -76,7 +81,8 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             who = {"id": patient, "name": patient_name, "date": (on or date.today()).isoformat()} if patient else None
             done.written += write_report(done.result, out_dir, patient=who, trend=done.trend)
         if history:
-            done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=done.written,
+            files = [*done.written, *(Path(v) for v in videos if own_inputs)]
+            done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=files,
                                                   origin=origin)
             done.store_path = history.path
         return done

@@ -1,6 +1,7 @@
-"""The live camera page in a real browser, with a shared clip as the camera: the skeleton overlay runs, the set-up
-coach changes its message when the person leaves the picture, record-and-score gives a result, and the frames
-processed per second are printed. Screenshots in test-output/browser/."""
+"""The server-side live camera (the fallback when the page cannot run the model) in a real browser, with a shared
+clip as the camera: the skeleton overlay runs, the set-up coach changes its message when the person leaves the
+picture, record-and-score gives a result, and the frames processed per second are printed. Screenshots in
+test-output/browser/."""
 
 import re
 import subprocess
@@ -67,6 +68,7 @@ def test_live_camera_coaches_records_and_scores(server, camera_file):
         expect(squat).to_have_count(1, timeout=30_000)  # the Screen page's radio has gone
         squat.click()
         expect(page.get_by_role("radio", name="Deep squat")).to_be_checked(timeout=30_000)
+        page.get_by_text("On the server (the video is sent to it)").click()  # the fallback to the in-page model
         frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
         start_camera(page, frame)
         page.wait_for_function("() => /Frames processed: ([1-9][0-9]{2,})/.test(document.body.innerText)",

@@ -116,7 +116,7 @@ def screen_page(visitor: Visitor, patient: str | None, fixed_screen: str | None 
     if submitted:
         videos = save_inputs(uploads, path_text)
         if videos:
-            analyse(visitor, videos, screen, answers, height or None, patient)
+            analyse(visitor, videos, screen, answers, height or None, patient, own=bool(uploads))
 
 
 def question_boxes(prefix: str) -> dict[str, bool]:
@@ -124,8 +124,78 @@ def question_boxes(prefix: str) -> dict[str, bool]:
     return {q.id: st.checkbox(q.question, key=f"{prefix}_{q.id}") for q in questions()}
 
 
+ENGINES = {"browser": "In this browser (the video stays on this device)",
+           "server": "On the server (the video is sent to it)"}
+
+
 def webcam_page(visitor: Visitor, patient: str | None, fixed_screen: str | None = None) -> None:
-    """Live camera: skeleton and set-up coach on the video, movement cues, then record and score."""
+    """Live camera: the pose model in the browser (landmarks travel, the video stays) or on the server."""
+    st.header("Live camera")
+    screen = fixed_screen or st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get,
+                                      key="live_screen", horizontal=True)
+    if st.session_state.get("engine_forced"):
+        st.warning(st.session_state["engine_forced"])
+    engine = st.radio("Where the pose model runs", list(ENGINES), format_func=ENGINES.get, key="engine",
+                      horizontal=True)
+    with st.expander("Safety questions (asked before any exercise plan)"):
+        answers = question_boxes("live_q")
+    if engine == "browser":
+        browser_camera(visitor, patient, screen, answers)
+    else:
+        server_camera(visitor, patient, screen, answers)
+
+
+def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: dict) -> None:
+    """MediaPipe's web pose landmarker in the page (app/in_page.py): only the landmarks come to the server."""
+    from movement_screen.app.in_page import landmarks_table, shared_video
+    from movement_screen.app.live import COACH
+    from movement_screen.errors import InputError
+    from movement_screen.pose import web_runtime
+
+    st.caption("Set up as on the Screen page (phone or laptop camera at hip height, 2.5-4 m away, whole body in "
+               "view). Start camera, follow the messages until the set-up is good, then Start recording, do the "
+               "movement, and Stop and score. The pose model runs on this device: only the body's landmark points "
+               "are sent to be scored, unless you tick the box below.")
+    send = st.checkbox("Also send the video to my therapist" if visitor.kind == "patient" else
+                       "Also keep the video with the result", key="send_video")
+    try:
+        component = camera_component()
+    except InputError as exc:
+        st.error(f"The in-browser camera is not available on this server ({exc}). Use the server's camera below.")
+        return
+    value = component(screen=screen, coach=COACH, send_video=send, runtime_version=web_runtime.VERSION,
+                      key="browser_pose", default=None)
+    if not value:
+        return
+    if value.get("unsupported"):
+        st.session_state["engine_forced"] = (f"The pose model cannot run in this browser ({value['unsupported']}): "
+                                             "the server's camera is used instead.")
+        st.session_state["engine"] = "server"
+        st.rerun()
+    if value.get("capture") and value["capture"] != st.session_state.get("scored_capture"):
+        st.session_state["scored_capture"] = value["capture"]
+        folder = work_root() / uuid.uuid4().hex[:12] / "camera"
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            table = landmarks_table(value, folder / "landmarks.csv")
+        except ValueError as exc:
+            st.error(f"Nothing to score yet: {exc}.")
+            return
+        video = shared_video(value, folder) if send else None
+        analyse(visitor, [table], screen, answers, None, patient, keep=[video] if video else [])
+
+
+@st.cache_resource(show_spinner="Preparing the in-browser camera (first time only)...")
+def camera_component():
+    from streamlit.components.v1 import declare_component
+
+    from movement_screen.app.in_page import assemble
+
+    return declare_component("browser_pose", path=str(assemble(pose_model().path)))
+
+
+def server_camera(visitor: Visitor, patient: str | None, screen: str, answers: dict) -> None:
+    """The server-side camera (WebRTC): the fallback for browsers that cannot run the model."""
     import time
 
     import av
@@ -133,9 +203,6 @@ def webcam_page(visitor: Visitor, patient: str | None, fixed_screen: str | None 
 
     from movement_screen.app.live import LiveSession
 
-    st.header("Live camera")
-    screen = fixed_screen or st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get,
-                                      key="live_screen", horizontal=True)
     st.caption("Set up as on the Screen page (tripod at hip height, 2.5-4 m away, whole body in view). Press "
                "START to turn the camera on; follow the message on the video until it says the set-up is good, "
                "then Start recording, do the movement, and Stop and score. The camera works on this computer; "
@@ -154,8 +221,6 @@ def webcam_page(visitor: Visitor, patient: str | None, fixed_screen: str | None 
     ctx = webrtc_streamer(key="camera", mode=WebRtcMode.SENDRECV, video_frame_callback=on_frame,
                           rtc_configuration={"iceServers": []}, async_processing=True,
                           media_stream_constraints={"video": True, "audio": False})
-    with st.expander("Safety questions (asked before any exercise plan)"):
-        answers = question_boxes("live_q")
     start, stop = st.columns(2)
     if start.button("Start recording", key="rec_start", disabled=not ctx.state.playing):
         live.start_recording()
@@ -164,7 +229,7 @@ def webcam_page(visitor: Visitor, patient: str | None, fixed_screen: str | None 
         if path is None:
             st.error("Nothing was recorded yet: press START, then Start recording, then do the movement.")
         else:
-            analyse(visitor, [path], screen, answers, None, patient)
+            analyse(visitor, [path], screen, answers, None, patient, own=True)
             return
     board = st.empty()
     while ctx.state.playing:
@@ -206,8 +271,10 @@ def save_inputs(uploads, path_text: str) -> list[Path]:
 
 
 def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, height: float | None,
-            patient: str | None) -> None:
-    """Run the session; every question was shown, so unticked ones are answered no (pain included)."""
+            patient: str | None, own: bool = True, keep: list[Path] = ()) -> None:
+    """Run the session; every question was shown, so unticked ones are answered no (pain included). ``own``:
+    the inputs are the app's own copies (uploads, camera), erased with the patient; ``keep``: files to store with
+    the result (a video the patient chose to send)."""
     from movement_screen.session import run_session
 
     model = pose_model()
@@ -220,7 +287,7 @@ def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, he
     try:
         done = run_session(videos, out_dir, screen=screen, report=True, patient=patient, on=date.today(),
                            model=model.variant, answers=answers, height_cm=height, progress=progress,
-                           origin="home link" if visitor.kind == "patient" else None)
+                           origin="home link" if visitor.kind == "patient" else None, own_inputs=own, keep=keep)
     except ScreenError as exc:
         bar.empty()
         st.error(f"This video could not be analysed: {exc}")
@@ -271,6 +338,9 @@ def results_page(visitor: Visitor) -> None:
             st.image(str(folder / "angles.png"), caption="Joint angles over time")
         if (folder / "annotated.mp4").exists():
             st.video(str(folder / "annotated.mp4"))
+        for shared in sorted(folder.glob("camera.*")):
+            st.markdown("**The video the patient sent**")
+            st.video(str(shared))
     reassessment = result.get("reassessment")
     if reassessment:
         st.subheader("Re-test against the last plan")
