@@ -329,7 +329,9 @@ def _result(screen: str, sources, paths, model_file, *, issues, views, criteria,
                "none: scored from landmarks given as input"),
         pain=pain,
         best_repetition=best_repetition,
-        notes=list(notes),
+        notes=list(notes) + (["Scored from body landmarks given as input: no video was analysed or kept here; the "
+                              "key frames show the skeleton only."] if any(src.from_landmarks for src in sources)
+                             else []),
         events=list(events),
         passes=list(passes),
         detection=_detection(sources),
