@@ -90,3 +90,35 @@ def test_the_pose_model_runs_in_the_page_and_only_landmarks_are_sent(server, cam
     assert len(scored["repetitions"]) == len(uploaded.repetitions)
     depth = next(c for c in scored["criteria"] if c["id"] == "thigh_below_horizontal")
     assert depth["state"] == uploaded.criterion("thigh_below_horizontal").state
+
+
+def test_the_video_is_sent_only_when_ticked(server, camera_file):
+    from pathlib import Path
+
+    from playwright.sync_api import expect, sync_playwright
+
+    flags = CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                              f"--use-file-for-fake-video-capture={camera_file}"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium(), args=flags)
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.goto(server.url)
+        page.get_by_text("Webcam", exact=True).click()
+        expect(page.get_by_text("Where the pose model runs")).to_be_visible(timeout=60_000)
+        page.get_by_role("radiogroup", name="Screen").last.get_by_text("Deep squat", exact=True).click()
+        page.get_by_text("Also keep the video with the result").click()
+        frame = page.frame_locator("iframe[title*='browser_pose']").first
+        frame.get_by_role("button", name="Start camera").click(timeout=120_000)
+        status = frame.locator("#status")
+        expect(status).to_contain_text("Step into the picture", timeout=180_000)
+        frame.get_by_role("button", name="Start recording").click()
+        expect(status).to_contain_text("Good set-up", timeout=60_000)
+        expect(status).to_contain_text("Step into the picture", timeout=60_000)
+        frame.get_by_role("button", name="Stop and score").click()
+        expect(page.get_by_text("Results: Deep squat")).to_be_visible(timeout=300_000)
+        browser.close()
+    sent = sorted(Path(server.store).parent.joinpath("app").glob("*/results/camera.*"))
+    assert sent and sent[-1].stat().st_size > 20_000  # the clip recorded in the page, kept with the result
+    from movement_screen.video.reader import iter_frames
+
+    assert sum(1 for _ in iter_frames(sent[-1])) > 30  # seconds of video (MediaRecorder's WebM states no duration)

@@ -146,8 +146,9 @@ buttons.record.onclick = () => {
   recording = { t0: video.currentTime, frames: [], chunks: [], recorder: null };
   if (args.send_video && "MediaRecorder" in window) {
     recording.recorder = new MediaRecorder(video.srcObject);
-    recording.recorder.ondataavailable = (e) => { if (e.data.size) recording.chunks.push(e.data); };
-    recording.recorder.start();
+    const rec = recording;
+    rec.recorder.ondataavailable = (e) => { if (e.data.size) rec.chunks.push(e.data); };
+    rec.recorder.start(1000); // a chunk every second
   }
   buttons.record.disabled = true;
   buttons.stop.disabled = false;
