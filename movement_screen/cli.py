@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
                               "there are)")
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+    _output_options(analyze)
     care = analyze.add_argument_group("red flags, exercise plan, report and history")
     care.add_argument("--answers", type=Path, help="red-flag answers file (TOML or JSON: question = true/false; "
                       "see movement-screen questions)")
@@ -89,6 +90,19 @@ def _parser() -> argparse.ArgumentParser:
                             "there are)")
     batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster, smaller)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    _output_options(batch)
+
+    rescore = sub.add_parser("rescore", help="score stored results again from their landmarks (no pose model)",
+                             description="Recompute every criterion, score, plan and table of one result folder or "
+                             "of every result under a folder (a batch output) from the stored landmarks.csv, "
+                             "without the pose model; the new files go into each folder's rescored/ with "
+                             "changes.csv, and a folder of several gets rescored_summary.csv and "
+                             "rescored_changes.csv.")
+    rescore.add_argument("folder", type=Path, help="a result folder, or a folder holding many (batch output)")
+    rescore.add_argument("--thresholds", type=Path, metavar="FILE", help="TOML of changed thresholds, named as in "
+                         "the data files, e.g. [squat.heels_down] pass_max = 0.03")
+    rescore.add_argument("--height-cm", type=float, help="the person's height (gait step length and speed)")
+    rescore.add_argument("--quiet", action="store_true", help="no progress line")
 
     models_cmd = sub.add_parser("models", help="list, fetch or build pose models")
     models_sub = models_cmd.add_subparsers(dest="models_command")
@@ -285,6 +299,43 @@ def _answers(args) -> dict[str, bool] | None:
     return {} if args.no_red_flags else None
 
 
+def _output_options(command) -> None:
+    group = command.add_argument_group("exports and privacy")
+    group.add_argument("--export", type=_export_kinds, default=(), metavar="trc,mot",
+                       help="also write OpenSim files: markers.trc (the landmarks as markers, metres, Y up) and/or "
+                            "angles.mot (the angle series)")
+    privacy = group.add_mutually_exclusive_group()
+    privacy.add_argument("--deidentify", action="store_const", const="deidentify", dest="privacy",
+                         help="blur every face in the annotated video and key frames, name the clips by the "
+                              "patient id, no sound or metadata in written videos")
+    privacy.add_argument("--stick-figure", action="store_const", const="stick_figure", dest="privacy",
+                         help="draw the skeleton on a plain background instead of the video")
+    command.set_defaults(privacy="none")
+
+
+def _export_kinds(text: str) -> tuple[str, ...]:
+    kinds = tuple(k.strip().lower() for k in text.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in ("trc", "mot")]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"--export takes trc, mot or trc,mot (not {', '.join(unknown) or text!r})")
+    return kinds
+
+
+def _rescore(args) -> int:
+    import time as clock
+
+    from movement_screen.rescore import main_summary, rescore
+
+    started = clock.perf_counter()
+    progress = None if args.quiet else (lambda i, n: print(f"\rre-scored {i}/{n}", end="", file=sys.stderr,
+                                                           flush=True))
+    done = rescore(args.folder, args.thresholds, args.height_cm, progress)
+    if progress:
+        print(file=sys.stderr)
+    print(main_summary(done, clock.perf_counter() - started))
+    return EXIT_OK if all(r.status == "ok" for r in done) else EXIT_INPUT
+
+
 def _analyze(args) -> int:
     from movement_screen.session import run_session
 
@@ -297,7 +348,8 @@ def _analyze(args) -> int:
         patient=args.patient, patient_name=args.patient_name, store=args.store, on=args.date,
         model=args.model, person=args.person, pain=args.pain or "not_asked",
         heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
-        progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue,
+        progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue, export=args.export,
+        privacy=args.privacy,
     )
     result = done.result
     if args.json:
@@ -321,7 +373,7 @@ def _batch(args) -> int:
     from movement_screen.batch.runner import run_batch
     from movement_screen.batch.worker import Settings
 
-    settings = Settings(args.screen, args.model, args.max_people, not args.no_video)
+    settings = Settings(args.screen, args.model, args.max_people, not args.no_video, tuple(args.export), args.privacy)
     report = run_batch(args.folder, args.out, settings, workers=args.workers, dask=args.dask, force=args.force,
                        retry_failed=args.retry_failed, progress=False if args.quiet else None)
     failed = report.failed
@@ -584,6 +636,7 @@ def _demo(args) -> int:
         videos=[str(clip)], screen="auto", out=args.out, json=False, model="full", person=None, pain=None,
         heel_board=False, height_cm=None, max_people=3, no_video=False, quiet=False, answers=None,
         flag=[], no_red_flags=False, plan=False, catalogue=None, report=True, patient=None, patient_name=None,
+        export=(), privacy="none",
         date=None, store=None,
     ))
     if code == EXIT_OK:
@@ -645,7 +698,8 @@ def main(argv: list[str] | None = None) -> int:
         silence_native_logs()
     handlers = {"analyze": _analyze, "batch": _batch, "validate": _validate, "models": _models, "samples": _samples,
                 "demo": _demo, "report": _report, "app": _app, "history": _history, "patient": _patient,
-                "questions": _questions, "users": _users, "store": _store}
+                "questions": _questions, "users": _users, "store": _store,
+                "rescore": _rescore}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:

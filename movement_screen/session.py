@@ -35,16 +35,39 @@ def progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
     return trend([*earlier, {"date": when, "result": result}]) if earlier else None
 
 
+PRIVACY_NOTES = {
+    "deidentify": "De-identified: every face is blurred in the annotated video and the key frames, the clips are "
+                  "named by the patient id, and the written videos carry no sound or metadata.",
+    "stick_figure": "De-identified: the annotated video and the key frames show the skeleton on a plain "
+                    "background, the clips are named by the patient id, and the written videos carry no sound or "
+                    "metadata.",
+}
+
+
+def deidentified(analysis, patient: str | None, privacy: str):
+    """The analysis with the clips' names replaced by the patient id (file names often carry a person's name) and
+    a note saying which de-identification was used."""
+    from dataclasses import replace
+
+    result = analysis.result
+    who = patient or "clip"
+    sources = [replace(s, path=f"{who}_{i + 1}{Path(s.path).suffix}") for i, s in enumerate(result.sources)]
+    return replace(analysis, result=replace(result, sources=sources, notes=[*result.notes, PRIVACY_NOTES[privacy]]))
+
+
 def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "auto", video: bool = True,
                 report: bool = False, patient: str | None = None, patient_name: str | None = None,
                 store: str | Path | None = None, on: date | None = None, origin: str | None = None,
-                own_inputs: bool = False, keep: Sequence[Path] = (), **analyze_options) -> Session:
+                own_inputs: bool = False, keep: Sequence[Path] = (), export: Sequence[str] = (),
+                privacy: str = "none", **analyze_options) -> Session:
     """Analyse ``videos`` into ``out_dir`` (result.json, CSVs, plot, annotated video unless ``video`` is False,
     report.pdf/html with ``report``); with ``patient``, re-test against their last plan and record the session
     in the history ``store`` (``origin`` says how it came, e.g. "home link"). Quick checks (store, inputs, output
     folder) run before the slow pose pass, and a clip that cannot be analysed leaves no empty folder behind.
     ``keep`` files are copied into ``out_dir``; with ``own_inputs`` the inputs themselves (the app's uploads and
     camera captures) are recorded with the session, so erasing the patient removes them too.
+    ``export`` adds OpenSim files ("trc", "mot"); ``privacy`` "deidentify" blurs every face in the pictures and
+    keeps names out of the outputs, "stick_figure" draws the skeleton on a plain background instead of the video.
     ``analyze_options`` go to :func:`api.analyze`.
     """
     from movement_screen.api import analyze, follow_up
@@ -70,7 +93,10 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             raise
         if history:
             analysis = follow_up(analysis, history, patient, on)
-        written = write_outputs(analysis, out_dir, video=video)
+        if privacy != "none":
+            analysis = deidentified(analysis, patient, privacy)
+        written = write_outputs(analysis, out_dir, video=video, export=export, privacy=privacy,
+                                height_cm=analyze_options.get("height_cm"), patient=patient)
         for extra in keep:
             written.append(Path(shutil.copy2(extra, out_dir / Path(extra).name)))
         done = Session(analysis, analysis.result.to_dict(), out_dir, written)
@@ -78,8 +104,10 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             when = (on or date.today()).isoformat()
             done.trend = progress_rows(history.sessions(patient, done.result["screen"]), done.result, when)
         if report:
-            who = {"id": patient, "name": patient_name, "date": (on or date.today()).isoformat()} if patient else None
-            done.written += write_report(done.result, out_dir, patient=who, trend=done.trend)
+            name = None if privacy != "none" else patient_name  # de-identified: the id, never the name
+            who = {"id": patient, "name": name, "date": (on or date.today()).isoformat()} if patient else None
+            done.written += write_report(done.result, out_dir, patient=who, trend=done.trend, privacy=privacy,
+                                         videos=[str(v) for v in videos])
         if history:
             files = [*done.written, *(Path(v) for v in videos if own_inputs)]
             done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=files,

@@ -32,6 +32,8 @@ class Settings:
     model: str = "full"
     max_people: int = 3
     video: bool = True
+    export: tuple[str, ...] = ()  # "trc", "mot": OpenSim files
+    privacy: str = "none"  # "none", "deidentify" (faces blurred) or "stick_figure" (no picture at all)
 
     @property
     def key(self) -> str:
@@ -102,7 +104,8 @@ def score_video(job: Job, settings: Settings, out: str) -> dict:
               "settings": settings.key, "worker": f"{os.uname().nodename}:{os.getpid()}"}
     try:
         done = run_session([job.path], staging, screen=settings.screen, video=settings.video, model=settings.model,
-                           max_people=settings.max_people, progress=False)
+                           max_people=settings.max_people, progress=False, export=settings.export,
+                           privacy=settings.privacy)
         reason = done.unscorable_reason
         record.update(status=UNSCORABLE if reason else OK, error=reason or "",
                       row=summary_row(done.result), criteria=criteria_rows(done.result))

@@ -30,12 +30,13 @@ def read_result(path: str | Path) -> tuple[dict, Path]:
 
 
 def write_report(result: dict, out_dir: Path, pdf_path: Path | None = None, patient: dict | None = None,
-                 trend: list[dict] | None = None) -> list[Path]:
+                 trend: list[dict] | None = None, privacy: str = "none", videos: list[str] | None = None
+                 ) -> list[Path]:
     """Write report.pdf, report.html and keyframes/*.jpg (drawn from the folder's landmarks and the source
     video); returns every path written, the PDF first and the HTML second."""
     pdf_path = Path(pdf_path) if pdf_path else out_dir / "report.pdf"
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    images = write_keyframes(result, out_dir)
+    images = write_keyframes(result, out_dir, privacy=privacy, videos=videos)
     blocks = build(result, out_dir, patient=patient, images=images, trend=trend)
     html_path = pdf_path.with_suffix(".html")
     return [_atomic(write_pdf, blocks, pdf_path), _atomic(write_html, blocks, html_path), *(p for p, _ in images)]

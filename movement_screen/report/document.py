@@ -49,6 +49,9 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
                                   if x) or "not recorded"),
             ("Session", patient.get("date") or (result.get("plan") or {}).get("created") or "-"),
             ("Clips", clips), ("Pose model", f"{result['model']}; movement-screen {__version__}")]
+    for note in result.get("notes", []):
+        if note.startswith("De-identified"):
+            meta.append(("Privacy", note))
     if any(s.get("input") == "landmarks" for s in result["sources"]):
         meta.append(("Video", "not shared: scored from body landmarks (recorded on the patient's own device, or a "
                               "stored landmarks table); the key frames show the skeleton only"))

@@ -44,36 +44,48 @@ def key_moments(result: dict) -> list[tuple[int, int, str]]:
     return moments[:3]
 
 
-def _subject_points(landmarks_csv: Path, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], np.ndarray]:
-    points: dict[tuple[int, int], np.ndarray] = {}
+def _points(landmarks_csv: Path, wanted: set[tuple[int, int]]
+            ) -> tuple[dict[tuple[int, int], np.ndarray], dict[tuple[int, int], list[np.ndarray]]]:
+    """The subject's landmarks, and every person's, at the wanted (source, frame) keys."""
+    everyone: dict[tuple[int, int], dict[str, np.ndarray]] = {}
+    subject: dict[tuple[int, int], str] = {}
     index = {name: i for i, name in enumerate(lm.NAMES)}
     with landmarks_csv.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             key = (int(row["source"]), int(row["frame"]))
-            if key not in wanted or row["subject"] != "1":
+            if key not in wanted or not row["person"]:
                 continue
-            xy = points.setdefault(key, np.full((len(lm.NAMES), 2), np.nan))
+            xy = everyone.setdefault(key, {}).setdefault(row["person"], np.full((len(lm.NAMES), 2), np.nan))
             xy[index[row["landmark"]]] = (float(row["x_px"]), float(row["y_px"]))
-    return points
+            if row["subject"] == "1":
+                subject[key] = row["person"]
+    return ({key: everyone[key][person] for key, person in subject.items()},
+            {key: list(people.values()) for key, people in everyone.items()})
 
 
-def write_keyframes(result: dict, out_dir: Path) -> list[tuple[Path, str]]:
-    """Write ``keyframes/*.jpg`` into ``out_dir``; returns ``(path, caption)``. Missing video: skipped."""
+def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: list[str] | None = None
+                    ) -> list[tuple[Path, str]]:
+    """Write ``keyframes/*.jpg`` into ``out_dir``; returns ``(path, caption)``. Missing video: skipped.
+    ``privacy`` blurs every face or draws the skeleton alone (video/privacy.py); ``videos`` are the source files
+    when the result's own paths were de-identified."""
     import cv2
 
+    from movement_screen.video.privacy import blur_faces, check
+
+    check(privacy)
     moments = key_moments(result)
     landmarks_csv = out_dir / "landmarks.csv"
     if not moments or not landmarks_csv.is_file():
         return []
-    points = _subject_points(landmarks_csv, {(s, f) for s, f, _ in moments})
+    points, people = _points(landmarks_csv, {(s, f) for s, f, _ in moments})
     folder = out_dir / "keyframes"
     folder.mkdir(exist_ok=True)
     written = []
     for source in sorted({s for s, _, _ in moments}):
         info = result["sources"][source]
-        video = Path(info["path"])
+        video = Path(videos[source] if videos else info["path"])
         wanted = {f: c for s, f, c in moments if s == source}
-        if info.get("input") == "landmarks":  # no video was given (or shared): the skeleton on a blank picture
+        if info.get("input") == "landmarks" or privacy == "stick_figure":  # the skeleton on a blank picture
             written += _blank_keyframes(cv2, info, source, wanted, points, folder)
             continue
         if not video.is_file():
@@ -87,6 +99,8 @@ def write_keyframes(result: dict, out_dir: Path) -> list[tuple[Path, str]]:
             w, h = small_size(width, height, MAX_SIDE)
             scale = w / width
             image = cv2.resize(frame.image, (w, h), interpolation=cv2.INTER_AREA)
+            if privacy == "deidentify":
+                blur_faces(cv2, image, people.get((source, frame.index), []), scale)
             xy = points.get((source, frame.index))
             if xy is not None:
                 draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3)
@@ -109,5 +123,6 @@ def _blank_keyframes(cv2, info: dict, source: int, wanted: dict, points: dict, f
         draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3)
         path = folder / f"source{source + 1}_frame{frame}.jpg"
         cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
-        written.append((path, f"{caption} (skeleton only: no video was given)"))
+        why = "no video was given" if info.get("input") == "landmarks" else "stick figure chosen for privacy"
+        written.append((path, f"{caption} (skeleton only: {why})"))
     return written

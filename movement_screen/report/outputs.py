@@ -8,8 +8,10 @@ from movement_screen.report.files import write_angles_csv, write_json, write_lan
 from movement_screen.report.plots import plot_angles
 
 
-def write_outputs(analysis, out_dir: Path, video: bool = True) -> list[Path]:
-    """Write every output file of an analysis into ``out_dir``.
+def write_outputs(analysis, out_dir: Path, video: bool = True, export=(), privacy: str = "none",
+                  height_cm: float | None = None, patient: str | None = None) -> list[Path]:
+    """Write every output file of an analysis into ``out_dir``; ``export`` adds OpenSim files ("trc", "mot"),
+    ``privacy`` de-identifies the pictures (video/privacy.py).
 
     The annotated videos are made on a second thread while the tables and the plot are written: decoding and
     encoding run in FFmpeg without the GIL, so the two overlap on a second core.
@@ -22,7 +24,8 @@ def write_outputs(analysis, out_dir: Path, video: bool = True) -> list[Path]:
         from movement_screen.video.annotate import write_annotated
 
         def write_videos() -> list[Path]:  # none for a landmark series: there are no pictures to draw on
-            return [write_annotated(analysis, i, out_dir / ("annotated.mp4" if i == 0 else f"annotated_{i + 1}.mp4"))
+            return [write_annotated(analysis, i, out_dir / ("annotated.mp4" if i == 0 else f"annotated_{i + 1}.mp4"),
+                                    privacy)
                     for i, src in enumerate(analysis.sources) if not src.from_landmarks]
 
         pool = ThreadPoolExecutor(1, thread_name_prefix="annotate")
@@ -34,6 +37,10 @@ def write_outputs(analysis, out_dir: Path, video: bool = True) -> list[Path]:
         write_angles_csv(analysis, out_dir / "angles.csv"),
         plot_angles(analysis, out_dir / "angles.png"),
     ]
+    if export:
+        from movement_screen.report.opensim import write_opensim
+
+        written += write_opensim(analysis, out_dir, set(export), height_cm)
     if videos is not None:
         written += videos.result()
     return written

@@ -66,13 +66,18 @@ def _verdict_panel(cv2, image, criteria, size):
 
 
 EVENT_SHOW_S = 0.2  # a gait event's label stays on screen this long
+FACE_CARRY_S = 1.0  # de-identified: a face stays blurred this long after the model last found its person
 
 
-def write_annotated(analysis, source_index: int, path: Path) -> Path:
-    """Write the annotated clip of source ``source_index`` to ``path``."""
+def write_annotated(analysis, source_index: int, path: Path, privacy: str = "none") -> Path:
+    """Write the annotated clip of source ``source_index`` to ``path``. ``privacy`` "deidentify" blurs every face,
+    "stick_figure" draws on a plain background (video/privacy.py); the file has no sound and no metadata."""
     import av
     import cv2
 
+    from movement_screen.video.privacy import blur_faces, check, plain
+
+    check(privacy)
     src = analysis.sources[source_index]
     view_screen = analysis.view_screens[source_index]
     kin = src.kinematics
@@ -95,14 +100,26 @@ def write_annotated(analysis, source_index: int, path: Path) -> Path:
     near = kin.view.near_side if kin.view.sagittal_like else None
 
     container = av.open(str(path), mode="w")
+    container.metadata.clear()  # nothing of the source's (device, place, date) is carried over
     stream = container.add_stream("libx264", rate=fps)
     stream.width, stream.height, stream.pix_fmt = out_w, out_h, "yuv420p"
     stream.options = {"preset": "superfast", "crf": "23", "movflags": "+faststart"}
     written = 0
+    faces, faces_at = [], -np.inf
     try:
         for frame in prefetched(iter_frames(src.info.path, max_side=MAX_SIDE)):
             image = frame.small  # scaled and converted by FFmpeg in one step, on the decoder thread
             row = frame_to_row.get(frame.index)
+            if privacy == "stick_figure":
+                image = plain(image)
+            elif privacy == "deidentify":  # every person the model found, not only the subject
+                found = [] if row is None else [det.xy[row, k] for k in range(det.xy.shape[1])
+                                                if np.isfinite(det.xy[row, k]).any()]
+                if found:
+                    faces, faces_at = found, frame.time_s
+                elif frame.time_s - faces_at > FACE_CARRY_S:
+                    faces = []
+                blur_faces(cv2, image, faces, scale)  # a frame where the model missed someone keeps the last boxes
             if row is not None:
                 for track in src.tracks:
                     k = track.slot[row]
