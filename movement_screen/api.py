@@ -139,8 +139,10 @@ def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "
     """Pose, subject and kinematics for one clip; ``screen`` "auto" also decides the screen."""
     from movement_screen.pose.estimator import estimate_video
 
+    from movement_screen.pose.landmarks_file import quantized
+
     info = probe(path)
-    detections = estimate_video(path, info, model, max_people=max_people, progress=progress)
+    detections = quantized(estimate_video(path, info, model, max_people=max_people, progress=progress))
     return _from_detections(info, detections, path, screen, person)
 
 

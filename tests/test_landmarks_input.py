@@ -21,11 +21,11 @@ def same_result(a, b):
     for x, y in zip(a.criteria, b.criteria):
         assert (x.id, x.state) == (y.id, y.state), x.id
         if x.value is not None and y.value is not None:
-            assert y.value == pytest.approx(x.value, rel=0.005, abs=5e-3), x.id
+            assert y.value == pytest.approx(x.value, rel=1e-9, abs=1e-9), x.id
     for name, value in a.metrics.items():
         other = b.metrics.get(name)
         if isinstance(value, float) and np.isfinite(value) and other is not None:
-            assert other == pytest.approx(value, rel=0.005, abs=5e-3), name
+            assert other == pytest.approx(value, rel=1e-9, abs=1e-9), name
 
 
 @pytest.mark.parametrize("names, screen", [

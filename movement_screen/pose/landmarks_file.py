@@ -40,6 +40,23 @@ class LandmarkSource:
         return float(t[-1] - t[0]) if len(t) > 1 else 0.0
 
 
+# The precision landmarks.csv keeps (picture pixels, visibility, world metres, seconds, frames/s). A video's
+# landmarks are rounded to it before anything is computed from them, so scoring the stored table gives exactly the
+# numbers scoring the video gave; each is far below the model's own scatter.
+DECIMALS = {"xy": 3, "visibility": 4, "world": 5, "t": 6, "fps": 4}
+
+
+def quantized(det: Detections) -> Detections:
+    """``det`` at the precision landmarks.csv keeps."""
+    from dataclasses import replace
+
+    def rounded(values, key):  # in float64: the model's float32 values would not land on the decimals
+        return np.round(np.asarray(values, np.float64), DECIMALS[key])
+
+    return replace(det, xy=rounded(det.xy, "xy"), world=rounded(det.world, "world"), t=rounded(det.t, "t"),
+                   visibility=rounded(det.visibility, "visibility"), fps=round(float(det.fps), DECIMALS["fps"]))
+
+
 def is_landmarks_file(path: str | Path) -> bool:
     """A CSV whose first line is the landmarks table's header (not a video named .csv)."""
     try:
@@ -133,7 +150,8 @@ def read_landmarks(path: str | Path) -> list[LandmarkSource]:
             raise InputError(f"'{path}' source {source}: the time_s values do not increase frame after frame")
         fps = rates.get(source) or (float(len(steps) / (t[-1] - t[0])) if len(steps) else 30.0)
         width, height = sizes[source]
-        det = Detections(xy, vis, world, t, np.array(order), width, height, fps, poses_tracked=len(people))
+        # The same rounding as the video's landmarks got: parsed decimals land on exactly the same numbers.
+        det = quantized(Detections(xy, vis, world, t, np.array(order), width, height, fps, poses_tracked=len(people)))
         name = str(path) if len(frames) == 1 else f"{path}#{source}"
         out.append(LandmarkSource(name, det, width, height, fps))
     return out
