@@ -45,14 +45,36 @@ PRIVACY_NOTES = {
 
 
 def deidentified(analysis, patient: str | None, privacy: str):
-    """The analysis with the clips' names replaced by the patient id (file names often carry a person's name) and
-    a note saying which de-identification was used."""
+    """The analysis with the clips' names replaced by the patient id everywhere in the result (file names often
+    carry a person's name, and messages quote them) and a note saying which de-identification was used."""
     from dataclasses import replace
 
     result = analysis.result
     who = patient or "clip"
-    sources = [replace(s, path=f"{who}_{i + 1}{Path(s.path).suffix}") for i, s in enumerate(result.sources)]
-    return replace(analysis, result=replace(result, sources=sources, notes=[*result.notes, PRIVACY_NOTES[privacy]]))
+    names = {}
+    for i, source in enumerate(result.sources):
+        anonymous = f"{who}_{i + 1}{Path(source.path).suffix}"
+        names[str(source.path)] = anonymous
+        names[Path(source.path).name] = anonymous
+    scrubbed = _scrub(result, sorted(names.items(), key=lambda item: -len(item[0])))  # full paths first
+    return replace(analysis, result=replace(scrubbed, notes=[*scrubbed.notes, PRIVACY_NOTES[privacy]]))
+
+
+def _scrub(value, names: list[tuple[str, str]]):
+    """``value`` with every name replaced, through dataclasses, lists, tuples and dicts."""
+    from dataclasses import fields, is_dataclass, replace
+
+    if isinstance(value, str):
+        for name, anonymous in names:
+            value = value.replace(name, anonymous)
+        return value
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _scrub(getattr(value, f.name), names) for f in fields(value) if f.init})
+    if isinstance(value, (list, tuple)):
+        return type(value)(_scrub(v, names) for v in value)
+    if isinstance(value, dict):
+        return {k: _scrub(v, names) for k, v in value.items()}
+    return value
 
 
 def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "auto", video: bool = True,

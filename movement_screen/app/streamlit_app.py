@@ -78,6 +78,10 @@ def sidebar(visitor: Visitor) -> tuple[str, str | None]:
             patient = st.sidebar.text_input("New patient id", key="new_patient").strip() or None
         else:
             patient = choice
+    st.sidebar.checkbox("De-identify the outputs", key="deidentify",
+                        help="Blur every face in the annotated video and key frames, name the clips by the patient "
+                             "id, and keep sound and metadata out of written videos (sessions from patient links "
+                             "are always de-identified).")
     st.sidebar.caption("A movement screen, not a diagnosis. Stop if a movement hurts.")
     return page, patient
 
@@ -287,7 +291,9 @@ def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, he
     try:
         done = run_session(videos, out_dir, screen=screen, report=True, patient=patient, on=date.today(),
                            model=model.variant, answers=answers, height_cm=height, progress=progress,
-                           origin="home link" if visitor.kind == "patient" else None, own_inputs=own, keep=keep)
+                           origin="home link" if visitor.kind == "patient" else None, own_inputs=own, keep=keep,
+                           privacy="deidentify" if visitor.kind == "patient" or st.session_state.get("deidentify")
+                           else "none")
     except ScreenError as exc:
         bar.empty()
         st.error(f"This video could not be analysed: {exc}")

@@ -52,11 +52,13 @@ class _Lock:
         self.file.close()
 
 
-def _jobs(root: Path, videos: list[Path], progress: bool | None) -> list[Job]:
+def _jobs(root: Path, videos: list[Path], progress: bool | None, anonymous: bool = False) -> list[Job]:
+    """One job per video; ``anonymous`` (de-identified outputs) names each result folder by its content hash,
+    not by the file name, which often carries the person's name (summary.csv keeps the link: keep it private)."""
     from tqdm import tqdm
 
     base = root if root.is_dir() else root.parent
-    jobs = []
+    jobs, taken = [], set()
     for path in tqdm(videos, desc="hashing", unit="video", leave=False, disable=(not progress) if progress
                      is not None else None, file=sys.stderr):
         relative = path.relative_to(base)
@@ -64,7 +66,11 @@ def _jobs(root: Path, videos: list[Path], progress: bool | None) -> list[Job]:
             digest = content_hash(path)
         except OSError as exc:
             digest = f"unreadable:{exc.strerror}"
-        jobs.append(Job(str(path.resolve()), relative.as_posix(), safe_name(relative), digest))
+        name = f"video-{digest[:16]}" if anonymous and ":" not in digest else safe_name(relative)
+        if name in taken:  # the same clip twice under de-identified names
+            name = next(f"{name}-{n}" for n in range(1, len(jobs) + 2) if f"{name}-{n}" not in taken)
+        taken.add(name)
+        jobs.append(Job(str(path.resolve()), relative.as_posix(), name, digest))
     return jobs
 
 
@@ -90,7 +96,7 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
     try:
         shutil.rmtree(out / STAGING, ignore_errors=True)  # debris of a killed run
         models.resolve(settings.model)  # once here, so workers never race to build it
-        jobs = _jobs(root, found.videos, progress)
+        jobs = _jobs(root, found.videos, progress, anonymous=settings.privacy != "none")
         records: dict[str, dict | None] = {}
         todo = []
         for job in jobs:

@@ -99,11 +99,11 @@ def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: 
             w, h = small_size(width, height, MAX_SIDE)
             scale = w / width
             image = cv2.resize(frame.image, (w, h), interpolation=cv2.INTER_AREA)
-            if privacy == "deidentify":
-                blur_faces(cv2, image, people.get((source, frame.index), []), scale)
             xy = points.get((source, frame.index))
             if xy is not None:
-                draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3)
+                draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3, face=privacy == "none")
+            if privacy == "deidentify":  # every person seen, after the skeleton so no line stays sharp on a face
+                blur_faces(cv2, image, people.get((source, frame.index), []), scale)
             path = folder / f"source{source + 1}_frame{frame.index}.jpg"
             cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
             written.append((path, wanted[frame.index]))

@@ -23,14 +23,20 @@ SUBJECT_COLOUR = (0, 200, 255)
 OTHER_COLOUR = (170, 170, 170)
 
 
-def draw_pose(cv2, image, xy, scale, colour, thickness):
-    """The skeleton of one pose (pixel landmarks ``xy`` times ``scale``) drawn onto ``image`` in place."""
+FACE_POINTS = 11  # landmarks 0-10: nose, eyes, ears, mouth
+
+
+def draw_pose(cv2, image, xy, scale, colour, thickness, face: bool = True):
+    """The skeleton of one pose (pixel landmarks ``xy`` times ``scale``) drawn onto ``image`` in place; without
+    ``face`` the head's points and lines are left out (a de-identified picture keeps the blurred face plain)."""
     for a, b in lm.SKELETON:
+        if not face and min(a, b) < FACE_POINTS:
+            continue
         pa, pb = xy[a], xy[b]
         if np.isfinite(pa).all() and np.isfinite(pb).all():
             cv2.line(image, tuple(int(v) for v in pa * scale), tuple(int(v) for v in pb * scale), colour, thickness,
                      cv2.LINE_AA)
-    for p in xy:
+    for p in xy[0 if face else FACE_POINTS:]:
         if np.isfinite(p).all():
             cv2.circle(image, tuple(int(v) for v in p * scale), thickness + 1, colour, -1, cv2.LINE_AA)
 
@@ -112,7 +118,16 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
             row = frame_to_row.get(frame.index)
             if privacy == "stick_figure":
                 image = plain(image)
-            elif privacy == "deidentify":  # every person the model found, not only the subject
+            if row is not None:
+                for track in src.tracks:
+                    k = track.slot[row]
+                    if k >= 0 and track.id != src.subject.id:
+                        draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1, face=privacy == "none")
+                k = src.subject.slot[row]
+                if k >= 0:
+                    draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2, face=privacy == "none")
+            if privacy == "deidentify":  # every person the model found, not only the subject; after the skeleton,
+                # so no line keeps a sharp edge across a face, before the text, which stays readable
                 found = [] if row is None else [det.xy[row, k] for k in range(det.xy.shape[1])
                                                 if np.isfinite(det.xy[row, k]).any()]
                 if found:
@@ -120,14 +135,6 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
                 elif frame.time_s - faces_at > FACE_CARRY_S:
                     faces = []
                 blur_faces(cv2, image, faces, scale)  # a frame where the model missed someone keeps the last boxes
-            if row is not None:
-                for track in src.tracks:
-                    k = track.slot[row]
-                    if k >= 0 and track.id != src.subject.id:
-                        draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1)
-                k = src.subject.slot[row]
-                if k >= 0:
-                    draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2)
             sample = frame_to_sample.get(frame.index)
             if sample is not None:
                 parts = [f"t {frame.time_s:5.2f}s"]

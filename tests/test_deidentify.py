@@ -1,0 +1,113 @@
+"""De-identified outputs: every face seen loses its fine detail in the annotated video and the key frames (a measured
+sharpness ratio against the source), written videos carry no sound or place, and names stay out of the outputs."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from clips import clip, need_ffmpeg
+from movement_screen.pose import landmarks as lm
+from movement_screen.video.privacy import face_box
+from movement_screen.video.reader import iter_frames, small_size
+
+pytestmark = pytest.mark.pipeline
+WALK = "sports2d_demo_gait_sagittal.mp4"  # the walker and a person on a box behind
+
+
+def sharpness(image, box) -> float:
+    import cv2
+
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    inner = image[y0 + h // 4: y1 - h // 4, x0 + w // 4: x1 - w // 4]  # the middle of the face box
+    return float(cv2.Laplacian(cv2.cvtColor(inner, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var())
+
+
+def people_by_frame(landmarks_csv):
+    out = {}
+    index = {name: i for i, name in enumerate(lm.NAMES)}
+    with landmarks_csv.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["person"]:
+                xy = out.setdefault(int(row["frame"]), {}).setdefault(row["person"], np.full((33, 2), np.nan))
+                xy[index[row["landmark"]]] = (float(row["x_px"]), float(row["y_px"]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def deidentified(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("deid")
+    source = tmp / "Jane Roe walking.mp4"  # a file name with a person's name in it, a sound track and a place
+    subprocess.run([need_ffmpeg(), "-v", "error", "-y", "-i", str(clip(WALK)), "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=8", "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac",
+                    "-shortest", "-metadata", "location=+45.1885+005.7245/", "-metadata", "title=Jane Roe",
+                    str(source)], check=True)
+    out = tmp / "out"
+    done = subprocess.run([sys.executable, "-m", "movement_screen", "analyze", str(source), "--out", str(out),
+                           "--deidentify", "--report", "--quiet", "--patient", "P-17", "--patient-name", "Jane Roe",
+                           "--store", str(tmp / "history.sqlite")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return source, out
+
+
+def test_every_face_in_the_annotated_video_loses_its_detail(deidentified):
+    source, out = deidentified
+    people = people_by_frame(out / "landmarks.csv")
+    original = {f.index: f.small for f in iter_frames(source, max_side=1280) if f.index % 15 == 0}
+    blurred = {f.index: f.small for f in iter_frames(out / "annotated.mp4", max_side=1280) if f.index in original}
+    first = next(iter(original.values()))
+    scale = first.shape[1] / 1768  # the clip is 1768 px wide
+    text_top = first.shape[0] - 40  # the angle line at the bottom stays sharp, drawn over everything
+    ratios, persons = [], set()
+    for index, picture in original.items():
+        for person, xy in people.get(index, {}).items():
+            box = face_box(xy, scale)
+            if box is None or box[0] < 0 or box[1] < 0 or box[3] > text_top or box[2] > picture.shape[1]:
+                continue
+            before = sharpness(picture, box)
+            if before < 5:  # a face with nothing sharp to lose (far, dark or in motion blur)
+                continue
+            ratios.append(sharpness(blurred[index], box) / before)
+            persons.add(person)
+    assert len(persons) >= 2, "the walker and the person behind were both measured"
+    assert len(ratios) >= 10 and max(ratios) < 0.35, sorted(ratios)[-5:]
+
+
+def test_key_frames_are_blurred_too(deidentified):
+    source, out = deidentified
+    people = people_by_frame(out / "landmarks.csv")
+    checked = 0
+    import cv2
+
+    for image_path in sorted((out / "keyframes").glob("source1_frame*.jpg")):
+        index = int(image_path.stem.split("frame")[1])
+        key = cv2.cvtColor(cv2.imread(str(image_path)), cv2.COLOR_BGR2RGB)
+        frame = next(f for f in iter_frames(source, full=True, max_side=None) if f.index == index)
+        w, h = small_size(frame.image.shape[1], frame.image.shape[0], key.shape[1] if key.shape[1] > key.shape[0]
+                          else key.shape[0])
+        picture = cv2.resize(frame.image, (w, h), interpolation=cv2.INTER_AREA)
+        scale = w / frame.image.shape[1]
+        for xy in people.get(index, {}).values():
+            box = face_box(xy, scale)
+            if box is None or min(box) < 0 or box[3] > h or box[2] > w or sharpness(picture, box) < 5:
+                continue
+            assert sharpness(key, box) / sharpness(picture, box) < 0.35
+            checked += 1
+    assert checked >= 2
+
+
+def test_no_sound_no_place_no_name(deidentified):
+    source, out = deidentified
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_type:format_tags",
+                            "-of", "json", str(out / "annotated.mp4")], capture_output=True, text=True)
+    info = json.loads(probe.stdout)
+    assert [s["codec_type"] for s in info["streams"]] == ["video"]
+    tags = json.dumps(info.get("format", {}).get("tags", {})).lower()
+    assert "location" not in tags and "jane" not in tags and "45.1885" not in tags
+    result = (out / "result.json").read_text()
+    assert "Jane" not in result and "P-17_1.mp4" in result and "De-identified" in result
+    assert "Jane" not in (out / "report.html").read_text() and not any("Jane" in p.name for p in out.rglob("*"))
