@@ -101,7 +101,7 @@ def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: 
             image = cv2.resize(frame.image, (w, h), interpolation=cv2.INTER_AREA)
             xy = points.get((source, frame.index))
             if xy is not None:
-                draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3, face=privacy == "none")
+                draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3, face=privacy != "deidentify")
             if privacy == "deidentify":  # every person seen, after the skeleton so no line stays sharp on a face
                 blur_faces(cv2, image, people.get((source, frame.index), []), scale)
             path = folder / f"source{source + 1}_frame{frame.index}.jpg"

@@ -122,10 +122,10 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
                 for track in src.tracks:
                     k = track.slot[row]
                     if k >= 0 and track.id != src.subject.id:
-                        draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1, face=privacy == "none")
+                        draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1, face=privacy != "deidentify")
                 k = src.subject.slot[row]
                 if k >= 0:
-                    draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2, face=privacy == "none")
+                    draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2, face=privacy != "deidentify")
             if privacy == "deidentify":  # every person the model found, not only the subject; after the skeleton,
                 # so no line keeps a sharp edge across a face, before the text, which stays readable
                 found = [] if row is None else [det.xy[row, k] for k in range(det.xy.shape[1])
