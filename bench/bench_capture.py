@@ -12,7 +12,6 @@ over WebRTC) and the server's CPU seconds for the whole session (camera on, reco
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,33 +31,17 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def camera_file(video: Path, folder: Path) -> Path:
-    path = folder / "camera.mjpeg"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=gray:s=360x640:d=1.5:r=30",
-                    "-i", str(video), "-filter_complex",
-                    "[1:v]scale=360:640,fps=30,setsar=1[b];[0:v]setsar=1[a];[a][b]concat=n=2:v=1[out]",
-                    "-map", "[out]", "-c:v", "mjpeg", "-q:v", "5", "-f", "mjpeg", str(path)], check=True)
-    return path
-
-
 def session(page, app, engine: str) -> tuple[float, float]:
     """One session on the Webcam page with ``engine``: (live frames/s, server CPU seconds)."""
     from playwright.sync_api import expect
 
-    page.goto(app.url)
-    page.get_by_text("Webcam", exact=True).click()
-    expect(page.get_by_text("Where the pose model runs")).to_be_visible(timeout=60_000)
-    page.get_by_role("radiogroup", name="Screen").last.get_by_text("Deep squat", exact=True).click()
+    from browser import open_webcam_page, record_one_pass, start_in_page_camera
+
+    open_webcam_page(page, app.url)
     before = cpu_seconds(app.proc.pid)
     if engine == "browser":
-        frame = page.frame_locator("iframe[title*='browser_pose']").first
-        frame.get_by_role("button", name="Start camera").click(timeout=120_000)
-        status = frame.locator("#status")
-        expect(status).to_contain_text("Step into the picture", timeout=180_000)
-        frame.get_by_role("button", name="Start recording").click()
-        expect(status).to_contain_text("Good set-up", timeout=60_000)
-        expect(status).to_contain_text("Step into the picture", timeout=60_000)
-        text = status.inner_text()
+        frame, status = start_in_page_camera(page)
+        text = record_one_pass(frame, status)
         frame.get_by_role("button", name="Stop and score").click()
     else:
         page.get_by_text("On the server (the video is sent to it)").click()
@@ -82,13 +65,11 @@ def session(page, app, engine: str) -> tuple[float, float]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from browser import CHROMIUM_FLAGS, AppServer, chromium
+    from browser import AppServer, camera_flags, chromium, fake_camera
 
     video = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     folder = Path(tempfile.mkdtemp(prefix="ms-capture-"))
-    camera = camera_file(video, folder)
-    flags = CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                              f"--use-file-for-fake-video-capture={camera}"]
+    flags = camera_flags(fake_camera(video, folder))
     print(f"camera: {video.name} after 1.5 s of an empty room, looped; one pass recorded and scored")
     print("| path | live frames/s | server CPU s per session |")
     print("|---|---|---|")

@@ -74,3 +74,56 @@ def shot(page, name: str) -> Path:
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def fake_camera(video: Path, folder: Path) -> Path:
+    """An MJPEG file for Chromium's fake camera: 1.5 s of an empty grey room, then ``video`` (portrait 360x640);
+    Chromium loops it."""
+    ffmpeg = shutil.which("ffmpeg")
+    if not ffmpeg:
+        pytest.skip("ffmpeg is not installed (apt-get install ffmpeg)")
+    path = folder / "camera.mjpeg"
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=gray:s=360x640:d=1.5:r=30",
+                    "-i", str(video), "-filter_complex",
+                    "[1:v]scale=360:640,fps=30,setsar=1[b];[0:v]setsar=1[a];[a][b]concat=n=2:v=1[out]",
+                    "-map", "[out]", "-c:v", "mjpeg", "-q:v", "5", "-f", "mjpeg", str(path)], check=True)
+    return path
+
+
+def camera_flags(camera: Path) -> list[str]:
+    """Chromium's flags with ``camera`` (from :func:`fake_camera`) as the webcam, allowed without asking."""
+    return CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                             f"--use-file-for-fake-video-capture={camera}"]
+
+
+def open_webcam_page(page, url: str) -> None:
+    """The app's Webcam page with the deep squat chosen."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_text("Webcam", exact=True).click()
+    expect(page.get_by_text("Where the pose model runs")).to_be_visible(timeout=60_000)
+    page.get_by_role("radiogroup", name="Screen").last.get_by_text("Deep squat", exact=True).click()
+
+
+def start_in_page_camera(page):
+    """Press the in-page camera's Start camera; returns the component's frame and its status line."""
+    from playwright.sync_api import expect
+
+    frame = page.frame_locator("iframe[title*='browser_pose']").first
+    frame.get_by_role("button", name="Start camera").click(timeout=120_000)
+    status = frame.locator("#status")
+    expect(status).to_contain_text("Frames processed", timeout=180_000)
+    return frame, status
+
+
+def record_one_pass(frame, status) -> str:
+    """Record one pass of the looped fake camera in the page (from the empty room, through the movement, to the
+    empty room again); returns the status text at the end. The caller presses Stop and score."""
+    from playwright.sync_api import expect
+
+    expect(status).to_contain_text("Step into the picture", timeout=60_000)
+    frame.get_by_role("button", name="Start recording").click()
+    expect(status).to_contain_text("Good set-up", timeout=60_000)
+    expect(status).to_contain_text("Step into the picture", timeout=60_000)
+    return status.inner_text()

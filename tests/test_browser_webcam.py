@@ -4,12 +4,11 @@ picture, record-and-score gives a result, and the frames processed per second ar
 test-output/browser/."""
 
 import re
-import subprocess
 
 import pytest
 
-from browser import CHROMIUM_FLAGS, AppServer, chromium, shot
-from clips import clip, need_ffmpeg
+from browser import AppServer, camera_flags, chromium, fake_camera, shot
+from clips import clip
 
 pytestmark = pytest.mark.pipeline
 
@@ -17,12 +16,7 @@ pytestmark = pytest.mark.pipeline
 @pytest.fixture
 def camera_file(tmp_path):
     """1.5 s of an empty grey room, then a real side-view squat; Chromium loops it as its camera."""
-    path = tmp_path / "camera.mjpeg"
-    subprocess.run([need_ffmpeg(), "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=gray:s=360x640:d=1.5:r=30",
-                    "-i", str(clip("lnewco_ohs_7032_side.mov")), "-filter_complex",
-                    "[1:v]scale=360:640,fps=30,setsar=1[b];[0:v]setsar=1[a];[a][b]concat=n=2:v=1[out]",
-                    "-map", "[out]", "-c:v", "mjpeg", "-q:v", "5", "-f", "mjpeg", str(path)], check=True)
-    return path
+    return fake_camera(clip("lnewco_ohs_7032_side.mov"), tmp_path)
 
 
 @pytest.fixture
@@ -56,10 +50,8 @@ def board(page) -> str:
 def test_live_camera_coaches_records_and_scores(server, camera_file):
     from playwright.sync_api import expect, sync_playwright
 
-    flags = CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                              f"--use-file-for-fake-video-capture={camera_file}"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium(), args=flags)
+        browser = pw.chromium.launch(executable_path=chromium(), args=camera_flags(camera_file))
         page = browser.new_page(viewport={"width": 1280, "height": 1800})
         page.goto(server.url)
         page.get_by_text("Webcam", exact=True).click()

@@ -139,6 +139,8 @@ def webcam_page(visitor: Visitor, patient: str | None, fixed_screen: str | None 
                                       key="live_screen", horizontal=True)
     if st.session_state.get("engine_forced"):
         st.warning(st.session_state["engine_forced"])
+        if st.session_state.pop("engine_switch", False):
+            st.session_state["engine"] = "server"  # before the radio exists in this run: Streamlit allows it here
     engine = st.radio("Where the pose model runs", list(ENGINES), format_func=ENGINES.get, key="engine",
                       horizontal=True)
     with st.expander("Safety questions (asked before any exercise plan)"):
@@ -165,17 +167,15 @@ def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: 
     try:
         component = camera_component()
     except InputError as exc:
-        st.error(f"The in-browser camera is not available on this server ({exc}). Use the server's camera below.")
-        return
+        fall_back(f"The in-browser camera is not available on this server ({exc}): the server's camera is used "
+                  "instead.")
     value = component(screen=screen, coach=COACH, send_video=send, runtime_version=web_runtime.VERSION,
                       key="browser_pose", default=None)
     if not value:
         return
     if value.get("unsupported"):
-        st.session_state["engine_forced"] = (f"The pose model cannot run in this browser ({value['unsupported']}): "
-                                             "the server's camera is used instead.")
-        st.session_state["engine"] = "server"
-        st.rerun()
+        fall_back(f"The pose model cannot run in this browser ({value['unsupported']}): the server's camera is "
+                  "used instead.")
     if value.get("capture") and value["capture"] != st.session_state.get("scored_capture"):
         st.session_state["scored_capture"] = value["capture"]
         folder = work_root() / uuid.uuid4().hex[:12] / "camera"
@@ -187,6 +187,13 @@ def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: 
             return
         video = shared_video(value, folder) if send else None
         analyse(visitor, [table], screen, answers, None, patient, keep=[video] if video else [])
+
+
+def fall_back(message: str) -> None:
+    """Switch this visitor to the server-side camera and say why."""
+    st.session_state["engine_forced"] = message
+    st.session_state["engine_switch"] = True
+    st.rerun()
 
 
 @st.cache_resource(show_spinner="Preparing the in-browser camera (first time only)...")
