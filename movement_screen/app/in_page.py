@@ -90,6 +90,26 @@ def shared_video(value: dict, folder: Path) -> Path | None:
     if not clip:
         return None
     suffix = ".mp4" if "mp4" in (clip.get("type") or "") else ".webm"
+    raw = folder / f"recorded{suffix}"
+    raw.write_bytes(base64.b64decode(clip["data"]))
     path = folder / f"camera{suffix}"
-    path.write_bytes(base64.b64decode(clip["data"]))
+    try:
+        _remux(raw, path)  # MediaRecorder's WebM states no duration, so players cannot seek in it
+        raw.unlink()
+    except Exception:  # noqa: BLE001 - an odd recording is kept as it came
+        raw.replace(path)
     return path
+
+
+def _remux(source: Path, target: Path) -> None:
+    """Copy the video packets into a new container of the same kind: it gets its duration and index written."""
+    import av
+
+    with av.open(str(source)) as src, av.open(str(target), "w") as out:
+        stream = src.streams.video[0]
+        copy = out.add_stream_from_template(stream)
+        for packet in src.demux(stream):
+            if packet.dts is None:
+                continue
+            packet.stream = copy
+            out.mux(packet)
