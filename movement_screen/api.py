@@ -235,6 +235,9 @@ def analyze(
         screen = _agree(sources, names)
     analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, heel_board=heel_board,
                              height_cm=height_cm)
+    settings = {"heel_board": heel_board, "person": person, "height_cm": height_cm,
+                "catalogue": str(catalogue) if catalogue else None, "on": on.isoformat() if on else None}
+    analysis = replace(analysis, result=replace(analysis.result, settings=settings))
     return advise(analysis, screening, plan_catalogue, on)
 
 

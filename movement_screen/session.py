@@ -86,7 +86,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
     report.pdf/html with ``report``); with ``patient``, re-test against their last plan and record the session
     in the history ``store`` (``origin`` says how it came, e.g. "home link"). Quick checks (store, inputs, output
     folder) run before the slow pose pass, and a clip that cannot be analysed leaves no empty folder behind.
-    ``keep`` files are copied into ``out_dir``; with ``own_inputs`` the inputs themselves (the app's uploads and
+    ``keep`` files are moved into ``out_dir``; with ``own_inputs`` the inputs themselves (the app's uploads and
     camera captures) are recorded with the session, so erasing the patient removes them too.
     ``export`` adds OpenSim files ("trc", "mot"); ``privacy`` "deidentify" blurs every face in the pictures and
     keeps names out of the outputs, "stick_figure" draws the skeleton on a plain background instead of the video.
@@ -119,8 +119,8 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             analysis = deidentified(analysis, patient, privacy)
         written = write_outputs(analysis, out_dir, video=video, export=export, privacy=privacy,
                                 height_cm=analyze_options.get("height_cm"), patient=patient)
-        for extra in keep:
-            written.append(Path(shutil.copy2(extra, out_dir / Path(extra).name)))
+        for extra in keep:  # moved, not copied: the session's record then holds the only copy, erased with it
+            written.append(Path(shutil.move(str(extra), out_dir / Path(extra).name)))
         done = Session(analysis, analysis.result.to_dict(), out_dir, written)
         if history:
             when = (on or date.today()).isoformat()
@@ -129,7 +129,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             name = None if privacy != "none" else patient_name  # de-identified: the id, never the name
             who = {"id": patient, "name": name, "date": (on or date.today()).isoformat()} if patient else None
             done.written += write_report(done.result, out_dir, patient=who, trend=done.trend, privacy=privacy,
-                                         videos=[str(v) for v in videos])
+                                         videos=[str(src.info.path) for src in analysis.sources])
         if history:
             files = [*done.written, *(Path(v) for v in videos if own_inputs)]
             done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=files,

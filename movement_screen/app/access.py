@@ -8,6 +8,7 @@ server: nothing but the log-in form until a therapist logs in, or a patient open
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ import streamlit as st
 from movement_screen.store.clinic import Clinic, LinkRefused, LoginRefused, Policy, User
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CHECKS = threading.BoundedSemaphore(2)  # password checks at once, for the whole server (Argon2 uses ~64 MiB each)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,13 @@ def server_address() -> str:
 
 
 def client() -> str:
-    """The browser's address as the server sees it (a reverse proxy's own address behind one)."""
+    """The browser's address. Behind a reverse proxy the server sees only the proxy: with
+    MOVEMENT_SCREEN_TRUSTED_PROXY=1 the address the proxy adds to X-Forwarded-For is used instead (set it only
+    when every request comes through that proxy, or the header could be forged)."""
+    if os.environ.get("MOVEMENT_SCREEN_TRUSTED_PROXY", "").strip() in ("1", "true", "yes"):
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")
+        if forwarded[-1].strip():
+            return forwarded[-1].strip()
     try:
         return str(st.context.ip_address or "unknown")
     except AttributeError:
@@ -87,8 +95,12 @@ def _therapist() -> Visitor | None:
     user = st.session_state.get("user")
     if user is not None:
         idle = time.time() - st.session_state.get("last_active", 0.0)
+        with open_clinic() as clinic:
+            unchanged = clinic.fingerprint(user.name) == st.session_state.get("account")
         if idle > policy.idle_minutes * 60:
             log_out(f"You were logged out after {policy.idle_minutes:g} minutes without activity. Log in again.")
+        elif not unchanged:
+            log_out("Your account was changed or removed: log in again.")
         else:
             st.session_state["last_active"] = time.time()
             return user
@@ -113,7 +125,7 @@ def login_form() -> None:
     st.caption("Patients: open the link your therapist sent you; you do not need an account.")
     if not sent:
         return
-    with open_clinic() as clinic:
+    with open_clinic() as clinic, CHECKS:  # a few password checks at a time: each one is slow and large by design
         here = client()
         time.sleep(min(0.5 * clinic.failures(name, here), 4.0))  # each wrong try makes the next one slower
         try:
@@ -121,7 +133,9 @@ def login_form() -> None:
         except LoginRefused as exc:
             st.error(str(exc))
             return
+        account = clinic.fingerprint(user.name)
     st.session_state["user"] = Visitor("therapist", user=user)
+    st.session_state["account"] = account
     st.session_state["last_active"] = time.time()
     st.rerun()
 

@@ -67,11 +67,11 @@ def link_section(visitor: Visitor, patient: str, links: list[dict]) -> None:
     if right.button("Create link", key="create_link"):
         with access.open_clinic() as clinic:
             token = clinic.create_link(visitor.user, patient, screen, days=float(days))  # audited there
-        st.session_state["new_link"] = token
-    token = st.session_state.get("new_link")
-    if token:
-        st.success("New link (shown once: copy it now)")
-        st.code(f"{base_url()}/?link={token}", language=None)
+        st.session_state["new_link"] = (patient, token)
+    shown = st.session_state.pop("new_link", None)  # shown once, and only under the patient it was made for
+    if shown and shown[0] == patient:
+        st.success(f"New link for {patient} (shown once: copy it now)")
+        st.code(f"{base_url()}/?link={shown[1]}", language=None)
     for i, link in enumerate(links):
         cols = st.columns([3, 1])
         cols[0].markdown(f"`{link['link']}` {LINK_SCREENS.get(link['screen'], link['screen'])}, created "

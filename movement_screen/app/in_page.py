@@ -55,7 +55,16 @@ def assemble(model_path: Path, root: Path | None = None) -> Path:
 
 def landmarks_table(value: dict, path: Path) -> Path:
     """Write the component's landmark series as the project's landmarks.csv (one person slot per pose found;
-    tracking and subject choice happen when it is scored, as for a video)."""
+    tracking and subject choice happen when it is scored, as for a video). A payload of the wrong shape (it comes
+    from a browser) raises ValueError with a plain message."""
+    try:
+        return _table(value, path)
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:
+        path.unlink(missing_ok=True)
+        raise ValueError(f"the landmarks sent by the page are incomplete ({type(exc).__name__})") from None
+
+
+def _table(value: dict, path: Path) -> Path:
     width, height = int(value["width"]), int(value["height"])
     frames = value.get("frames") or []
     if len(frames) < MIN_FRAMES:

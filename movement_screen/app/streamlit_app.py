@@ -304,6 +304,9 @@ def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, he
     except ScreenError as exc:
         bar.empty()
         st.error(f"This video could not be analysed: {exc}")
+        if own:  # the app's own copies of a clip it could not use are not kept
+            for path in [*videos, *keep]:
+                Path(path).unlink(missing_ok=True)
         return
     bar.empty()
     st.session_state["result_dir"] = str(done.out_dir)

@@ -83,11 +83,11 @@ def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: 
     written = []
     for source in sorted({s for s, _, _ in moments}):
         info = result["sources"][source]
-        video = Path(videos[source] if videos else info["path"])
         wanted = {f: c for s, f, c in moments if s == source}
         if info.get("input") == "landmarks" or privacy == "stick_figure":  # the skeleton on a blank picture
             written += _blank_keyframes(cv2, info, source, wanted, points, folder)
             continue
+        video = Path(videos[source] if videos and source < len(videos) else info["path"])
         if not video.is_file():
             continue
         for frame in iter_frames(video, full=True, max_side=None):

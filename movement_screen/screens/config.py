@@ -46,6 +46,8 @@ def _merge(into: dict, changes: dict, where: str) -> None:
             raise UsageError(f"threshold override '{where}.{key}' names nothing in the data file {where.split('.')[0]}"
                              ".toml (check the spelling)")
         if isinstance(value, dict):
+            if not isinstance(into[key], dict):
+                raise UsageError(f"threshold override '{where}.{key}' is a table, but {key} is a single value")
             _merge(into[key], value, f"{where}.{key}")
         else:
             into[key] = value

@@ -151,6 +151,7 @@ class ScreenResult:
     pain: str = "not_asked"
     best_repetition: int | None = None
     notes: list[str] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)  # the choices the scoring used (re-scoring repeats them)
 
     @property
     def quality_ok(self) -> bool:
@@ -187,6 +188,7 @@ class ScreenResult:
             "model": self.model,
             "pain": self.pain,
             "notes": list(self.notes),
+            "settings": dict(self.settings),
             "disclaimer": "A movement screen, not a diagnosis. Thresholds are indicative conventions unless "
             "labelled otherwise.",
         }

@@ -187,7 +187,9 @@ class Clinic:
         """The user, or :class:`LoginRefused` (wrong, unknown or locked: one message for all)."""
         from argon2.exceptions import VerificationError
 
-        keys = (f"user:{name}", f"client:{client}")
+        # The client key needs a real address: an unknown one (behind a proxy that does not pass it on) would
+        # make every visitor share one lock, so one person's wrong tries would lock everyone out.
+        keys = (f"user:{name}",) + (() if client in ("", "unknown", None) else (f"client:{client}",))
         if any(self._locked(k) for k in keys):
             self.audit(name, "login_refused_locked", None, client)
             raise LoginRefused("Too many wrong passwords: log-in is locked for a while. Try again later.")
@@ -210,6 +212,12 @@ class Clinic:
         self.audit(name, "login", None, client)
         return User(name, bool(row[1]))
 
+    def fingerprint(self, name: str) -> str | None:
+        """A short digest of the account's password hash (None when the account is gone): a logged-in session
+        stays valid only while it is unchanged, so removing an account or changing its password ends it."""
+        row = self.db.execute("SELECT password_hash, is_admin FROM users WHERE name = ?", (name,)).fetchone()
+        return None if row is None else hashlib.sha256(f"{row[0]}|{row[1]}".encode()).hexdigest()[:16]
+
     def failures(self, name: str, client: str) -> int:
         """Wrong passwords in a row so far for this account or client (the caller slows the next try by it)."""
         rows = self.db.execute("SELECT MAX(count) FROM failures WHERE key IN (?, ?)",
@@ -226,13 +234,21 @@ class Clinic:
         return False
 
     def _failed(self, key: str) -> bool:
-        row = self.db.execute("SELECT count FROM failures WHERE key = ?", (key,)).fetchone()
-        count = (row[0] if row else 0) + 1
-        until = _iso(now() + timedelta(minutes=self.policy.lock_minutes)) if count >= self.policy.max_failures \
-            else None
-        self.db.execute("INSERT INTO failures VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET count = excluded.count, "
-                        "locked_until = excluded.locked_until", (key, count, until))
-        return until is not None
+        """Count one more wrong password for ``key`` (atomically: tries at the same moment are all counted)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("INSERT INTO failures VALUES (?, 1, NULL) ON CONFLICT(key) DO UPDATE SET "
+                            "count = count + 1", (key,))
+            count = self.db.execute("SELECT count FROM failures WHERE key = ?", (key,)).fetchone()[0]
+            locked = count >= self.policy.max_failures
+            if locked:
+                self.db.execute("UPDATE failures SET locked_until = ? WHERE key = ?",
+                                (_iso(now() + timedelta(minutes=self.policy.lock_minutes)), key))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return locked
 
     # -- who owns which patient -----------------------------------------------------------------------------------
     def add_patient(self, patient_id: str, owner: str, name: str | None = None) -> None:
@@ -289,6 +305,7 @@ class Clinic:
                                      (_iso(now()),)).fetchone()[0]
         self.db.execute("INSERT INTO settings VALUES ('link_secret', ?) ON CONFLICT(key) DO UPDATE SET "
                         "value = excluded.value", (secrets.token_urlsafe(32),))
+        self.db.execute("UPDATE links SET revoked_at = ? WHERE revoked_at IS NULL", (_iso(now()),))  # all ended
         self.audit("command line", "secret_rotated", f"{open_links} open link(s) ended")
         return open_links
 

@@ -75,13 +75,24 @@ EVENT_SHOW_S = 0.2  # a gait event's label stays on screen this long
 FACE_CARRY_S = 1.0  # de-identified: a face stays blurred this long after the model last found its person
 
 
+def _faces_to_blur(det, tracks, row, time_s: float, seen: dict) -> list:
+    """Every person found in this frame, and every person found in the last FACE_CARRY_S whom the model missed
+    now (each tracked person on their own), so a face stays blurred through a missed frame."""
+    if row is not None:
+        owner = {track.slot[row]: track.id for track in tracks if track.slot[row] >= 0}
+        for k in range(det.xy.shape[1]):
+            if np.isfinite(det.xy[row, k]).any():
+                seen[owner.get(k, ("untracked", k))] = (det.xy[row, k], time_s)
+    return [xy for xy, when in seen.values() if 0 <= time_s - when <= FACE_CARRY_S]
+
+
 def write_annotated(analysis, source_index: int, path: Path, privacy: str = "none") -> Path:
     """Write the annotated clip of source ``source_index`` to ``path``. ``privacy`` "deidentify" blurs every face,
     "stick_figure" draws on a plain background (video/privacy.py); the file has no sound and no metadata."""
     import av
     import cv2
 
-    from movement_screen.video.privacy import blur_faces, check, plain
+    from movement_screen.video.privacy import blur_all, blur_faces, check, plain
 
     check(privacy)
     src = analysis.sources[source_index]
@@ -111,7 +122,7 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     stream.width, stream.height, stream.pix_fmt = out_w, out_h, "yuv420p"
     stream.options = {"preset": "superfast", "crf": "23", "movflags": "+faststart"}
     written = 0
-    faces, faces_at = [], -np.inf
+    seen: dict = {}  # person -> (landmarks, time last found), for de-identification
     try:
         for frame in prefetched(iter_frames(src.info.path, max_side=MAX_SIDE)):
             image = frame.small  # scaled and converted by FFmpeg in one step, on the decoder thread
@@ -126,15 +137,12 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
                 k = src.subject.slot[row]
                 if k >= 0:
                     draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2, face=privacy != "deidentify")
-            if privacy == "deidentify":  # every person the model found, not only the subject; after the skeleton,
-                # so no line keeps a sharp edge across a face, before the text, which stays readable
-                found = [] if row is None else [det.xy[row, k] for k in range(det.xy.shape[1])
-                                                if np.isfinite(det.xy[row, k]).any()]
-                if found:
-                    faces, faces_at = found, frame.time_s
-                elif frame.time_s - faces_at > FACE_CARRY_S:
-                    faces = []
-                blur_faces(cv2, image, faces, scale)  # a frame where the model missed someone keeps the last boxes
+            if privacy == "deidentify":  # after the skeleton, so no line keeps a sharp edge across a face
+                faces = _faces_to_blur(det, src.tracks, row, frame.time_s, seen)
+                if faces:
+                    blur_faces(cv2, image, faces, scale)
+                else:  # nobody found now or in the last second: the whole picture, since the model may miss a face
+                    blur_all(cv2, image)
             sample = frame_to_sample.get(frame.index)
             if sample is not None:
                 parts = [f"t {frame.time_s:5.2f}s"]

@@ -57,6 +57,14 @@ def blur_faces(cv2, image: np.ndarray, poses, scale: float = 1.0) -> np.ndarray:
     return image
 
 
+def blur_all(cv2, image: np.ndarray) -> np.ndarray:
+    """The whole picture too coarse to recognise anyone (in place): for frames where no face can be placed."""
+    height, width = image.shape[:2]
+    tiny = cv2.resize(image, (max(1, width // 24), max(1, height // 24)), interpolation=cv2.INTER_AREA)
+    image[:] = cv2.resize(tiny, (width, height), interpolation=cv2.INTER_LINEAR)
+    return image
+
+
 def plain(image: np.ndarray) -> np.ndarray:
     """A blank picture of ``image``'s size for the stick figure."""
     return np.full_like(image, BACKGROUND)
