@@ -140,3 +140,24 @@ def test_a_therapist_is_logged_out_after_the_idle_time(tmp_path, monkeypatch):
     at.run()
     assert any("logged out after 5 minutes" in i.value for i in at.info)
     assert [t.label for t in at.text_input] == ["Name", "Password"] and not at.sidebar.radio
+
+
+def test_removing_an_account_ends_its_open_session(tmp_path, monkeypatch):
+    from movement_screen.store.clinic import Clinic
+    from movement_screen.store.history import Store
+
+    monkeypatch.setenv("MOVEMENT_SCREEN_STORE", str(tmp_path / "history.sqlite"))
+    monkeypatch.setenv("MOVEMENT_SCREEN_APP_MODE", "clinic")
+    with Clinic(Store()) as clinic:
+        clinic.add_user("ann", "a long password")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="login_name").input("ann")
+    at.text_input(key="login_password").input("a long password")
+    next(b for b in at.button if b.label == "Log in").click()
+    at.run()
+    assert any("Logged in as ann" in c.value for c in at.sidebar.caption)
+    with Clinic(Store()) as clinic:
+        clinic.set_password("ann", "another long password")  # e.g. after a lost laptop
+    at.run()
+    assert any("changed or removed" in i.value for i in at.info) and not at.sidebar.radio

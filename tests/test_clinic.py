@@ -79,6 +79,7 @@ def test_links_open_only_while_valid(clinic, monkeypatch):
     assert clinic.rotate_secret() == 1
     with pytest.raises(LinkRefused):  # rotating the secret ends every link
         clinic.open_link(fresh)
+    assert {link["state"] for link in clinic.links_of(ann, "P-1")} == {"revoked"}
 
 
 def test_a_therapist_sees_only_their_own_patients(clinic):
