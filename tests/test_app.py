@@ -120,13 +120,15 @@ def test_the_clinic_server_shows_only_the_log_in_form(tmp_path, monkeypatch):
     assert any("No therapist accounts yet" in w.value for w in at.warning)
 
 
-def test_a_therapist_is_logged_out_after_the_idle_time(tmp_path, monkeypatch):
+def logged_in(tmp_path, monkeypatch, **env):
+    """The clinic server's app with therapist ann logged in."""
     from movement_screen.store.clinic import Clinic
     from movement_screen.store.history import Store
 
     monkeypatch.setenv("MOVEMENT_SCREEN_STORE", str(tmp_path / "history.sqlite"))
     monkeypatch.setenv("MOVEMENT_SCREEN_APP_MODE", "clinic")
-    monkeypatch.setenv("MOVEMENT_SCREEN_IDLE_MINUTES", "5")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     with Clinic(Store()) as clinic:
         clinic.add_user("ann", "a long password")
     at = AppTest.from_file(APP, default_timeout=60)
@@ -136,6 +138,11 @@ def test_a_therapist_is_logged_out_after_the_idle_time(tmp_path, monkeypatch):
     next(b for b in at.button if b.label == "Log in").click()
     at.run()
     assert any("Logged in as ann" in c.value for c in at.sidebar.caption)
+    return at
+
+
+def test_a_therapist_is_logged_out_after_the_idle_time(tmp_path, monkeypatch):
+    at = logged_in(tmp_path, monkeypatch, MOVEMENT_SCREEN_IDLE_MINUTES="5")
     at.session_state["last_active"] -= 6 * 60  # six minutes without a click
     at.run()
     assert any("logged out after 5 minutes" in i.value for i in at.info)
@@ -146,17 +153,7 @@ def test_removing_an_account_ends_its_open_session(tmp_path, monkeypatch):
     from movement_screen.store.clinic import Clinic
     from movement_screen.store.history import Store
 
-    monkeypatch.setenv("MOVEMENT_SCREEN_STORE", str(tmp_path / "history.sqlite"))
-    monkeypatch.setenv("MOVEMENT_SCREEN_APP_MODE", "clinic")
-    with Clinic(Store()) as clinic:
-        clinic.add_user("ann", "a long password")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.text_input(key="login_name").input("ann")
-    at.text_input(key="login_password").input("a long password")
-    next(b for b in at.button if b.label == "Log in").click()
-    at.run()
-    assert any("Logged in as ann" in c.value for c in at.sidebar.caption)
+    at = logged_in(tmp_path, monkeypatch)
     with Clinic(Store()) as clinic:
         clinic.set_password("ann", "another long password")  # e.g. after a lost laptop
     at.run()
