@@ -39,7 +39,7 @@ def assemble(model_path: Path, root: Path | None = None) -> Path:
     from movement_screen.pose import web_runtime
     from movement_screen.pose.models import cache_dir
 
-    runtime = web_runtime.ensure()
+    runtime = web_runtime.ensure(timeout=20.0)  # a page is waiting: fail soon, it falls back to the server camera
     root = root or cache_dir().parent / "web" / "component"
     page = resources.files("movement_screen.app").joinpath("browser_pose")
     for name in PAGE_FILES:
