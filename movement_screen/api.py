@@ -220,10 +220,11 @@ def analyze(
         raise UsageError(f"--height-cm {height_cm:g} is not a person's height in centimetres (50-250)")
     from movement_screen.pose.landmarks_file import is_landmarks_file, read_landmarks
 
-    model_file = None if all(is_landmarks_file(p) for p in paths) else models.resolve(model)
+    tables = [is_landmarks_file(p) for p in paths]
+    model_file = None if all(tables) else models.resolve(model)
     sources, names = [], []
-    for p in paths:
-        if is_landmarks_file(p):  # a landmark series: no pose model, the rest is the same
+    for p, table in zip(paths, tables):
+        if table:  # a landmark series: no pose model, the rest is the same
             for source in read_landmarks(p):
                 sources.append(analyse_landmarks(source, screen=screen, person=person))
                 names.append(source.path)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from movement_screen.errors import ScreenError, UsageError
+from movement_screen.report.files import atomic_path
 from movement_screen.screens.config import overriding, read_overrides
 
 CHANGE_FIELDS = ["folder", "criterion", "before_state", "after_state", "before_value", "after_value"]
@@ -57,8 +58,6 @@ def rescore_folder(folder: Path, height_cm: float | None = None) -> Rescored:
     from movement_screen import api
     from movement_screen.report.files import write_angles_csv, write_json
 
-    from datetime import date
-
     before = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     flags = before.get("red_flags") or {}
     answers = flags.get("answers") if flags.get("asked") else None
@@ -95,12 +94,10 @@ def _differs(a, b) -> bool:
 
 
 def _write_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
-    part = path.with_suffix(".part")
-    with part.open("w", newline="", encoding="utf-8") as handle:
+    with atomic_path(path) as temp, temp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fields)
         writer.writeheader()
         writer.writerows(rows)
-    part.replace(path)
 
 
 def rescore(root: Path, thresholds: Path | None = None, height_cm: float | None = None, progress=None
@@ -139,7 +136,3 @@ def main_summary(done: list[Rescored], seconds: float) -> str:
         lines.append(f"  {r.folder}: {what}")
     lines += [f"  failed: {r.folder}: {r.error}" for r in done if r.status != "ok"]
     return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(main_summary(rescore(Path(sys.argv[1])), 0.0))

@@ -118,7 +118,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
         if privacy != "none":
             analysis = deidentified(analysis, patient, privacy)
         written = write_outputs(analysis, out_dir, video=video, export=export, privacy=privacy,
-                                height_cm=analyze_options.get("height_cm"), patient=patient)
+                                height_cm=analyze_options.get("height_cm"))
         for extra in keep:  # moved, not copied: the session's record then holds the only copy, erased with it
             written.append(Path(shutil.move(str(extra), out_dir / Path(extra).name)))
         done = Session(analysis, analysis.result.to_dict(), out_dir, written)

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from movement_screen.pose import landmarks as lm
+from movement_screen.pose.landmarks_file import COLUMNS
 
 PAGE_FILES = ("index.html", "main.js", "coach.js")
 MIN_FRAMES = 10
@@ -73,8 +74,7 @@ def _table(value: dict, path: Path) -> Path:
     fps = 1.0 / sorted(steps)[len(steps) // 2] if steps else 30.0
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["source", "frame", "time_s", "person", "subject", "landmark", "x_px", "y_px", "visibility",
-                      "world_x_m", "world_y_m", "world_z_m", "frame_width", "frame_height", "fps"])
+        out.writerow(COLUMNS)
         last = -1.0
         for index, frame in enumerate(frames):
             t = float(frame["t"])

@@ -20,8 +20,8 @@ from movement_screen.pose.sequence import Detections
 
 COLUMNS = ("source", "frame", "time_s", "person", "subject", "landmark", "x_px", "y_px", "visibility",
            "world_x_m", "world_y_m", "world_z_m", "frame_width", "frame_height", "fps")
-REQUIRED = ("source", "frame", "time_s", "person", "landmark", "x_px", "y_px", "visibility", "world_x_m",
-            "world_y_m", "world_z_m", "frame_width", "frame_height")
+# Not needed to score: the subject is chosen again, and the rate can come from the timestamps.
+REQUIRED = tuple(c for c in COLUMNS if c not in ("subject", "fps"))
 
 
 @dataclass(frozen=True)

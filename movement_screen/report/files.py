@@ -12,6 +12,7 @@ import numpy as np
 
 from movement_screen.errors import InputError
 from movement_screen.pose import landmarks as lm
+from movement_screen.pose.landmarks_file import COLUMNS
 
 
 @contextlib.contextmanager
@@ -54,8 +55,7 @@ def write_landmarks_csv(analysis, path: Path) -> Path:
     every frame's time and can be scored again on its own (``movement-screen analyze landmarks.csv``)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["source", "frame", "time_s", "person", "subject", "landmark", "x_px", "y_px", "visibility",
-                      "world_x_m", "world_y_m", "world_z_m", "frame_width", "frame_height", "fps"])
+        out.writerow(COLUMNS)
         for s_index, src in enumerate(analysis.sources):
             det = src.detections
             size = (det.width, det.height, f"{det.fps:.4f}")

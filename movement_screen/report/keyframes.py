@@ -14,6 +14,7 @@ import numpy as np
 
 from movement_screen.pose import landmarks as lm
 from movement_screen.video.annotate import SUBJECT_COLOUR, draw_pose
+from movement_screen.video.privacy import BACKGROUND, blur_faces, check
 from movement_screen.video.reader import iter_frames, small_size
 
 MAX_SIDE = 720
@@ -70,8 +71,6 @@ def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: 
     when the result's own paths were de-identified."""
     import cv2
 
-    from movement_screen.video.privacy import blur_faces, check
-
     check(privacy)
     moments = key_moments(result)
     landmarks_csv = out_dir / "landmarks.csv"
@@ -104,9 +103,7 @@ def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: 
                 draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3, face=privacy != "deidentify")
             if privacy == "deidentify":  # every person seen, after the skeleton so no line stays sharp on a face
                 blur_faces(cv2, image, people.get((source, frame.index), []), scale)
-            path = folder / f"source{source + 1}_frame{frame.index}.jpg"
-            cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
-            written.append((path, wanted[frame.index]))
+            written.append((_save(cv2, image, folder, source, frame.index), wanted[frame.index]))
     return written
 
 
@@ -119,10 +116,14 @@ def _blank_keyframes(cv2, info: dict, source: int, wanted: dict, points: dict, f
         xy = points.get((source, frame))
         if xy is None:
             continue
-        image = np.full((h, w, 3), 245, np.uint8)
+        image = np.full((h, w, 3), BACKGROUND, np.uint8)  # the stick figure's background, as in the video
         draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3)
-        path = folder / f"source{source + 1}_frame{frame}.jpg"
-        cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
         why = "no video was given" if info.get("input") == "landmarks" else "stick figure chosen for privacy"
-        written.append((path, f"{caption} (skeleton only: {why})"))
+        written.append((_save(cv2, image, folder, source, frame), f"{caption} (skeleton only: {why})"))
     return written
+
+
+def _save(cv2, image: np.ndarray, folder: Path, source: int, frame: int) -> Path:
+    path = folder / f"source{source + 1}_frame{frame}.jpg"
+    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return path

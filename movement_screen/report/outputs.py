@@ -9,7 +9,7 @@ from movement_screen.report.plots import plot_angles
 
 
 def write_outputs(analysis, out_dir: Path, video: bool = True, export=(), privacy: str = "none",
-                  height_cm: float | None = None, patient: str | None = None) -> list[Path]:
+                  height_cm: float | None = None) -> list[Path]:
     """Write every output file of an analysis into ``out_dir``; ``export`` adds OpenSim files ("trc", "mot"),
     ``privacy`` de-identifies the pictures (video/privacy.py).
 

@@ -234,21 +234,18 @@ class Clinic:
         return False
 
     def _failed(self, key: str) -> bool:
-        """Count one more wrong password for ``key`` (atomically: tries at the same moment are all counted)."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            self.db.execute("INSERT INTO failures VALUES (?, 1, NULL) ON CONFLICT(key) DO UPDATE SET "
-                            "count = count + 1", (key,))
-            count = self.db.execute("SELECT count FROM failures WHERE key = ?", (key,)).fetchone()[0]
-            locked = count >= self.policy.max_failures
-            if locked:
-                self.db.execute("UPDATE failures SET locked_until = ? WHERE key = ?",
-                                (_iso(now() + timedelta(minutes=self.policy.lock_minutes)), key))
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-        return locked
+        """Count one more wrong password for ``key`` (in one transaction: tries at the same moment all count)."""
+        def count_one(db) -> bool:
+            db.execute("INSERT INTO failures VALUES (?, 1, NULL) ON CONFLICT(key) DO UPDATE SET count = count + 1",
+                       (key,))
+            count = db.execute("SELECT count FROM failures WHERE key = ?", (key,)).fetchone()[0]
+            if count < self.policy.max_failures:
+                return False
+            db.execute("UPDATE failures SET locked_until = ? WHERE key = ?",
+                       (_iso(now() + timedelta(minutes=self.policy.lock_minutes)), key))
+            return True
+
+        return self.store._write(count_one)
 
     # -- who owns which patient -----------------------------------------------------------------------------------
     def add_patient(self, patient_id: str, owner: str, name: str | None = None) -> None:

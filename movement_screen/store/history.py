@@ -207,4 +207,4 @@ def _session(row) -> Session:
     load = lambda text: None if text is None else json.loads(text)  # noqa: E731
     return Session(id=row[0], patient_id=row[1], recorded_on=row[2], screen=row[4], result=json.loads(row[5]),
                    red_flags=load(row[6]), plan=load(row[7]), reassessment=load(row[8]), sources=json.loads(row[9]),
-                   files=json.loads(row[10]), origin=row[11] if len(row) > 11 else None)
+                   files=json.loads(row[10]), origin=row[11])
