@@ -9,7 +9,6 @@ folder with several also gets ``rescored_summary.csv`` and ``rescored_changes.cs
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -56,9 +55,13 @@ def _score_text(result: dict) -> str:
 def rescore_folder(folder: Path, height_cm: float | None = None) -> Rescored:
     """Score one stored result again from its landmarks.csv (with whatever thresholds are in force)."""
     from movement_screen import api
+    from movement_screen.report.clinic import read_result
     from movement_screen.report.files import write_angles_csv, write_json
 
-    before = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    try:
+        before, _ = read_result(folder)  # a damaged result.json fails this folder, the others go on
+    except ScreenError as exc:
+        return Rescored(folder, "failed", str(exc))
     flags = before.get("red_flags") or {}
     answers = flags.get("answers") if flags.get("asked") else None
     used = before.get("settings") or {}  # the first scoring's choices (results before schema 1.4 hold none)

@@ -82,3 +82,16 @@ def test_a_batch_output_rescores_without_loading_the_model(tmp_path, monkeypatch
     summary = rows(out / "rescored_summary.csv")
     assert len(summary) == len(done) and all(r["status"] == "ok" for r in summary)
     assert (out / "rescored_changes.csv").is_file()
+
+
+def test_a_damaged_result_fails_alone_and_the_rest_are_rescored(stored, tmp_path):
+    import shutil
+
+    for name in ("good", "damaged"):
+        shutil.copytree(stored, tmp_path / name, ignore=shutil.ignore_patterns("rescored"))
+    (tmp_path / "damaged" / "result.json").write_text("{broken")
+    done = run("rescore", tmp_path, "--quiet")
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert "Re-scored 1 of 2" in done.stdout and "damaged" in done.stdout and "not a movement-screen result" in done.stdout
+    summary = {r["folder"]: r["status"] for r in rows(tmp_path / "rescored_summary.csv")}
+    assert summary == {"good": "ok", "damaged": "failed"}
