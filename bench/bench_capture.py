@@ -42,7 +42,6 @@ def session(page, app, engine: str) -> tuple[float, float]:
     if engine == "browser":
         frame, status = start_in_page_camera(page)
         text = record_one_pass(frame, status)
-        frame.get_by_role("button", name="Stop and score").click()
     else:
         page.get_by_text("On the server (the video is sent to it)").click()
         frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first

@@ -117,13 +117,43 @@ def start_in_page_camera(page):
     return frame, status
 
 
+# Watches the in-page camera's status line from inside the page: at the first empty-room frame after the person
+# (the start of the fake camera's 1.5 s empty room) it presses Start recording, and after the person has come and
+# gone again (3 empty frames in a row) it presses Stop and score. Pressing from the test instead raced the camera:
+# under load a click could land after the person had stepped in (the start of the squat lost, 0 repetitions) or a
+# polled status could catch a single missed detection mid-squat.
+ONE_PASS_JS = """(status) => {
+  const press = (id) => document.getElementById(id).click();
+  const empty = () => status.innerText.includes("Step into the picture");
+  let seen = false, person = false, run = 0;
+  status.dataset.pass = "waiting";
+  new MutationObserver((_, watcher) => {
+    if (status.dataset.pass === "waiting") {
+      if (!empty()) seen = true;
+      else if (seen && !document.getElementById("record").disabled) {
+        press("record");
+        status.dataset.pass = "recording";
+      }
+    } else if (!empty()) {
+      person = true;
+      run = 0;
+    } else if (person && ++run >= 3) {
+      status.dataset.text = status.innerText;
+      status.dataset.pass = "done";
+      watcher.disconnect();
+      press("stop");
+    }
+  }).observe(status, { childList: true, subtree: true, characterData: true });
+}"""
+
+
 def record_one_pass(frame, status) -> str:
-    """Record one pass of the looped fake camera in the page (from the empty room, through the movement, to the
-    empty room again); returns the status text at the end. The caller presses Stop and score."""
+    """Record exactly one pass of the looped fake camera in the page (from the empty room, through the movement, to
+    the empty room again) and press Stop and score; returns the status text at the end of the pass."""
     from playwright.sync_api import expect
 
-    expect(status).to_contain_text("Step into the picture", timeout=60_000)
-    frame.get_by_role("button", name="Start recording").click()
-    expect(status).to_contain_text("Good set-up", timeout=60_000)
-    expect(status).to_contain_text("Step into the picture", timeout=60_000)
-    return status.inner_text()
+    expect(frame.get_by_role("button", name="Start recording")).to_be_enabled(timeout=60_000)
+    status.evaluate(ONE_PASS_JS)
+    expect(status).to_have_attribute("data-pass", "recording", timeout=60_000)
+    expect(status).to_have_attribute("data-pass", "done", timeout=60_000)
+    return status.get_attribute("data-text")
