@@ -3,7 +3,7 @@ Screenshots of each step are saved in test-output/browser/."""
 
 import pytest
 
-from browser import CHROMIUM_FLAGS, AppServer, chromium, shot
+from browser import CHROMIUM_FLAGS, AppServer, analyse_upload, chromium, shot
 from clips import clip
 
 pytestmark = pytest.mark.pipeline
@@ -35,7 +35,7 @@ def test_upload_a_squat_clip_and_read_the_results(server):
         chosen.scroll_into_view_if_needed()
         shot(page, "upload-2-file-chosen")
 
-        page.get_by_role("button", name="Analyse my movement").click()
+        analyse_upload(page)
         expect(page.get_by_text("Done: see the results below")).to_be_visible(timeout=300_000)
         expect(page.get_by_text("Results: Deep squat")).to_be_visible()
         expect(page.get_by_text("1-2 / 3")).to_be_visible()

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from browser import CHROMIUM_FLAGS, AppServer, chromium, shot
+from browser import CHROMIUM_FLAGS, AppServer, analyse_upload, chromium, shot
 from clips import clip
 
 pytestmark = pytest.mark.pipeline
@@ -134,7 +134,7 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
     assert "Patients" not in text and SECRET_PATIENT not in text and "Log in" not in text
     patient.locator("input[type=file]").set_input_files(str(video))
     expect(patient.locator('[data-testid="stFileChipName"]')).to_be_attached(timeout=60_000)
-    patient.get_by_role("button", name="Analyse my movement").click()
+    analyse_upload(patient)
     expect(patient.get_by_text("Done: see the results below")).to_be_visible(timeout=300_000)
     expect(patient.get_by_text("Results: Deep squat")).to_be_visible()
     expect(patient.get_by_text("Your exercise plan")).to_be_visible()
