@@ -199,8 +199,6 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
 
 
 def test_wrong_passwords_lock_the_account_and_the_store_keeps_no_secret_in_clear(server, browser):
-    from playwright.sync_api import expect
-
     page = fresh_page(browser)
     for _ in range(3):
         log_in(page, server, (BOB[0], "not the password"), expect_text="Wrong name or password")
