@@ -306,8 +306,8 @@ def _output_options(command) -> None:
                             "angles.mot (the angle series)")
     privacy = group.add_mutually_exclusive_group()
     privacy.add_argument("--deidentify", action="store_const", const="deidentify", dest="privacy",
-                         help="blur every face in the annotated video and key frames, name the clips by the "
-                              "patient id, no sound or metadata in written videos")
+                         help="blur every face and everything around the screened person in the annotated video and "
+                              "key frames, name the clips by the patient id, no sound or metadata in written videos")
     privacy.add_argument("--stick-figure", action="store_const", const="stick_figure", dest="privacy",
                          help="draw the skeleton on a plain background instead of the video")
     command.set_defaults(privacy="none")

@@ -36,8 +36,9 @@ def progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
 
 
 PRIVACY_NOTES = {
-    "deidentify": "De-identified: every face is blurred in the annotated video and the key frames, the clips are "
-                  "named by the patient id, and the written videos carry no sound or metadata.",
+    "deidentify": "De-identified: every face and everything around the screened person are blurred in the annotated "
+                  "video and the key frames, the clips are named by the patient id, and the written videos carry "
+                  "no sound or metadata.",
     "stick_figure": "De-identified: the annotated video and the key frames show the skeleton on a plain "
                     "background, the clips are named by the patient id, and the written videos carry no sound or "
                     "metadata.",

@@ -1,5 +1,6 @@
-"""De-identified outputs: every face seen loses its fine detail in the annotated video and the key frames (a measured
-sharpness ratio against the source), written videos carry no sound or place, and names stay out of the outputs."""
+"""De-identified outputs: every face seen, and everything around the screened person (the room, bystanders the pose
+model never finds), loses its fine detail in the annotated video and the key frames (a measured sharpness ratio
+against the source), written videos carry no sound or place, and names stay out of the outputs."""
 
 import csv
 import json
@@ -11,11 +12,15 @@ import pytest
 
 from clips import clip, need_ffmpeg
 from movement_screen.pose import landmarks as lm
-from movement_screen.video.privacy import face_box
+from movement_screen.video.privacy import body_box, face_box
 from movement_screen.video.reader import iter_frames, small_size
 
 pytestmark = pytest.mark.pipeline
 WALK = "sports2d_demo_gait_sagittal.mp4"  # the walker and a person on a box behind
+LAB = "pose2sim_multi_cam01.mp4"  # 1088x1920: a person on a platform, one beside it, one at the back of the room
+# Hand-labelled boxes in LAB's source pixels (x0, y0, x1, y1); both stay still through the clip.
+BYSTANDER_HEAD = (40, 280, 115, 385)  # the woman at the back of the room, whom the pose model finds in no frame
+CEILING_CAMERA = (300, 130, 410, 230)  # a motion-capture camera on the ceiling: the room itself
 
 
 def sharpness(image, box) -> float:
@@ -77,10 +82,41 @@ def test_every_face_in_the_annotated_video_loses_its_detail(deidentified):
     assert len(ratios) >= 10 and max(ratios) < 0.35, sorted(ratios)[-5:]
 
 
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lab") / "out"
+    subprocess.run([sys.executable, "-m", "movement_screen", "analyze", str(clip(LAB)), "--out", str(out),
+                    "--screen", "squat", "--deidentify", "--quiet"], capture_output=True, text=True)
+    assert (out / "annotated.mp4").is_file()  # written even though the clip holds no squat to score
+    return out
+
+
+def test_people_the_model_never_finds_and_the_room_are_blurred(lab):
+    x0, y0, x1, y1 = BYSTANDER_HEAD
+    for people in people_by_frame(lab / "landmarks.csv").values():
+        for xy in people.values():  # nobody's head is found where she stands: face blurring alone would miss her
+            assert not (x0 <= xy[lm.NOSE, 0] <= x1 and y0 <= xy[lm.NOSE, 1] <= y1)
+    original = {f.index: f.small for f in iter_frames(clip(LAB), max_side=1280) if f.index % 10 == 0}
+    blurred = {f.index: f.small for f in iter_frames(lab / "annotated.mp4", max_side=1280) if f.index in original}
+    scale = 1280 / 1920
+    assert len(blurred) == len(original) >= 9
+    for box in (BYSTANDER_HEAD, CEILING_CAMERA):
+        scaled = tuple(int(v * scale) for v in box)
+        ratios = [whole_sharpness(blurred[i], scaled) / whole_sharpness(original[i], scaled) for i in original]
+        assert max(ratios) < 0.2, (box, ratios)
+
+
+def whole_sharpness(image, box) -> float:
+    import cv2
+
+    x0, y0, x1, y1 = box
+    return float(cv2.Laplacian(cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY), cv2.CV_64F).var())
+
+
 def test_key_frames_are_blurred_too(deidentified):
     source, out = deidentified
     people = people_by_frame(out / "landmarks.csv")
-    checked = 0
+    checked = room = 0
     import cv2
 
     for image_path in sorted((out / "keyframes").glob("source1_frame*.jpg")):
@@ -97,7 +133,18 @@ def test_key_frames_are_blurred_too(deidentified):
                 continue
             assert sharpness(key, box) / sharpness(picture, box) < 0.35
             checked += 1
-    assert checked >= 2
+        bodies = [b for b in (body_box(xy, scale) for xy in people.get(index, {}).values()) if b is not None]
+        for x0, y0 in ((0, 0), (w - 80, 0), (0, h - 80), (w - 80, h - 80)):  # the picture's corners, 80 px
+            corner = (x0, y0, x0 + 80, y0 + 80)
+            if any(overlaps(corner, b) for b in bodies) or whole_sharpness(picture, corner) < 5:
+                continue
+            assert whole_sharpness(key, corner) / whole_sharpness(picture, corner) < 0.35
+            room += 1
+    assert checked >= 2 and room >= 1
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def test_no_sound_no_place_no_name(deidentified):

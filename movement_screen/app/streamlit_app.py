@@ -79,9 +79,9 @@ def sidebar(visitor: Visitor) -> tuple[str, str | None]:
         else:
             patient = choice
     st.sidebar.checkbox("De-identify the outputs", key="deidentify",
-                        help="Blur every face in the annotated video and key frames, name the clips by the patient "
-                             "id, and keep sound and metadata out of written videos (sessions from patient links "
-                             "are always de-identified).")
+                        help="Blur every face and everything around the screened person in the annotated video and "
+                             "key frames, name the clips by the patient id, and keep sound and metadata out of "
+                             "written videos (sessions from patient links are always de-identified).")
     st.sidebar.caption("A movement screen, not a diagnosis. Stop if a movement hurts.")
     return page, patient
 

@@ -86,13 +86,28 @@ def _faces_to_blur(det, tracks, row, time_s: float, seen: dict) -> list:
     return [xy for xy, when in seen.values() if 0 <= time_s - when <= FACE_CARRY_S]
 
 
+def _subject_box(subject, det, row, time_s: float, scale: float, last: list):
+    """The box kept sharp in a de-identified frame: around the screened person now, or where they were last found
+    within FACE_CARRY_S; None when they have not been seen for longer."""
+    from movement_screen.video.privacy import body_box
+
+    if row is not None and subject is not None and subject.slot[row] >= 0:
+        box = body_box(det.xy[row, subject.slot[row]], scale)
+        if box is not None:
+            last[:] = [box, time_s]
+    if last and 0 <= time_s - last[1] <= FACE_CARRY_S:
+        return last[0]
+    return None
+
+
 def write_annotated(analysis, source_index: int, path: Path, privacy: str = "none") -> Path:
-    """Write the annotated clip of source ``source_index`` to ``path``. ``privacy`` "deidentify" blurs every face,
-    "stick_figure" draws on a plain background (video/privacy.py); the file has no sound and no metadata."""
+    """Write the annotated clip of source ``source_index`` to ``path``. ``privacy`` "deidentify" blurs every face and
+    all around the screened person, "stick_figure" draws on a plain background (video/privacy.py); the file has no
+    sound and no metadata."""
     import av
     import cv2
 
-    from movement_screen.video.privacy import blur_all, blur_faces, check, plain
+    from movement_screen.video.privacy import blur_all, blur_faces, blur_outside, check, plain
 
     check(privacy)
     src = analysis.sources[source_index]
@@ -123,12 +138,19 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     stream.options = {"preset": "superfast", "crf": "23", "movflags": "+faststart"}
     written = 0
     seen: dict = {}  # person -> (landmarks, time last found), for de-identification
+    last_body: list = []  # [box, time] of the screened person's body last found, for de-identification
     try:
         for frame in prefetched(iter_frames(src.info.path, max_side=MAX_SIDE)):
             image = frame.small  # scaled and converted by FFmpeg in one step, on the decoder thread
             row = frame_to_row.get(frame.index)
             if privacy == "stick_figure":
                 image = plain(image)
+            elif privacy == "deidentify":  # before the skeleton, so its lines stay sharp on the blurred room
+                body = _subject_box(src.subject, det, row, frame.time_s, scale, last_body)
+                if body is None:  # nobody found now or in the last second: the whole picture
+                    blur_all(cv2, image)
+                else:
+                    blur_outside(cv2, image, body)
             if row is not None:
                 for track in src.tracks:
                     k = track.slot[row]
@@ -138,11 +160,7 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
                 if k >= 0:
                     draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2, face=privacy != "deidentify")
             if privacy == "deidentify":  # after the skeleton, so no line keeps a sharp edge across a face
-                faces = _faces_to_blur(det, src.tracks, row, frame.time_s, seen)
-                if faces:
-                    blur_faces(cv2, image, faces, scale)
-                else:  # nobody found now or in the last second: the whole picture, since the model may miss a face
-                    blur_all(cv2, image)
+                blur_faces(cv2, image, _faces_to_blur(det, src.tracks, row, frame.time_s, seen), scale)
             sample = frame_to_sample.get(frame.index)
             if sample is not None:
                 parts = [f"t {frame.time_s:5.2f}s"]

@@ -1,9 +1,12 @@
-"""De-identified pictures: every face blurred from its landmarks, or the skeleton alone on a plain background.
+"""De-identified pictures: the screened person's body kept, everything around it and every face blurred; or the
+skeleton alone on a plain background.
 
 Used for the annotated video and the report's key frames when ``--deidentify`` or ``--stick-figure`` is given
-(and by default for sessions recorded through a patient's link). A face is the box around the pose model's
-eleven face landmarks (nose, eyes, ears, mouth), widened to cover the head and hair; it is pixelated and then
-smoothed, for every person seen in the frame, not only the one screened.
+(and by default for sessions recorded through a patient's link). Everything outside the box around the screened
+person's landmarks is made too coarse to recognise: bystanders the pose model never finds (small, far, half
+hidden: the woman at the back of the shared lab clip is found in no frame) and the room itself. A face is the box
+around the pose model's eleven face landmarks (nose, eyes, ears, mouth), widened to cover the head and hair; it is
+pixelated and then smoothed, for every person found in the frame, not only the one screened.
 """
 
 from __future__ import annotations
@@ -54,6 +57,32 @@ def blur_faces(cv2, image: np.ndarray, poses, scale: float = 1.0) -> np.ndarray:
         coarse = cv2.resize(tiny, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
         k = max(3, ((x1 - x0) // 4) | 1)
         image[y0:y1, x0:x1] = cv2.GaussianBlur(coarse, (k, k), 0)
+    return image
+
+
+BODY_MARGIN = 0.12  # the kept box reaches this share of the body's height beyond its landmarks
+
+
+def body_box(xy: np.ndarray, scale: float = 1.0) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)`` around one pose's landmarks (source pixels times ``scale``) with a margin for the hands,
+    feet and hair the landmarks do not reach; None without landmarks."""
+    points = np.asarray(xy, float) * scale
+    points = points[np.isfinite(points).all(axis=1)]
+    if len(points) < 2:
+        return None
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    margin = BODY_MARGIN * max(y1 - y0, x1 - x0, 10.0)
+    return int(x0 - margin), int(y0 - 1.5 * margin), int(x1 + margin), int(y1 + margin)
+
+
+def blur_outside(cv2, image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """Everything outside ``box`` too coarse to recognise anyone (in place); inside it the picture is kept."""
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])
+    kept = image[y0:y1, x0:x1].copy() if x1 > x0 and y1 > y0 else None
+    blur_all(cv2, image)
+    if kept is not None:
+        image[y0:y1, x0:x1] = kept
     return image
 
 
