@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import tarfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -39,17 +40,27 @@ def find() -> Path | None:
     return folder if (folder / "vision_bundle.mjs").is_file() and (folder / "wasm").is_dir() else None
 
 
+RETRY_S = 600.0  # after a failed fetch, the next visitors are told at once; the registry is tried again after this
+_failed: list = []  # [monotonic time, message] of the last failed fetch in this process
+
+
 def ensure(timeout: float = 120.0) -> Path:
-    """The unpacked runtime folder, fetched from the npm registry the first time."""
+    """The unpacked runtime folder, fetched from the npm registry the first time. A failed fetch is remembered for
+    RETRY_S, so a server without the registry does not keep each visitor of the camera page waiting ``timeout``."""
     found = find()
     if found:
         return found
+    if _failed and time.monotonic() - _failed[0] < RETRY_S:
+        raise InputError(_failed[1])
     try:
         with urllib.request.urlopen(TARBALL, timeout=timeout) as reply:
             data = reply.read()
     except OSError as exc:
-        raise InputError(f"could not fetch {PACKAGE} {VERSION} from the npm registry ({exc}): the in-page camera "
-                         "needs it once; the server-side camera works without it") from None
+        message = (f"could not fetch {PACKAGE} {VERSION} from the npm registry ({exc}): the in-page camera needs it "
+                   "once (`movement-screen models ensure-web`); the server-side camera works without it")
+        _failed[:] = [time.monotonic(), message]
+        raise InputError(message) from None
+    _failed.clear()
     digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
     if digest != INTEGRITY:
         raise InputError(f"the fetched {PACKAGE} {VERSION} does not match the registry's integrity hash")
