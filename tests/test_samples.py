@@ -41,6 +41,13 @@ def test_a_fetched_file_that_is_not_the_measured_one_is_refused(tmp_path, monkey
     assert not (tmp_path / name).exists() and not list(tmp_path.glob("*.part"))
 
 
+def test_a_sibling_that_is_not_the_measured_one_does_not_stop_the_clip_asked_for(tmp_path, monkeypatch):
+    name, sibling = "pose2sim_single_cam01.mp4", "pose2sim_multi_cam01.mp4"  # one wheel holds both
+    monkeypatch.setitem(samples.CLIPS, sibling, replace(samples.CLIPS[sibling], sha256="0" * 64))
+    assert fetched(name, tmp_path).is_file()
+    assert not (tmp_path / sibling).exists() and not list(tmp_path.glob("*.part"))
+
+
 def test_an_unknown_clip_name_lists_the_known_ones(tmp_path):
     with pytest.raises(InputError, match="lnewco_ohs_7051_side.mov"):
         samples.fetch_clip("nope.mp4", tmp_path)
