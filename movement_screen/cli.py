@@ -282,8 +282,13 @@ def _summary(result: dict, out_dir: Path | None) -> str:
     lines += result["notes"]
     lines.append(result["disclaimer"])
     if out_dir:
-        lines.append(f"Files: {out_dir}/ (result.json, landmarks.csv, angles.csv, angles.png, annotated.mp4)")
+        written = sorted((p.name for p in Path(out_dir).glob("*") if p.is_file() and p.suffix != ".pdf"
+                          and p.name != "report.html"), key=lambda name: (FILE_ORDER.get(Path(name).suffix, 9), name))
+        lines.append(f"Files: {out_dir}/ ({', '.join(written)})")  # the report is named on a line of its own
     return "\n".join(lines)
+
+
+FILE_ORDER = {".json": 0, ".csv": 1, ".png": 2, ".mp4": 3, ".trc": 4, ".mot": 5}
 
 
 def _answers(args) -> dict[str, bool] | None:

@@ -1,6 +1,6 @@
 import numpy as np
 
-from movement_screen.kinematics.filters import fill_gaps, is_variable_rate, lowpass, resample_uniform
+from movement_screen.kinematics.filters import fill_gaps, is_variable_rate, lowpass, resample_uniform, sample_step
 
 
 def test_fill_gaps_fills_short_gaps_only():
@@ -36,3 +36,19 @@ def test_variable_rate_detection_and_uniform_resampling():
     grid, x = resample_uniform(t, 2 * t, 30.0)
     assert np.allclose(np.diff(grid), 1 / 30)
     assert np.allclose(x, 2 * grid)
+
+
+def test_resampling_leaves_no_data_before_or_after_the_person():
+    t = np.arange(0, 3, 1 / 30)
+    x = np.where((t >= 1) & (t <= 2), t, np.nan)  # the person is seen from 1 s to 2 s only
+    grid, out = resample_uniform(t + np.tile([0, 0.004], len(t) // 2), x, 30.0)
+    assert np.isnan(out[grid < 0.95]).all() and np.isnan(out[grid > 2.05]).all()  # not held at the edge values
+    assert np.isfinite(out[(grid > 1.05) & (grid < 1.95)]).all()
+
+
+def test_a_person_measured_8_times_a_second_is_a_series_not_a_row_of_gaps():
+    t = np.cumsum(np.r_[0, np.tile([0.1, 0.15], 12)])  # the in-page camera on a slow device
+    grid, out = resample_uniform(t, np.sin(t), 25.0, max_gap_s=2.5 * sample_step(t, np.ones(len(t), bool)))
+    assert np.isfinite(out).all() and np.allclose(out, np.sin(grid), atol=0.01)
+    _, gappy = resample_uniform(t, np.sin(t), 25.0)  # gaps judged against the 25 Hz grid: all but the samples lost
+    assert np.isnan(gappy).mean() > 0.5

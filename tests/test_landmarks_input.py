@@ -57,3 +57,48 @@ def test_a_damaged_landmarks_file_names_the_row_and_column(tmp_path, model):
     done = subprocess.run([sys.executable, "-m", "movement_screen", "analyze", str(cut), "--screen", "squat",
                            "--out", str(tmp_path / "o"), "--quiet"], capture_output=True, text=True)
     assert done.returncode == 3 and "row 501" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_slow_device_measuring_the_body_8_times_a_second_gives_the_same_squat(tmp_path, model):
+    """The in-page camera on a slow phone: empty-room frames at the camera's rate, then the person measured only
+    every 3rd or 4th frame (8-9 times a second, unevenly) while the page's frame clock says 25."""
+    import csv
+
+    video = api.analyze(clip("lnewco_ohs_7032_side.mov"), "squat", pain="no")
+    with write_landmarks_csv(video, tmp_path / "full.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_frame = {}
+    for row in rows:
+        by_frame.setdefault(int(row["frame"]), []).append(row)
+    kept, k = [], 0
+    while k < len(by_frame):
+        kept.append(k)
+        k += 3 if len(kept) % 2 else 4
+    slow, frame = [], 0
+    empty = {**rows[0], **{c: "" for c in ("person", "subject", "landmark", "x_px", "y_px", "visibility",
+                                           "world_x_m", "world_y_m", "world_z_m")}, "fps": "25"}
+    for i in range(30):  # 1 s of the empty room before and after
+        slow.append({**empty, "frame": str(frame), "time_s": f"{i / 30:.6f}"})
+        frame += 1
+    for k in kept:
+        for row in by_frame[k]:
+            slow.append({**row, "frame": str(frame), "time_s": f"{1 + float(row['time_s']):.6f}", "fps": "25"})
+        frame += 1
+    end = 1 + float(by_frame[kept[-1]][0]["time_s"])
+    for i in range(1, 31):
+        slow.append({**empty, "frame": str(frame), "time_s": f"{end + i / 30:.6f}"})
+        frame += 1
+    table = tmp_path / "slow.csv"
+    with table.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(slow)
+    scored = api.analyze(table, "squat", pain="no").result
+    assert len(scored.repetitions) == len(video.result.repetitions) == 1
+    for criterion in ("thigh_below_horizontal", "heels_down"):
+        assert scored.criterion(criterion).state == video.result.criterion(criterion).state, criterion
+    assert scored.quality_ok  # the empty room before and after is not the model losing the person
+    slow_rate = next(i.message for i in scored.quality_issues if i.code == "low_frame_rate")
+    assert "measured only 8 times a second" in slow_rate or "measured only 9 times a second" in slow_rate
+    depth = scored.criterion("thigh_below_horizontal")
+    assert depth.value == pytest.approx(video.result.criterion("thigh_below_horizontal").value, abs=0.05)  # thighs

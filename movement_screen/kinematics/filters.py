@@ -86,9 +86,12 @@ def is_variable_rate(t: np.ndarray, tolerance: float = 0.1) -> bool:
     return bool(median > 0 and np.max(np.abs(dt - median)) > tolerance * median)
 
 
-def resample_uniform(t: np.ndarray, x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
-    """Resample ``x`` (axis 0 follows ``t``) onto a uniform grid at ``fs``; NaN stays NaN nearby."""
+def resample_uniform(t: np.ndarray, x: np.ndarray, fs: float, max_gap_s: float | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Resample ``x`` (axis 0 follows ``t``) onto a uniform grid at ``fs``. A grid point between two samples more
+    than ``max_gap_s`` apart (default 2.5 grid steps), or before the first or after the last sample, stays NaN."""
     grid = np.arange(t[0], t[-1] + 0.5 / fs, 1.0 / fs)
+    limit = 2.5 / fs if max_gap_s is None else max_gap_s
     flat = x.reshape(len(x), -1)
     out = np.full((len(grid), flat.shape[1]), np.nan)
     for j, column in enumerate(flat.T):
@@ -99,5 +102,12 @@ def resample_uniform(t: np.ndarray, x: np.ndarray, fs: float) -> tuple[np.ndarra
             # Do not invent data across gaps: a grid point between samples far apart stays missing.
             right = np.clip(np.searchsorted(known, grid), 0, len(known) - 1)
             left = np.clip(right - 1, 0, len(known) - 1)
-            out[known[right] - known[left] > 2.5 / fs, j] = np.nan
+            outside = (grid < known[0] - 0.5 / fs) | (grid > known[-1] + 0.5 / fs)  # np.interp holds the edge value
+            out[(known[right] - known[left] > limit) | outside, j] = np.nan
     return grid, out.reshape((len(grid),) + x.shape[1:])
+
+
+def sample_step(t: np.ndarray, found: np.ndarray) -> float:
+    """The typical time between two frames where the person was found (NaN with fewer than three)."""
+    seen = np.asarray(t, float)[np.asarray(found, bool)]
+    return float(np.median(np.diff(seen))) if len(seen) >= 3 else np.nan

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.filters import sample_step
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.pose.sequence import PoseSequence
@@ -55,11 +56,16 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
     issues: list[QualityIssue] = []
     name = path.rsplit("/", 1)[-1]
 
-    found = seq.found.mean() if len(seq) else 0.0
+    # Counted from the first frame the person is found to the last: stepping into the picture after pressing
+    # record, or out of it before stopping, is not the model losing them (and the in-page camera measures the
+    # empty room faster than a person, so those frames would weigh more than their time).
+    seen = np.flatnonzero(seq.found) if len(seq) else np.array([], int)
+    found = float(seq.found[seen[0]:seen[-1] + 1].mean()) if len(seen) else 0.0
     if found < MIN_FOUND_FRACTION and not walking:
         issues.append(QualityIssue(
-            "person_lost", f"{name}: the person was found in only {found:.0%} of frames: keep the whole body in "
-            "view, in good light, against a plain background", "error", source))
+            "person_lost", f"{name}: the person was found in only {found:.0%} of the frames from their first "
+            "appearance to their last: keep the whole body in view, in good light, against a plain background",
+            "error", source))
 
     fraction, edge = _edge_message(seq, required, cfg["margin"])
     if fraction > 0.1 and not (walking and edge in ("left", "right")):
@@ -108,7 +114,14 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
         issues.append(QualityIssue(
             "variable_frame_rate", f"{name}: variable frame rate: resampled to {kin.fs:.0f} frames/s from the "
             "container timestamps", "info", source))
-    if seq.fps and seq.fps < cfg["min_fps"] - 1:
+    step = sample_step(seq.t, seq.found)
+    measured = 1.0 / step if np.isfinite(step) and step > 0 else np.inf  # the in-page camera may lag the clock
+    if measured < 0.8 * (seq.fps or np.inf) and measured < cfg["min_fps"] - 1:
+        issues.append(QualityIssue(
+            "low_frame_rate", f"{name}: the body was measured only {measured:.0f} times a second (below the "
+            f"{cfg['min_fps']:.0f} recommended): on a phone or laptop camera, close other apps or use a faster "
+            "device; or record a video and upload it", "warning", source))
+    elif seq.fps and seq.fps < cfg["min_fps"] - 1:
         issues.append(QualityIssue(
             "low_frame_rate", f"{name}: {seq.fps:.0f} frames/s is below the {cfg['min_fps']:.0f} recommended: film at "
             "30 frames/s or more", "warning", source))

@@ -8,7 +8,7 @@ import numpy as np
 
 from movement_screen.kinematics import geometry as geo
 from movement_screen.kinematics.body import BodyFrame, body_frame
-from movement_screen.kinematics.filters import fill_gaps, is_variable_rate, lowpass, resample_uniform
+from movement_screen.kinematics.filters import fill_gaps, is_variable_rate, lowpass, resample_uniform, sample_step
 from movement_screen.kinematics.view import View, classify_view
 from movement_screen.pose import landmarks as lm
 from movement_screen.pose.sequence import PoseSequence
@@ -134,10 +134,15 @@ def prepare(seq: PoseSequence, cutoff_hz: float = 6.0) -> Kinematics:
     frames = np.asarray(seq.frame)
     if variable:
         fs = seq.fps if seq.fps > 0 else fs
-        grid, xy = resample_uniform(t, xy, fs)
-        _, vis = resample_uniform(t, np.where(seq.found[:, None], vis, np.nan), fs)
+        # A gap is a stretch clearly longer than the person's own sampling, not than the grid's step: the in-page
+        # camera on a slow device measures the body 8-10 times a second while its frame clock says 25, and every
+        # step between two measures counted as a gap left the whole movement missing.
+        step = sample_step(t, seq.found)
+        gap = max(2.5 / fs, 2.5 * step) if np.isfinite(step) else None
+        grid, xy = resample_uniform(t, xy, fs, gap)
+        _, vis = resample_uniform(t, np.where(seq.found[:, None], vis, np.nan), fs, gap)
         vis = np.nan_to_num(vis, nan=0.0)
-        _, world = resample_uniform(t, world, fs)
+        _, world = resample_uniform(t, world, fs, gap)
         frames = frames[np.clip(np.searchsorted(t, grid), 0, len(t) - 1)]
         t = grid
     xy = lowpass(fill_gaps(xy), fs, cutoff_hz)
