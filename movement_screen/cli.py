@@ -238,7 +238,7 @@ def _facing(source: dict) -> str:
     return words + ("; scored from landmarks, no video" if source.get("input") == "landmarks" else "")
 
 
-def _summary(result: dict, out_dir: Path | None) -> str:
+def _summary(result: dict, out_dir: Path | None, written: list[Path] = ()) -> str:
     lines = []
     views = ", ".join(f"{Path(s['path']).name} ({_facing(s)})" for s in result["sources"])
     lines.append(f"Screen: {result['screen']}   clips: {views}")
@@ -282,9 +282,10 @@ def _summary(result: dict, out_dir: Path | None) -> str:
     lines += result["notes"]
     lines.append(result["disclaimer"])
     if out_dir:
-        written = sorted((p.name for p in Path(out_dir).glob("*") if p.is_file() and p.suffix != ".pdf"
-                          and p.name != "report.html"), key=lambda name: (FILE_ORDER.get(Path(name).suffix, 9), name))
-        lines.append(f"Files: {out_dir}/ ({', '.join(written)})")  # the report is named on a line of its own
+        names = sorted({Path(p).name for p in written if Path(p).parent == Path(out_dir)
+                        and Path(p).name not in ("report.pdf", "report.html")},  # the report has a line of its own
+                       key=lambda name: (FILE_ORDER.get(Path(name).suffix, 9), name))
+        lines.append(f"Files: {out_dir}/ ({', '.join(names)})")
     return "\n".join(lines)
 
 
@@ -360,7 +361,7 @@ def _analyze(args) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(_summary(result, out_dir))
+        print(_summary(result, out_dir, done.written))
         print(_plan_text(result, full=args.plan))
         if args.report:
             print(f"Report: {out_dir / 'report.pdf'} (and report.html)")

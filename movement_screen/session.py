@@ -89,8 +89,9 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
     folder) run before the slow pose pass, and a clip that cannot be analysed leaves no empty folder behind.
     ``keep`` files are moved into ``out_dir``; with ``own_inputs`` the inputs themselves (the app's uploads and
     camera captures) are recorded with the session, so erasing the patient removes them too.
-    ``export`` adds OpenSim files ("trc", "mot"); ``privacy`` "deidentify" blurs every face in the pictures and
-    keeps names out of the outputs, "stick_figure" draws the skeleton on a plain background instead of the video.
+    ``export`` adds OpenSim files ("trc", "mot"); ``privacy`` "deidentify" blurs every face and all around the
+    screened person in the pictures and keeps names out of the outputs, "stick_figure" draws the skeleton on a
+    plain background instead of the video.
     ``analyze_options`` go to :func:`api.analyze`.
     """
     from movement_screen.api import analyze, follow_up

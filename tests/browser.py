@@ -70,22 +70,25 @@ class AppServer:
 
 
 def analyse_upload(page) -> None:
-    """Press "Analyse my movement" once the app is idle, and again if no analysis has started after 30 s: under
-    load a press that lands while the upload's own rerun is still running can be dropped by Streamlit, and a
-    person would simply press again. Returns when the analysis has started (or finished)."""
+    """Press "Analyse my movement" once the app is idle, and again only if, 30 s later, no analysis has started and
+    nothing is running: under load a press that lands while the upload's own rerun is still running can be dropped
+    by Streamlit, and a person would simply press again. Returns when the analysis has started (or finished)."""
     from playwright.sync_api import expect
 
     started = page.get_by_text("Finding the body").or_(page.get_by_text("Done: see the results below")).or_(
         page.locator('[data-testid="stAlertContentError"]'))
-    for attempt in range(3):
-        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)  # no rerun in progress
+    running = page.get_by_test_id("stStatusWidget")
+    for _ in range(3):
+        expect(running).to_be_hidden(timeout=120_000)  # no rerun in progress
         page.get_by_role("button", name="Analyse my movement").click()
-        try:
-            expect(started.first).to_be_visible(timeout=30_000)
-            return
-        except AssertionError:
-            if attempt == 2:
-                raise
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if started.first.is_visible():
+                return
+            if running.is_visible():  # the press is being handled: wait for it, do not press twice
+                deadline = time.monotonic() + 30
+            page.wait_for_timeout(500)
+    raise AssertionError("no analysis started after pressing Analyse my movement three times")
 
 
 def shot(page, name: str) -> Path:

@@ -85,9 +85,11 @@ def test_every_face_in_the_annotated_video_loses_its_detail(deidentified):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     out = tmp_path_factory.mktemp("lab") / "out"
-    subprocess.run([sys.executable, "-m", "movement_screen", "analyze", str(clip(LAB)), "--out", str(out),
-                    "--screen", "squat", "--deidentify", "--quiet"], capture_output=True, text=True)
-    assert (out / "annotated.mp4").is_file()  # written even though the clip holds no squat to score
+    for privacy, folder in ((["--deidentify"], out), ([], out.with_name("plain"))):
+        done = subprocess.run([sys.executable, "-m", "movement_screen", "analyze", str(clip(LAB)), "--out",
+                               str(folder), "--screen", "squat", *privacy, "--quiet"], capture_output=True, text=True)
+        assert done.returncode == 3 and "no squat found" in done.stderr  # nobody squats there: said, and
+        assert (folder / "annotated.mp4").is_file()  # the annotated video is written all the same
     return out
 
 
@@ -104,6 +106,48 @@ def test_people_the_model_never_finds_and_the_room_are_blurred(lab):
         scaled = tuple(int(v * scale) for v in box)
         ratios = [whole_sharpness(blurred[i], scaled) / whole_sharpness(original[i], scaled) for i in original]
         assert max(ratios) < 0.2, (box, ratios)
+    # ...while the screened person's body keeps its detail: their legs, below the hips, as sharp as in the plain
+    # annotated video (both have the skeleton drawn on them), in every checked frame
+    plain = {f.index: f.small for f in iter_frames(lab.with_name("plain") / "annotated.mp4", max_side=1280)
+             if f.index in original}
+    people = people_by_frame(lab / "landmarks.csv")
+    kept = []
+    for i, xy in subject_by_frame(lab / "landmarks.csv").items():
+        if i not in original:
+            continue
+        legs = xy[[lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE, lm.L_ANKLE, lm.R_ANKLE]] * scale
+        box = (int(np.nanmin(legs[:, 0])), int(np.nanmin(legs[:, 1])), int(np.nanmax(legs[:, 0])),
+               int(np.nanmax(legs[:, 1])))
+        lines = [pose * scale for pose in people.get(i, {}).values()]
+        kept.append(off_skeleton_sharpness(blurred[i], box, lines) / off_skeleton_sharpness(plain[i], box, lines))
+    assert len(kept) >= 9 and min(kept) > 0.8, kept
+
+
+def off_skeleton_sharpness(image, box, poses) -> float:
+    """Laplacian variance inside ``box`` away from the drawn skeletons (``poses`` in the picture's pixels), so the
+    lines, sharp in every version, do not hide whether the picture under them was kept or blurred."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    mask = np.zeros(image.shape[:2], np.uint8)
+    for xy in poses:
+        for a, b in lm.SKELETON:
+            if np.isfinite(xy[[a, b]]).all():
+                cv2.line(mask, tuple(int(v) for v in xy[a]), tuple(int(v) for v in xy[b]), 255, 12)
+    detail = cv2.Laplacian(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), cv2.CV_64F)[y0:y1, x0:x1]
+    return float(detail[mask[y0:y1, x0:x1] == 0].var())
+
+
+def subject_by_frame(landmarks_csv):
+    """The screened person's landmarks (source pixels) in each frame where they were found."""
+    out = {}
+    index = {name: i for i, name in enumerate(lm.NAMES)}
+    with landmarks_csv.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["subject"] == "1":
+                xy = out.setdefault(int(row["frame"]), np.full((33, 2), np.nan))
+                xy[index[row["landmark"]]] = (float(row["x_px"]), float(row["y_px"]))
+    return out
 
 
 def whole_sharpness(image, box) -> float:

@@ -50,5 +50,5 @@ def test_a_person_measured_8_times_a_second_is_a_series_not_a_row_of_gaps():
     t = np.cumsum(np.r_[0, np.tile([0.1, 0.15], 12)])  # the in-page camera on a slow device
     grid, out = resample_uniform(t, np.sin(t), 25.0, max_gap_s=2.5 * sample_step(t, np.ones(len(t), bool)))
     assert np.isfinite(out).all() and np.allclose(out, np.sin(grid), atol=0.01)
-    _, gappy = resample_uniform(t, np.sin(t), 25.0)  # gaps judged against the 25 Hz grid: all but the samples lost
-    assert np.isnan(gappy).mean() > 0.5
+    _, gappy = resample_uniform(t, np.sin(t), 25.0)  # gaps judged against the 25 Hz grid: most of it lost
+    assert np.isnan(gappy).mean() > 0.8

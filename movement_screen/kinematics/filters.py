@@ -89,7 +89,8 @@ def is_variable_rate(t: np.ndarray, tolerance: float = 0.1) -> bool:
 def resample_uniform(t: np.ndarray, x: np.ndarray, fs: float, max_gap_s: float | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Resample ``x`` (axis 0 follows ``t``) onto a uniform grid at ``fs``. A grid point between two samples more
-    than ``max_gap_s`` apart (default 2.5 grid steps), or before the first or after the last sample, stays NaN."""
+    than ``max_gap_s`` apart (default 2.5 grid steps), or more than half a grid step before the first or after the
+    last sample, stays NaN."""
     grid = np.arange(t[0], t[-1] + 0.5 / fs, 1.0 / fs)
     limit = 2.5 / fs if max_gap_s is None else max_gap_s
     flat = x.reshape(len(x), -1)

@@ -15,6 +15,7 @@ from movement_screen.screens.result import QualityIssue
 BODY_POINTS = (lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE, lm.L_ANKLE, lm.R_ANKLE,
                lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE)
 MIN_FOUND_FRACTION = 0.5
+MIN_SHOWN_S = 1.0  # a person seen for less than this has shown no movement to judge
 CUT_OFF_FRACTION = 0.5  # more than this share of frames cut off: the clip cannot show the movement
 
 
@@ -61,11 +62,12 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
     # empty room faster than a person, so those frames would weigh more than their time).
     seen = np.flatnonzero(seq.found) if len(seq) else np.array([], int)
     found = float(seq.found[seen[0]:seen[-1] + 1].mean()) if len(seen) else 0.0
-    if found < MIN_FOUND_FRACTION and not walking:
+    shown = float(seq.t[seen[-1]] - seq.t[seen[0]]) if len(seen) else 0.0
+    if (found < MIN_FOUND_FRACTION or shown < MIN_SHOWN_S) and not walking:
         issues.append(QualityIssue(
             "person_lost", f"{name}: the person was found in only {found:.0%} of the frames from their first "
-            "appearance to their last: keep the whole body in view, in good light, against a plain background",
-            "error", source))
+            f"appearance to their last, {shown:.1f} s apart: keep the whole body in view, in good light, against a "
+            "plain background", "error", source))
 
     fraction, edge = _edge_message(seq, required, cfg["margin"])
     if fraction > 0.1 and not (walking and edge in ("left", "right")):
@@ -119,8 +121,8 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
     if measured < 0.8 * (seq.fps or np.inf) and measured < cfg["min_fps"] - 1:
         issues.append(QualityIssue(
             "low_frame_rate", f"{name}: the body was measured only {measured:.0f} times a second (below the "
-            f"{cfg['min_fps']:.0f} recommended): on a phone or laptop camera, close other apps or use a faster "
-            "device; or record a video and upload it", "warning", source))
+            f"{cfg['min_fps']:.0f} recommended): film at 30 frames/s or more with the whole body in good light; "
+            "with the in-browser camera, close other apps or use a faster device", "warning", source))
     elif seq.fps and seq.fps < cfg["min_fps"] - 1:
         issues.append(QualityIssue(
             "low_frame_rate", f"{name}: {seq.fps:.0f} frames/s is below the {cfg['min_fps']:.0f} recommended: film at "

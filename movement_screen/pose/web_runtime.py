@@ -42,6 +42,7 @@ def find() -> Path | None:
 
 RETRY_S = 600.0  # after a failed fetch, the next visitors are told at once; the registry is tried again after this
 _failed: list = []  # [monotonic time, message] of the last failed fetch in this process
+# (visitors arriving together before the first failure is recorded each wait for it: at most a few, once)
 
 
 def ensure(timeout: float = 120.0) -> Path:
@@ -63,7 +64,9 @@ def ensure(timeout: float = 120.0) -> Path:
     _failed.clear()
     digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
     if digest != INTEGRITY:
-        raise InputError(f"the fetched {PACKAGE} {VERSION} does not match the registry's integrity hash")
+        message = f"the fetched {PACKAGE} {VERSION} does not match the registry's integrity hash"
+        _failed[:] = [time.monotonic(), message]
+        raise InputError(message)
     folder = runtime_dir()
     part = folder.with_name(folder.name + ".part")
     part.mkdir(parents=True, exist_ok=True)

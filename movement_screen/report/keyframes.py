@@ -67,8 +67,8 @@ def _points(landmarks_csv: Path, wanted: set[tuple[int, int]]
 def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: list[str] | None = None
                     ) -> list[tuple[Path, str]]:
     """Write ``keyframes/*.jpg`` into ``out_dir``; returns ``(path, caption)``. Missing video: skipped.
-    ``privacy`` blurs every face or draws the skeleton alone (video/privacy.py); ``videos`` are the source files
-    when the result's own paths were de-identified."""
+    ``privacy`` blurs every face and all around the screened person, or draws the skeleton alone
+    (video/privacy.py); ``videos`` are the source files when the result's own paths were de-identified."""
     import cv2
 
     check(privacy)

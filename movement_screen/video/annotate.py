@@ -147,7 +147,7 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
                 image = plain(image)
             elif privacy == "deidentify":  # before the skeleton, so its lines stay sharp on the blurred room
                 body = _subject_box(src.subject, det, row, frame.time_s, scale, last_body)
-                if body is None:  # nobody found now or in the last second: the whole picture
+                if body is None:  # the screened person not found now or in the last second: the whole picture
                     blur_all(cv2, image)
                 else:
                     blur_outside(cv2, image, body)

@@ -87,7 +87,8 @@ def blur_outside(cv2, image: np.ndarray, box: tuple[int, int, int, int]) -> np.n
 
 
 def blur_all(cv2, image: np.ndarray) -> np.ndarray:
-    """The whole picture too coarse to recognise anyone (in place): for frames where no face can be placed."""
+    """The whole picture too coarse to recognise anyone (in place): for frames where the screened person has not
+    been found for a while, and outside their box."""
     height, width = image.shape[:2]
     tiny = cv2.resize(image, (max(1, width // 24), max(1, height // 24)), interpolation=cv2.INTER_AREA)
     image[:] = cv2.resize(tiny, (width, height), interpolation=cv2.INTER_LINEAR)
