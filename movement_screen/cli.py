@@ -706,8 +706,7 @@ def main(argv: list[str] | None = None) -> int:
         silence_native_logs()
     handlers = {"analyze": _analyze, "batch": _batch, "validate": _validate, "models": _models, "samples": _samples,
                 "demo": _demo, "report": _report, "app": _app, "history": _history, "patient": _patient,
-                "questions": _questions, "users": _users, "store": _store,
-                "rescore": _rescore}
+                "questions": _questions, "users": _users, "store": _store, "rescore": _rescore}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:

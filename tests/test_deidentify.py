@@ -24,20 +24,26 @@ CEILING_CAMERA = (300, 130, 410, 230)  # a motion-capture camera on the ceiling:
 
 
 def sharpness(image, box) -> float:
+    """Laplacian variance in the middle of a face box."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    return whole_sharpness(image, (x0 + w // 4, y0 + h // 4, x1 - w // 4, y1 - h // 4))
+
+
+def whole_sharpness(image, box) -> float:
     import cv2
 
     x0, y0, x1, y1 = box
-    w, h = x1 - x0, y1 - y0
-    inner = image[y0 + h // 4: y1 - h // 4, x0 + w // 4: x1 - w // 4]  # the middle of the face box
-    return float(cv2.Laplacian(cv2.cvtColor(inner, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var())
+    return float(cv2.Laplacian(cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY), cv2.CV_64F).var())
 
 
-def people_by_frame(landmarks_csv):
+def people_by_frame(landmarks_csv, subject_only: bool = False):
+    """{frame: {person: landmarks in source pixels}} for every tracked person, or the screened one alone."""
     out = {}
     index = {name: i for i, name in enumerate(lm.NAMES)}
     with landmarks_csv.open(newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["person"]:
+            if row["person"] and (row["subject"] == "1" or not subject_only):
                 xy = out.setdefault(int(row["frame"]), {}).setdefault(row["person"], np.full((33, 2), np.nan))
                 xy[index[row["landmark"]]] = (float(row["x_px"]), float(row["y_px"]))
     return out
@@ -95,8 +101,9 @@ def lab(tmp_path_factory):
 
 def test_people_the_model_never_finds_and_the_room_are_blurred(lab):
     x0, y0, x1, y1 = BYSTANDER_HEAD
-    for people in people_by_frame(lab / "landmarks.csv").values():
-        for xy in people.values():  # nobody's head is found where she stands: face blurring alone would miss her
+    people = people_by_frame(lab / "landmarks.csv")
+    for found in people.values():
+        for xy in found.values():  # nobody's head is found where she stands: face blurring alone would miss her
             assert not (x0 <= xy[lm.NOSE, 0] <= x1 and y0 <= xy[lm.NOSE, 1] <= y1)
     original = {f.index: f.small for f in iter_frames(clip(LAB), max_side=1280) if f.index % 10 == 0}
     blurred = {f.index: f.small for f in iter_frames(lab / "annotated.mp4", max_side=1280) if f.index in original}
@@ -110,9 +117,9 @@ def test_people_the_model_never_finds_and_the_room_are_blurred(lab):
     # annotated video (both have the skeleton drawn on them), in every checked frame
     plain = {f.index: f.small for f in iter_frames(lab.with_name("plain") / "annotated.mp4", max_side=1280)
              if f.index in original}
-    people = people_by_frame(lab / "landmarks.csv")
     kept = []
-    for i, xy in subject_by_frame(lab / "landmarks.csv").items():
+    for i, subject in people_by_frame(lab / "landmarks.csv", subject_only=True).items():
+        (xy,) = subject.values()
         if i not in original:
             continue
         legs = xy[[lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE, lm.L_ANKLE, lm.R_ANKLE]] * scale
@@ -138,23 +145,6 @@ def off_skeleton_sharpness(image, box, poses) -> float:
     return float(detail[mask[y0:y1, x0:x1] == 0].var())
 
 
-def subject_by_frame(landmarks_csv):
-    """The screened person's landmarks (source pixels) in each frame where they were found."""
-    out = {}
-    index = {name: i for i, name in enumerate(lm.NAMES)}
-    with landmarks_csv.open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["subject"] == "1":
-                xy = out.setdefault(int(row["frame"]), np.full((33, 2), np.nan))
-                xy[index[row["landmark"]]] = (float(row["x_px"]), float(row["y_px"]))
-    return out
-
-
-def whole_sharpness(image, box) -> float:
-    import cv2
-
-    x0, y0, x1, y1 = box
-    return float(cv2.Laplacian(cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY), cv2.CV_64F).var())
 
 
 def test_key_frames_are_blurred_too(deidentified):

@@ -14,7 +14,7 @@ import numpy as np
 
 from movement_screen.pose import landmarks as lm
 from movement_screen.video.annotate import SUBJECT_COLOUR, draw_pose
-from movement_screen.video.privacy import BACKGROUND, blur_all, blur_faces, blur_outside, body_box, check
+from movement_screen.video.privacy import BACKGROUND, blur_faces, blur_outside, body_box, check
 from movement_screen.video.reader import iter_frames, small_size
 
 MAX_SIDE = 720
@@ -100,11 +100,7 @@ def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: 
             image = cv2.resize(frame.image, (w, h), interpolation=cv2.INTER_AREA)
             xy = points.get((source, frame.index))
             if privacy == "deidentify":  # the room and bystanders the model did not find, before the skeleton
-                body = body_box(xy, scale) if xy is not None else None
-                if body is None:
-                    blur_all(cv2, image)
-                else:
-                    blur_outside(cv2, image, body)
+                blur_outside(cv2, image, body_box(xy, scale) if xy is not None else None)
             if xy is not None:
                 draw_pose(cv2, image, xy, scale, SUBJECT_COLOUR, 3, face=privacy != "deidentify")
             if privacy == "deidentify":  # every person seen, after the skeleton so no line stays sharp on a face

@@ -13,6 +13,7 @@ import numpy as np
 
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens.result import short_number
+from movement_screen.video.privacy import blur_faces, blur_outside, body_box, check, plain
 from movement_screen.video.reader import iter_frames, prefetched, small_size
 
 MAX_SIDE = 1280
@@ -89,8 +90,6 @@ def _faces_to_blur(det, tracks, row, time_s: float, seen: dict) -> list:
 def _subject_box(subject, det, row, time_s: float, scale: float, last: list):
     """The box kept sharp in a de-identified frame: around the screened person now, or where they were last found
     within FACE_CARRY_S; None when they have not been seen for longer."""
-    from movement_screen.video.privacy import body_box
-
     if row is not None and subject is not None and subject.slot[row] >= 0:
         box = body_box(det.xy[row, subject.slot[row]], scale)
         if box is not None:
@@ -106,8 +105,6 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     sound and no metadata."""
     import av
     import cv2
-
-    from movement_screen.video.privacy import blur_all, blur_faces, blur_outside, check, plain
 
     check(privacy)
     src = analysis.sources[source_index]
@@ -146,11 +143,8 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
             if privacy == "stick_figure":
                 image = plain(image)
             elif privacy == "deidentify":  # before the skeleton, so its lines stay sharp on the blurred room
-                body = _subject_box(src.subject, det, row, frame.time_s, scale, last_body)
-                if body is None:  # the screened person not found now or in the last second: the whole picture
-                    blur_all(cv2, image)
-                else:
-                    blur_outside(cv2, image, body)
+                # None when the screened person was not found now or in the last second: the whole picture
+                blur_outside(cv2, image, _subject_box(src.subject, det, row, frame.time_s, scale, last_body))
             if row is not None:
                 for track in src.tracks:
                     k = track.slot[row]

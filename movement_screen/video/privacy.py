@@ -49,7 +49,7 @@ def blur_faces(cv2, image: np.ndarray, poses, scale: float = 1.0) -> np.ndarray:
         box = face_box(np.asarray(xy, float), scale)
         if box is None:
             continue
-        x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])
+        x0, y0, x1, y1 = _clipped(box, width, height)
         if x1 - x0 < 2 or y1 - y0 < 2:
             continue
         region = image[y0:y1, x0:x1]
@@ -75,10 +75,16 @@ def body_box(xy: np.ndarray, scale: float = 1.0) -> tuple[int, int, int, int] | 
     return int(x0 - margin), int(y0 - 1.5 * margin), int(x1 + margin), int(y1 + margin)
 
 
-def blur_outside(cv2, image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """Everything outside ``box`` too coarse to recognise anyone (in place); inside it the picture is kept."""
-    height, width = image.shape[:2]
-    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])
+def _clipped(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    return max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])
+
+
+def blur_outside(cv2, image: np.ndarray, box: tuple[int, int, int, int] | None) -> np.ndarray:
+    """Everything outside ``box`` too coarse to recognise anyone (in place); inside it the picture is kept. Without
+    a box (the screened person not found) the whole picture is blurred."""
+    if box is None:
+        return blur_all(cv2, image)
+    x0, y0, x1, y1 = _clipped(box, image.shape[1], image.shape[0])
     kept = image[y0:y1, x0:x1].copy() if x1 > x0 and y1 > y0 else None
     blur_all(cv2, image)
     if kept is not None:
