@@ -34,6 +34,21 @@ def clip(name: str) -> Path:
         pytest.skip(f"real clip {name} is not in {CLIPS} and could not be fetched: {exc}")
 
 
+def available(*names: str, at_least: int = 1) -> dict[str, Path]:
+    """The clips of ``names`` that can be had (``name -> path``), for a test that works with any ``at_least`` of
+    them; skips with every missing clip's reason when fewer can."""
+    found, reasons = {}, []
+    for name in names:
+        try:
+            found[name] = clip(name)
+        except pytest.skip.Exception as exc:
+            reasons.append(str(exc))
+    if len(found) < at_least:
+        pytest.skip(f"this test needs {at_least} of its {len(names)} clips and {len(found)} are available: "
+                    + "; ".join(reasons))
+    return found
+
+
 def need_ffmpeg() -> str:
     ffmpeg = shutil.which("ffmpeg")
     if not ffmpeg:
