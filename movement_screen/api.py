@@ -14,7 +14,7 @@ from movement_screen.care.plan import make_plan
 from movement_screen.care.progress import reassess
 from movement_screen.care.safety import Screening
 from movement_screen.care.safety import evaluate as evaluate_answers
-from movement_screen.errors import InputError, NoPersonError, UnknownMovementError, UsageError
+from movement_screen.errors import InputError, NoPersonError, UnknownMovementError, UsageError, WrongMovementError
 from movement_screen.kinematics.quality import check as check_quality
 from movement_screen.kinematics.quality import framing_advice
 from movement_screen.kinematics.series import Kinematics, prepare
@@ -69,7 +69,7 @@ class Analysis:
         """Why the screen could not be scored (the movement was not found), or None."""
         issues = {issue.code: issue.message for issue in self.result.quality_issues}
         if NO_MOVEMENT not in issues:
-            return None
+            return self.result.unscored_reason
         if "body_out_of_frame" in issues:  # the likely cause, said with it
             return f"{issues[NO_MOVEMENT]} (likely because {issues['body_out_of_frame']})"
         return issues[NO_MOVEMENT]
@@ -234,8 +234,16 @@ def analyze(
             names.append(str(p))
     if screen == "auto":
         screen = _agree(sources, names)
+    sources, names, excluded = keep_matching(sources, names, screen, person)
     analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, heel_board=heel_board,
                              height_cm=height_cm)
+    if excluded:
+        result = analysis.result
+        analysis = replace(analysis, result=replace(
+            result, excluded=excluded,
+            quality_issues=[*result.quality_issues, *(QualityIssue(
+                "clip_excluded", f"{Path(e['path']).name} was left out: it shows {e['looks_like']}, not "
+                f"{detect.ARTICLE_NAMES[screen]}. Nothing was measured from it", "warning", None) for e in excluded)]))
     settings = {"heel_board": heel_board, "person": person, "height_cm": height_cm,
                 "catalogue": str(catalogue) if catalogue else None, "on": on.isoformat() if on else None}
     analysis = replace(analysis, result=replace(analysis.result, settings=settings))
@@ -254,11 +262,57 @@ def follow_up(analysis: Analysis, store: Store, patient: str, on: date | None = 
     """Re-test against the patient's last plan for this screen (if any) and attach the reassessment."""
     on = on or date.today()
     previous = store.last_plan(patient, analysis.result.screen, on)
-    if previous is None:
+    if previous is None or analysis.result.unscored_reason:  # a session without a score is never compared
         return analysis
     result = analysis.result.to_dict()
     done = reassess(previous.plan, previous.recorded_on, result, on)
     return replace(analysis, result=replace(analysis.result, reassessment=done))
+
+
+def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -> str | None:
+    """What ``src`` shows when it is clearly not ``screen`` (in words, with the evidence), else None.
+
+    The clip is read the way ``--screen auto`` reads it: the person who walks across the picture makes it a
+    walking clip whoever was screened; otherwise the screened person's movement decides. A squat chosen for hips
+    that drop in a lunge, a step, a lift or onto a seat does not fit either. A clip whose movement cannot be told
+    (too little movement) is not refused here: it is scored, and says it found no movement.
+    """
+    found = src.detection
+    if found is None or src.screen != screen:
+        if person is None:
+            found = _pick("auto", src.detections, src.tracks)[2]
+        else:
+            found = detect.decide(src.kinematics, src.subject.id)
+    if found is not None and found.screen is not None and found.screen != screen:
+        return f"{detect.ARTICLE_NAMES[found.screen]} ({found.reason})"
+    if screen == "squat":
+        drop = squat.hip_drop(src.kinematics)
+        deep = np.isfinite(drop).any() and np.nanmax(drop) >= squat.repetition_rules()["min_hip_drop_leg"]
+        return squat.look_alike(src.kinematics) if deep else None
+    return None
+
+
+def keep_matching(sources: list[SourceAnalysis], names: list[str], screen: str, person: int | None = None
+                  ) -> tuple[list[SourceAnalysis], list[str], list[dict]]:
+    """The clips that show ``screen``, their names, and the ones left out (``path``, ``looks_like``).
+
+    One session holds one movement: a clip of another movement is left out when other clips still make the
+    session, and nothing is measured from it; when every clip shows another movement the session is refused.
+    """
+    kept, kept_names, excluded = [], [], []
+    for src, name in zip(sources, names):
+        other = clip_movement(src, screen, person)
+        if other is None:
+            kept.append(src)
+            kept_names.append(name)
+        else:
+            excluded.append({"path": str(name), "looks_like": other})
+    if not kept:
+        listing = "; ".join(f"{Path(e['path']).name} shows {e['looks_like']}" for e in excluded)
+        raise WrongMovementError(f"{listing}: not {detect.ARTICLE_NAMES[screen]}. Film "
+                                 f"{detect.ARTICLE_NAMES[screen]} as the filming guide shows, or choose the screen "
+                                 "the clip holds")
+    return kept, kept_names, excluded
 
 
 def _agree(sources: list[SourceAnalysis], paths: list[str]) -> str:
@@ -402,13 +456,6 @@ def _score_squat(sources, paths, model_file, *, pain, heel_board) -> Analysis:
                                    f"leg length or more for at least {rep_cfg['min_duration_s']:g} s. Film the whole "
                                    "squat, standing tall before and after it"))
     issues += _quality(sources, paths, "squat")
-    for i, src in enumerate(sources):
-        alike = squat.look_alike(src.kinematics) if views[i].repetitions else None
-        if alike:
-            issues.append(QualityIssue(
-                "not_a_squat", f"{Path(paths[i]).name}: this looks like {alike}, not a deep or overhead squat. It was "
-                "scored as a squat because the squat screen was chosen: read the verdicts with care, or film the "
-                "squat (feet side by side, arms overhead, no seat)", "warning", i))
     for i, view in enumerate(views):
         name = Path(paths[i]).name
         if not view.repetitions and len(sources) > 1:

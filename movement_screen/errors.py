@@ -35,3 +35,7 @@ class UsageError(ScreenError):
 
 class UnknownMovementError(ScreenError):
     """``--screen auto`` could not tell which movement the clip shows."""
+
+
+class WrongMovementError(ScreenError):
+    """The clip shows another movement than the screen chosen (a walk given as a squat, a lunge as a squat)."""

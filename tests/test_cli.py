@@ -58,3 +58,25 @@ def test_models_lists_the_resolved_model():
     done = run("models")
     assert done.returncode == 0
     assert "full" in done.stdout
+
+
+def test_a_walking_clip_given_with_a_squat_is_left_out_and_alone_is_refused(tmp_path):
+    """One session, one movement: the walk is not measured as the squat's front view, and cannot be a squat."""
+    out = tmp_path / "pair"
+    done = run("analyze", clip("lnewco_ohs_7051_side.mov"), clip("sports2d_demo_gait_sagittal.mp4"), "--screen",
+               "squat", "--out", out, "--no-video", "--quiet")
+    assert done.returncode == 0, done.stderr
+    result = json.loads((out / "result.json").read_text())
+    assert [e["path"] for e in result["excluded"]] == [str(clip("sports2d_demo_gait_sagittal.mp4"))]
+    assert result["excluded"][0]["looks_like"].startswith("walking")
+    assert [s["path"] for s in result["sources"]] == [str(clip("lnewco_ohs_7051_side.mov"))]
+    by_id = {c["id"]: c for c in result["criteria"]}
+    assert by_id["asymmetric_weight_shift"]["state"] == "not_assessed"  # a front-view criterion: no front view
+    assert any(i["code"] == "clip_excluded" for i in result["quality"]["issues"])
+    assert "sports2d_demo_gait_sagittal.mp4 was left out" in done.stdout
+
+    done = run("analyze", clip("sports2d_demo_gait_sagittal.mp4"), "--screen", "squat", "--out", tmp_path / "walk",
+               "--no-video", "--quiet")
+    assert done.returncode == 3
+    assert "sports2d_demo_gait_sagittal.mp4 shows walking" in done.stderr and "not a squat" in done.stderr
+    assert not (tmp_path / "walk").exists()

@@ -79,17 +79,28 @@ def built_source(seq):
     return SourceAnalysis(info, det, tracks, tracks[0], seq, prepare(seq), people_seen(tracks, len(seq.t)), "squat")
 
 
-def test_choosing_the_squat_screen_for_a_deadlift_scores_it_with_a_plain_caveat():
-    from types import SimpleNamespace
+def test_a_clip_of_another_movement_is_left_out_of_a_squat_session_or_refuses_it():
+    """One session holds one movement: with the squat chosen, a lift or a walk is never measured as a squat."""
+    import pytest
 
-    from movement_screen.api import score_sources
+    from movement_screen.api import keep_matching
+    from movement_screen.errors import WrongMovementError
+    from movement_screen.validation.walker import Walk, walk
 
-    model = SimpleNamespace(variant="full", origin="built")
-    lift = score_sources([built_source(squat_clip(DEADLIFT, Camera(70)))], ["lift.mp4"], model,
-                         screen="squat").result
-    caveat = next(i for i in lift.quality_issues if i.code == "not_a_squat")
-    assert "lift with the hands low" in caveat.message and caveat.severity == "warning"
-    assert lift.repetitions  # still scored
-    squat = score_sources([built_source(squat_clip(Squat(), Camera(70)))], ["squat.mp4"], model,
-                          screen="squat").result
-    assert not any(i.code == "not_a_squat" for i in squat.quality_issues)
+    squat = built_source(squat_clip(Squat(), Camera(70)))
+    lift = built_source(squat_clip(DEADLIFT, Camera(70)))
+    t, points, _ = walk(Walk())
+    walking = built_source(film(points, t, Camera(90, 1.0, 6.0), size=(1920, 1080)))
+
+    kept, names, excluded = keep_matching([squat, walking], ["side.mp4", "walk.mp4"], "squat")
+    assert kept == [squat] and names == ["side.mp4"]
+    assert excluded[0]["path"] == "walk.mp4" and excluded[0]["looks_like"].startswith("walking")
+    kept, names, excluded = keep_matching([lift, squat], ["lift.mp4", "front.mp4"], "squat")
+    assert names == ["front.mp4"] and "lift with the hands low" in excluded[0]["looks_like"]
+    with pytest.raises(WrongMovementError, match="lift.mp4 shows a lift with the hands low"):
+        keep_matching([lift], ["lift.mp4"], "squat")
+    with pytest.raises(WrongMovementError, match="walk.mp4 shows walking"):
+        keep_matching([walking], ["walk.mp4"], "squat")
+    with pytest.raises(WrongMovementError, match="side.mp4 shows a squat"):
+        keep_matching([squat], ["side.mp4"], "gait")
+    assert keep_matching([squat], ["side.mp4"], "squat")[2] == []

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from movement_screen.care.catalogue import Exercise, load_catalogue
 from movement_screen.care.safety import Screening, load_questions
+from movement_screen.screens.result import is_scored
 
 MAX_EXERCISES = 6
 RETEST_WEEKS = 3  # re-test in 2-4 weeks
@@ -50,7 +51,7 @@ def make_plan(result: dict, screening: Screening, catalogue: list[Exercise] | No
             "progression": PROGRESSION, "evidence_note": EVIDENCE_NOTE, "notes": []}
     if screening.blocks_plan:
         return {**base, "status": "withheld", "reason": screening.message}
-    if not any(c["state"] != "not_assessed" for c in result.get("criteria", [])):
+    if not is_scored(result):
         return {**base, "status": "not_made", "reason": "the screen could not be scored, so there is nothing to "
                 "base a plan on: record the movement again"}
     catalogue = catalogue if catalogue is not None else load_catalogue()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from movement_screen.screens.config import load
+from movement_screen.screens.result import is_scored
 
 
 def mdc_of(measure: str) -> dict:
@@ -61,6 +62,7 @@ def trend(sessions: list[dict]) -> list[dict]:
 
     ``sessions``: ``{"date": "YYYY-MM-DD", "result": result_dict}``, same screen, oldest first.
     """
+    sessions = [s for s in sessions if is_scored(s["result"])]  # a session without a score is never compared
     per_session = [measures(s["result"]) for s in sessions]
     names = []
     for m in per_session:
@@ -107,6 +109,7 @@ def reassess(plan: dict, plan_date: str, result: dict, on: date) -> dict:
             row = {"now": cur["value"], "change": ch}
         rows.append({**b, **row, "status": status})
     stalled = [r for r in rows if r["status"] == "not_met"]
+    measured = [r for r in rows if r["status"] != "not_measured"]
     escalate = bool(stalled) and weeks >= low
     notes = []
     if escalate:
@@ -115,10 +118,16 @@ def reassess(plan: dict, plan_date: str, result: dict, on: date) -> dict:
                          f"{start.isoformat()} ({weeks:.0f} weeks on the plan).")
     elif stalled:
         review = start + timedelta(weeks=low)
-        notes.append(f"Not there yet after {weeks:.1f} weeks: keep going. If there is still no real change by "
+        since = "the same day" if (on - start).days == 0 else f"after {weeks:.1f} weeks"
+        notes.append(f"Not there yet ({since}): keep going. If there is still no real change by "
                      f"{review.isoformat()}, discuss it with your clinician.")
-    if rows and not stalled:
-        notes.append("Every benchmark is met or improving beyond measurement error.")
+    if rows and not measured:
+        notes.append("None of the plan's benchmarks could be measured in this session: film the screen again as "
+                     "the guide shows to compare.")
+    elif measured and not stalled:
+        unmeasured = len(rows) - len(measured)
+        notes.append("Every benchmark measured is met or improving beyond measurement error"
+                     + (f" ({unmeasured} could not be measured this time)." if unmeasured else "."))
     if weeks > high:
         notes.append(f"The plan is {weeks:.0f} weeks old (review window {low}-{high} weeks): review it with your "
                      "clinician.")

@@ -23,6 +23,7 @@ from movement_screen.screens import bend, gait, squat
 from movement_screen.screens.config import load
 
 SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walking"}
+ARTICLE_NAMES = {"squat": "a squat", "forward_bend": "a forward bend", "gait": "walking"}
 
 
 @dataclass(frozen=True)

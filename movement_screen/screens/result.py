@@ -152,10 +152,21 @@ class ScreenResult:
     best_repetition: int | None = None
     notes: list[str] = field(default_factory=list)
     settings: dict = field(default_factory=dict)  # the choices the scoring used (re-scoring repeats them)
+    excluded: list[dict] = field(default_factory=list)  # clips left out: another movement (path, looks_like)
 
     @property
     def quality_ok(self) -> bool:
         return not any(issue.severity == "error" for issue in self.quality_issues)
+
+    @property
+    def unscored_reason(self) -> str | None:
+        """Why nothing was scored (the movement was not found, or no criterion could be judged), else None."""
+        for issue in self.quality_issues:
+            if issue.code == "no_movement":
+                return issue.message
+        if not any(c.state != "not_assessed" for c in self.criteria):
+            return "no criterion could be judged from these clips"
+        return None
 
     def criterion(self, criterion_id: str) -> Criterion:
         for c in self.criteria:
@@ -171,6 +182,9 @@ class ScreenResult:
             "sources": [asdict(s) for s in self.sources],
             "view": self.view,
             "people_seen": self.people_seen,
+            "scored": self.unscored_reason is None,
+            "unscored_reason": self.unscored_reason,
+            "excluded": [dict(e) for e in self.excluded],
             "quality": {"ok": self.quality_ok, "issues": [asdict(i) for i in self.quality_issues]},
             "repetitions": [asdict(r) for r in self.repetitions],
             "best_repetition": self.best_repetition,
@@ -193,6 +207,15 @@ class ScreenResult:
             "labelled otherwise.",
         }
         return _clean(data)
+
+
+def is_scored(result: dict) -> bool:
+    """Whether a result dict (any schema version) holds a score: only scored sessions are compared."""
+    if "scored" in result:
+        return bool(result["scored"])
+    if any(i.get("code") == "no_movement" for i in (result.get("quality") or {}).get("issues", [])):
+        return False
+    return any(c.get("state") != "not_assessed" for c in result.get("criteria", []))
 
 
 def _clean(value):

@@ -63,6 +63,13 @@ class Session:
     files: list[str]
     origin: str | None = None  # "home link" for a session a patient recorded through a link
 
+    @property
+    def scored(self) -> bool:
+        """Whether the session holds a score; sessions without one are kept apart and never compared."""
+        from movement_screen.screens.result import is_scored
+
+        return is_scored(self.result)
+
 
 class Store:
     """A patient-history file. Use as a context manager or call :meth:`close`."""
@@ -162,7 +169,7 @@ class Store:
     def last_plan(self, patient_id: str, screen: str, before: date) -> Session | None:
         """The latest earlier session of this screen that gave an exercise plan."""
         for s in reversed(self.sessions(patient_id, screen)):
-            if s.recorded_on <= before.isoformat() and s.plan and s.plan.get("status") == "given":
+            if s.recorded_on <= before.isoformat() and s.scored and s.plan and s.plan.get("status") == "given":
                 return s
         return None
 
