@@ -192,6 +192,7 @@ def analyze(
     max_people: int = 3,
     progress=None,
     answers: dict[str, bool] | None = None,
+    answered_at: str | None = None,
     catalogue: str | Path | None = None,
     on: date | None = None,
 ) -> Analysis:
@@ -202,7 +203,8 @@ def analyze(
     ``pain`` is the person's answer ("yes", "no") or "not_asked". ``heel_board`` says the clip was filmed with
     the heels raised on a board (FMS score 2 trial).
     ``height_cm`` gives a scale: fingertip-to-floor in cm, gait step length and speed.
-    ``answers`` are the red-flag pre-screen answers (question id -> yes; None = not asked); with ``catalogue``
+    ``answers`` are the red-flag pre-screen answers (question id -> yes; None = not asked), given at
+    ``answered_at`` (ISO time; now when None); with ``catalogue``
     (None = the packaged one) and ``on`` (the session date) they decide the exercise plan (see :func:`advise`).
     """
     if isinstance(paths, (str, Path)):
@@ -214,7 +216,7 @@ def analyze(
         raise UsageError("pain must be 'yes', 'no' or 'not_asked'")
     if answers is not None and (pain == "not_asked" or answers.get("pain_during_test")):
         pain = "yes" if answers.get("pain_during_test") else "no"  # the questionnaire asks about pain too
-    screening = evaluate_answers(answers, pain)  # unknown question ids fail before the slow part
+    screening = evaluate_answers(answers, pain, answered_at)  # unknown question ids fail before the slow part
     plan_catalogue = load_catalogue(catalogue)
     if height_cm is not None and not 50 <= height_cm <= 250:
         raise UsageError(f"--height-cm {height_cm:g} is not a person's height in centimetres (50-250)")

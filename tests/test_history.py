@@ -76,6 +76,45 @@ def test_escalation_after_the_review_window():
     assert not improving["escalate"]
 
 
+def unscored_result() -> dict:
+    """A squat session where no squat was found: every criterion not assessed, the no-movement error."""
+    return {"screen": "squat", "criteria": [{"id": "knees_move_inward", "title": "Knees move inward",
+                                             "state": "not_assessed", "value": None, "margin": None}],
+            "findings": [], "sources": [{"path": "clip.mp4"}], "score": None,
+            "quality": {"issues": [{"code": "no_movement", "message": "no squat found", "severity": "error"}]}}
+
+
+def test_a_session_without_a_score_is_never_called_improving_nor_compared():
+    plan = plan_for(squat_result(0.20), date(2026, 1, 5))
+    nothing = reassess(plan, "2026-01-05", unscored_result(), date(2026, 1, 5))
+    assert {b["status"] for b in nothing["benchmarks"]} == {"not_measured"}
+    assert not any("met or improving" in n for n in nothing["notes"])
+    assert any("could be measured" in n for n in nothing["notes"])
+    # the same day reads as the same day, not "after 0.0 weeks"
+    same_day = reassess(plan, "2026-01-05", squat_result(0.18), date(2026, 1, 5))
+    assert "the same day" in same_day["notes"][0] and "0.0 weeks" not in same_day["notes"][0]
+    rows = trend([{"date": "2026-01-01", "result": squat_result(0.20)},
+                  {"date": "2026-01-08", "result": unscored_result()},
+                  {"date": "2026-02-01", "result": squat_result(0.05)}])
+    assert [v["date"] for v in row(rows, "knees_move_inward")["values"]] == ["2026-01-01", "2026-02-01"]
+    assert make_plan(unscored_result(), evaluate({}))["status"] == "not_made"
+
+
+def test_only_scored_sessions_are_retested_and_trended(tmp_path):
+    from movement_screen.session import progress_rows
+
+    with Store(tmp_path / "h.sqlite") as store:
+        first = squat_result(0.20)
+        store.add_session("p1", {**first, "plan": plan_for(first, date(2026, 1, 5))}, on=date(2026, 1, 5))
+        store.add_session("p1", unscored_result(), on=date(2026, 1, 12))
+        sessions = store.sessions("p1", "squat")
+        assert [s.scored for s in sessions] == [True, False]
+        assert store.last_plan("p1", "squat", date(2026, 2, 1)).recorded_on == "2026-01-05"
+        assert progress_rows(sessions, unscored_result(), "2026-02-01") is None
+        rows = progress_rows(sessions, squat_result(0.05), "2026-02-01")
+        assert len(row(rows, "knees_move_inward")["values"]) == 2
+
+
 def test_store_sessions_plan_lookup_and_erasure(tmp_path):
     out = tmp_path / "out" / "s1"
     out.mkdir(parents=True)

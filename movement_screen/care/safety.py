@@ -42,6 +42,7 @@ class Screening:
     precautions: list[str] = field(default_factory=list)  # question ids answered yes at precaution level
     level: str | None = None  # the most serious level answered yes
     message: str = ""
+    answered_at: str | None = None  # when the answers were given (UTC, ISO 8601); None when not asked
 
     @property
     def blocks_plan(self) -> bool:
@@ -80,13 +81,17 @@ def _yes(value, where: str) -> bool:
     raise InputError(f"{where}: answer must be true/false or yes/no (got {value!r})")
 
 
-def evaluate(answers: dict[str, bool] | None, pain: str = "not_asked") -> Screening:
+def evaluate(answers: dict[str, bool] | None, pain: str = "not_asked", answered_at: str | None = None
+             ) -> Screening:
     """What the answers allow. ``None`` means the questions were not asked.
 
     ``pain`` is the analysis's pain answer; "yes" counts as the pain_during_test flag (spec E.4 stop rule).
     Unknown question ids raise a UsageError listing the known ones. Unanswered questions count as "no"
-    once any answer is given (a form submits every box).
+    once any answer is given (a form submits every box, and the app asks for "none of these apply" when none is
+    ticked). ``answered_at`` records when they were answered (now when not given).
     """
+    from datetime import datetime, timezone
+
     questions = {q.id: q for q in load_questions()}
     if answers is None and pain != "yes":
         return Screening(asked=False, message="Red-flag questions were not asked: go through them (movement-screen "
@@ -106,5 +111,6 @@ def evaluate(answers: dict[str, bool] | None, pain: str = "not_asked") -> Screen
     message = messages[level] if level else "No red flags reported."
     if level == "precaution":
         message += " " + " ".join(questions[q].effect for q in precautions if questions[q].effect)
+    answered_at = answered_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
     return Screening(asked=True, answers=answers, flags=flags, precautions=precautions, level=level,
-                     message=message)
+                     message=message, answered_at=answered_at)
