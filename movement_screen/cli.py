@@ -152,6 +152,8 @@ def _parser() -> argparse.ArgumentParser:
     add = users_sub.add_parser("add", help="add an account (password prompted, or read from standard input)")
     add.add_argument("name")
     add.add_argument("--admin", action="store_true", help="may manage accounts, reassign patients, read the audit")
+    add.add_argument("--display-name", help="the name patients see on their link page, e.g. 'Dr A. Smith' (the "
+                     "log-in name is never shown to them; without it they see 'your therapist')")
     users_sub.add_parser("list", help="accounts and how many patients each has")
     remove = users_sub.add_parser("remove", help="remove an account (its patients must be reassigned first)")
     remove.add_argument("name")
@@ -547,7 +549,8 @@ def _users(args) -> int:
     with Clinic(Store(args.store)) as clinic:
         command = args.users_command
         if command == "add":
-            clinic.add_user(args.name, _read_password(f"Password for {args.name}: "), admin=args.admin)
+            clinic.add_user(args.name, _read_password(f"Password for {args.name}: "), admin=args.admin,
+                            display_name=args.display_name)
             print(f"added {'admin ' if args.admin else ''}{args.name}")
         elif command == "password":
             clinic.set_password(args.name, _read_password(f"New password for {args.name}: "))

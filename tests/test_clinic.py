@@ -22,7 +22,7 @@ def test_wrong_passwords_lock_the_account_until_the_lock_ends(clinic, monkeypatc
     for _ in range(3):
         with pytest.raises(LoginRefused, match="Wrong name or password"):
             clinic.log_in("ann", "wrong", "10.0.0.9")
-    with pytest.raises(LoginRefused, match="locked"):  # the right password, during the lock
+    with pytest.raises(LoginRefused, match="locked for up to 10 minutes"):  # the right password, during the lock
         clinic.log_in("ann", "correct horse battery", "10.0.0.8")
     later = clinic_module.now() + timedelta(minutes=11)
     monkeypatch.setattr(clinic_module, "now", lambda: later)
@@ -83,6 +83,23 @@ def test_links_open_only_while_valid(clinic, monkeypatch):
     with pytest.raises(LinkRefused):  # rotating the secret ends every link
         clinic.open_link(fresh)
     assert {link["state"] for link in clinic.links_of(ann, "P-1")} == {"revoked"}
+
+
+def test_only_the_canonical_link_opens_and_the_patient_sees_a_display_name(clinic):
+    """Every other spelling of a token is refused, including a last character whose spare base64 bits decode to
+    the same bytes; the link shows the therapist's display name, never their log-in name."""
+    clinic.add_user("ann", "correct horse battery", display_name="Dr A. Smith")
+    clinic.add_user("bob", "another long secret")
+    ann, bob = clinic.log_in("ann", "correct horse battery", "c"), clinic.log_in("bob", "another long secret", "c")
+    clinic.add_patient("P-1", "ann")
+    clinic.add_patient("P-2", "bob")
+    token = clinic.create_link(ann, "P-1", "squat")
+    assert clinic.open_link(token).therapist == "Dr A. Smith"
+    assert clinic.open_link(clinic.create_link(bob, "P-2", "gait")).therapist is None
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    for variant in (token[:-1] + c for c in alphabet if c != token[-1]):
+        with pytest.raises(LinkRefused):
+            clinic.open_link(variant)
 
 
 def test_a_therapist_sees_only_their_own_patients(clinic):

@@ -103,6 +103,7 @@ class Link:
     created_by: str
     expires_at: str
     label: str  # the first characters of the id, to tell links apart on screen (not enough to use one)
+    therapist: str | None = None  # the display name shown to the patient (never the log-in name)
 
 
 class LoginRefused(Exception):
@@ -133,6 +134,8 @@ class Clinic:
         self.db: sqlite3.Connection = store._db
         self.policy = policy or Policy.from_env()
         self.db.executescript(SCHEMA)
+        if "display_name" not in {row[1] for row in self.db.execute("PRAGMA table_info(users)")}:
+            self.db.execute("ALTER TABLE users ADD COLUMN display_name TEXT")  # a store from before display names
 
     def __enter__(self) -> Clinic:
         return self
@@ -146,14 +149,16 @@ class Clinic:
 
         return PasswordHasher()
 
-    def add_user(self, name: str, password: str, admin: bool = False) -> None:
+    def add_user(self, name: str, password: str, admin: bool = False, display_name: str | None = None) -> None:
+        """An account; ``display_name`` is what patients see on their link page (the log-in name never is)."""
         name = name.strip()
         if not name or len(password) < 8:
             raise UsageError("a user needs a name and a password of at least 8 characters")
         if self.db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise UsageError(f"there is already a user '{name}'")
-        self.db.execute("INSERT INTO users VALUES (?, ?, ?, ?)",
-                        (name, self._hasher().hash(password), int(admin), _iso(now())))
+        self.db.execute("INSERT INTO users (name, password_hash, is_admin, created_at, display_name) VALUES "
+                        "(?, ?, ?, ?, ?)", (name, self._hasher().hash(password), int(admin), _iso(now()),
+                                            (display_name or "").strip() or None))
         self.audit("command line", "user_added", name)
 
     def set_password(self, name: str, password: str) -> None:
@@ -176,9 +181,10 @@ class Clinic:
 
     def users(self) -> list[dict]:
         rows = self.db.execute(
-            "SELECT u.name, u.is_admin, u.created_at, COUNT(o.patient_id) FROM users u LEFT JOIN patient_owners o "
-            "ON o.owner = u.name GROUP BY u.name ORDER BY u.name").fetchall()
-        return [{"name": r[0], "admin": bool(r[1]), "created_at": r[2], "patients": r[3]} for r in rows]
+            "SELECT u.name, u.is_admin, u.created_at, COUNT(o.patient_id), u.display_name FROM users u LEFT JOIN "
+            "patient_owners o ON o.owner = u.name GROUP BY u.name ORDER BY u.name").fetchall()
+        return [{"name": r[0], "display_name": r[4], "admin": bool(r[1]), "created_at": r[2], "patients": r[3]}
+                for r in rows]
 
     def has_users(self) -> bool:
         return self.db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
@@ -192,7 +198,8 @@ class Clinic:
         keys = (f"user:{name}",) + (() if client in ("", "unknown", None) else (f"client:{client}",))
         if any(self._locked(k) for k in keys):
             self.audit(name, "login_refused_locked", None, client)
-            raise LoginRefused("Too many wrong passwords: log-in is locked for a while. Try again later.")
+            raise LoginRefused(f"Too many wrong passwords: log-in is locked for up to "
+                               f"{self.policy.lock_minutes:g} minutes. Try again after that.")
         row = self.db.execute("SELECT password_hash, is_admin FROM users WHERE name = ?", (name,)).fetchone()
         try:
             if row is None:
@@ -330,13 +337,17 @@ class Clinic:
         except BadData:
             self.audit("patient link", "link_refused", "bad signature", client)
             raise LinkRefused(plain) from None
-        row = self.db.execute("SELECT patient_id, screen, created_by, expires_at, revoked_at, label FROM links "
-                              "WHERE id_hash = ?", (_hash_id(str(link_id)),)).fetchone()
+        if not isinstance(link_id, str) or self._serializer().dumps(link_id) != token:  # only the canonical form
+            self.audit("patient link", "link_refused", "not canonical", client)
+            raise LinkRefused(plain)
+        row = self.db.execute("SELECT l.patient_id, l.screen, l.created_by, l.expires_at, l.revoked_at, l.label, "
+                              "u.display_name FROM links l LEFT JOIN users u ON u.name = l.created_by "
+                              "WHERE l.id_hash = ?", (_hash_id(link_id),)).fetchone()
         if row is None or row[4] is not None or row[3] <= _iso(now()):
             why = "unknown" if row is None else ("revoked" if row[4] else "expired")
             self.audit("patient link", "link_refused", why + ("" if row is None else f" {row[0]} {row[5]}"), client)
             raise LinkRefused(plain)
-        return Link(row[0], row[1], row[2], row[3], row[5])
+        return Link(row[0], row[1], row[2], row[3], row[5], row[6])
 
     def links_of(self, user: User, patient_id: str) -> list[dict]:
         if not self.can_see(user, patient_id):
