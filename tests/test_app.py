@@ -33,8 +33,13 @@ def texts(at) -> str:
                      for e in group)
 
 
-def analyse(at, *paths):
-    at.text_input(key="video_paths").input("; ".join(str(p) for p in paths))
+def analyse(at, *paths, patient="-", none_apply=True):
+    """Type the clips' paths for ``patient`` (the inputs belong to the patient chosen), say none of the safety
+    questions apply unless some box was ticked, and press Analyse."""
+    if none_apply:
+        at.checkbox(key="q_none").check()
+    at.run()  # the Analyse button is enabled once the questions are answered
+    at.text_input(key=f"video_paths_{patient}").input("; ".join(str(p) for p in paths))
     next(b for b in at.button if b.label == "Analyse my movement").click()
     at.run()
     assert not at.exception, at.exception
@@ -50,9 +55,26 @@ def test_choosing_a_screen_shows_how_to_film_it(app):
 
 
 def test_no_video_is_a_clear_message(app):
+    app.checkbox(key="q_none").check().run()
     next(b for b in app.button if b.label == "Analyse my movement").click()
     app.run()
     assert any("Add a video first" in e.value for e in app.error)
+
+
+def test_nothing_is_analysed_before_the_safety_questions_are_answered(app, tmp_path):
+    """An unticked box is not an answer: Analyse stays off until a statement or "none of these apply" is ticked,
+    and ticking both asks to untick one."""
+    analyse_button = next(b for b in app.button if b.label == "Analyse my movement")
+    assert analyse_button.disabled
+    assert any("None of these apply to me" in i.value for i in app.info)
+    app.checkbox(key="q_none").check().run()
+    assert not next(b for b in app.button if b.label == "Analyse my movement").disabled
+    app.checkbox(key="q_saddle_numbness").check().run()
+    assert any("untick one" in w.value for w in app.warning)
+    assert next(b for b in app.button if b.label == "Analyse my movement").disabled
+    app.radio(key="page").set_value("Webcam").run()
+    assert any("safety questions" in i.value for i in app.info)  # no camera before the questions
+    assert not app.get("iframe")
 
 
 def test_a_text_file_gets_the_library_message(app, tmp_path):
@@ -68,7 +90,7 @@ def test_squat_clips_give_score_criteria_plan_and_downloads(app):
     analyse(app, clip("lnewco_ohs_7032_side.mov"), clip("lnewco_ohs_7033_front.mov"))
     assert app.metric[0].value == "1-2 / 3"
     words = texts(app)
-    assert "needs work: **Femur below horizontal**" in words  # plain-language criteria, worst first
+    assert "Thighs go below level: needs work" in words  # plain-language criteria, worst first
     assert "Your exercise plan" in [h.value for h in app.subheader]
     assert any("Bracing" in e.label or "bracing" in e.label.lower() for e in app.expander)
     assert {b.label for b in app.get("download_button")} >= {"result.json", "report.pdf", "angles.csv"}
@@ -79,7 +101,7 @@ def test_squat_clips_give_score_criteria_plan_and_downloads(app):
 @pytest.mark.pipeline
 def test_a_red_flag_withholds_the_plan(app):
     app.checkbox(key="q_saddle_numbness").check()
-    analyse(app, clip("lnewco_ohs_7033_front.mov"))
+    analyse(app, clip("lnewco_ohs_7033_front.mov"), none_apply=False)
     assert any("emergency" in e.value.lower() or "urgent" in e.value.lower() or "today" in e.value.lower()
                for e in app.error), [e.value for e in app.error]
     assert any("No exercise plan" in e.value for e in app.info)
@@ -89,7 +111,7 @@ def test_a_red_flag_withholds_the_plan(app):
 def test_therapist_keeps_a_patient_history(app):
     app.toggle(key="therapist").set_value(True).run()
     app.text_input(key="new_patient").input("T-1").run()
-    analyse(app, clip("lnewco_ohs_7033_front.mov"))
+    analyse(app, clip("lnewco_ohs_7033_front.mov"), patient="T-1")
     assert any("T-1" in c.value for c in app.caption)
     app.radio(key="page").set_value("Patients").run()
     assert not app.exception

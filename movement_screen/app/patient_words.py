@@ -206,6 +206,20 @@ def _day(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def day_words(iso: str) -> str:
+    """A date as a patient reads it: "2 December 2026"."""
+    return _day(iso)
+
+
+def exercise_why(exercise: dict) -> str:
+    """Why an exercise is in the plan, from the findings it answers, in their plain names."""
+    table = words()["plan"]
+    names = [criterion_name(f) for f in exercise.get("findings", []) if f in words()["criteria"]]
+    if not names:
+        return table["for_everyone"]
+    return table["helps_with"].format(names=_listing([n[0].lower() + n[1:] for n in names]))
+
+
 def retest_lines(reassessment: dict | None) -> list[str]:
     """The re-test against the last plan: one line per goal, then what to do (a same-day re-test says it is too
     early, not "not there yet")."""

@@ -20,19 +20,6 @@ def score_text(result: dict) -> str:
     return "not scored"
 
 
-def plain_summary(result: dict) -> list[str]:
-    """One markdown line per judged criterion, worst first, then what could not be judged and why."""
-    order = {"fail": 0, "borderline": 1, "pass": 2}
-    judged = sorted((c for c in result["criteria"] if c["state"] in order), key=lambda c: order[c["state"]])
-    lines = [f"- {STATE_WORDS[c['state']]}: **{c['title']}**" for c in judged]
-    skipped = [c for c in result["criteria"] if c["state"] == "not_assessed"]
-    if skipped:
-        lines.append(f"- {STATE_WORDS['not_assessed']}: " + "; ".join(f"{c['title']} ({c['reason']})"
-                                                                     for c in skipped[:4])
-                     + (f"; and {len(skipped) - 4} more (details below)" if len(skipped) > 4 else ""))
-    return lines
-
-
 def criteria_table(result: dict) -> list[dict]:
     return [{"criterion": c["title"], "state": c["state"], "value": c["value"], "unit": c["unit"],
              "rule": c["threshold"], "margin": c["margin"], "time s": c["time_s"], "view": c["view"],
