@@ -113,7 +113,7 @@ PEOPLE_SAMPLES = 6  # frames spread over the clip for the first look at how many
 
 
 def count_people(path: str | Path, model: ModelFile, max_people: int, samples: int = PEOPLE_SAMPLES,
-                 inference_side: int = DEFAULT_INFERENCE_SIDE) -> int:
+                 inference_side: int = DEFAULT_INFERENCE_SIDE, rotation: int | None = None) -> int:
     """How many poses to track: the most people an image-mode look finds in frames spread over the clip (1 at
     least, ``max_people`` at most).
 
@@ -125,7 +125,7 @@ def count_people(path: str | Path, model: ModelFile, max_people: int, samples: i
 
     if max_people <= 1:
         return 1
-    frames = sample_frames(path, samples, inference_side)
+    frames = sample_frames(path, samples, inference_side, rotation)
     if not frames:
         return max_people
     with PoseEstimator(model, max_people, image_mode=True) as looker:  # closed before the video landmarker loads
@@ -147,6 +147,7 @@ def estimate_video(
     progress=None,
 ) -> Detections:
     """Every pose in every frame of ``path``, in upright original pixels (inference runs on a downscaled copy).
+    The picture is turned as ``info`` says (:func:`video.reader.turned` turns a sideways one upright).
 
     ``progress``: None shows a bar only on a terminal, True always, False never; a function is called as
     ``progress(frames_done, frames_expected)`` instead (the app's progress bar).
@@ -160,11 +161,11 @@ def estimate_video(
     from movement_screen.kinematics.filters import warm_imports
 
     warm_imports()  # scipy.signal loads while the model runs, instead of before it
-    tracked = count_people(path, model, max_people, inference_side=inference_side)
+    tracked = count_people(path, model, max_people, inference_side=inference_side, rotation=info.rotation)
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
                disable=(not show) if show is not None else None, file=sys.stderr)
     with PoseEstimator(model, tracked) as estimator, bar:
-        for frame in prefetched(iter_frames(path, max_side=inference_side)):
+        for frame in prefetched(iter_frames(path, max_side=inference_side, rotation=info.rotation)):
             xy_norm, vis, world = estimator.detect(frame.small, int(round(frame.time_s * 1000)))
             slot_xy = np.full((max_people, lm.COUNT, 2), np.nan, np.float32)
             slot_vis = np.zeros((max_people, lm.COUNT), np.float32)
@@ -184,6 +185,6 @@ def estimate_video(
     if not times:
         shape = (0, max_people, lm.COUNT)
         return Detections(np.empty(shape + (2,)), np.empty(shape), np.empty(shape + (3,)), np.empty(0),
-                          np.empty(0, int), info.width, info.height, info.fps, tracked)
+                          np.empty(0, int), info.width, info.height, info.fps, tracked, info.turned)
     return Detections(np.stack(xs), np.stack(viss), np.stack(worlds), np.asarray(times), np.asarray(frames),
-                      info.width, info.height, info.fps, tracked)
+                      info.width, info.height, info.fps, tracked, info.turned)

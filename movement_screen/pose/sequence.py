@@ -23,6 +23,7 @@ class PoseSequence:
     width: int
     height: int
     fps: float
+    turned: int = 0  # clockwise degrees the analysis turned a sideways video's picture (VideoInfo.turned)
 
     def __len__(self) -> int:
         return len(self.t)
@@ -46,6 +47,7 @@ class Detections:
     height: int
     fps: float
     poses_tracked: int = 0  # how many poses the landmarker followed (the first look's people count)
+    turned: int = 0  # clockwise degrees the analysis turned a sideways video's picture (VideoInfo.turned)
 
     @property
     def valid(self) -> np.ndarray:

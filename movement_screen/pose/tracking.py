@@ -224,7 +224,8 @@ def subject_sequence(det: Detections, track: Track) -> PoseSequence:
     xy[frames] = det.xy[frames, track.slot[frames]]
     vis[frames] = det.visibility[frames, track.slot[frames]]
     world[frames] = det.world[frames, track.slot[frames]]
-    return PoseSequence(xy, vis, world, det.t.copy(), det.frame.copy(), det.width, det.height, det.fps)
+    return PoseSequence(xy, vis, world, det.t.copy(), det.frame.copy(), det.width, det.height, det.fps,
+                        det.turned)
 
 
 def choose_subject(det: Detections, tracks: list[Track], person: int | None, path: str) -> Track:

@@ -89,7 +89,7 @@ def write_keyframes(result: dict, out_dir: Path, privacy: str = "none", videos: 
         video = Path(videos[source] if videos and source < len(videos) else info["path"])
         if not video.is_file():
             continue
-        for frame in iter_frames(video, full=True, max_side=None):
+        for frame in iter_frames(video, full=True, max_side=None, rotation=info.get("rotation")):
             if frame.index not in wanted:
                 if frame.index > max(wanted):
                     break

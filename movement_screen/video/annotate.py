@@ -137,7 +137,7 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     seen: dict = {}  # person -> (landmarks, time last found), for de-identification
     last_body: list = []  # [box, time] of the screened person's body last found, for de-identification
     try:
-        for frame in prefetched(iter_frames(src.info.path, max_side=MAX_SIDE)):
+        for frame in prefetched(iter_frames(src.info.path, max_side=MAX_SIDE, rotation=src.info.rotation)):
             image = frame.small  # scaled and converted by FFmpeg in one step, on the decoder thread
             row = frame_to_row.get(frame.index)
             if privacy == "stick_figure":

@@ -33,6 +33,7 @@ class VideoInfo:
     duration_s: float
     rotation: int  # degrees the stored frames are turned to display upright (0, 90, 180, 270)
     codec: str
+    turned: int = 0  # of ``rotation``, the clockwise degrees added because the picture was sideways (see turned())
 
     @property
     def portrait(self) -> bool:
@@ -96,10 +97,21 @@ def _duration_of(container, stream) -> float:
     return container.duration / 1_000_000 if container.duration else 0.0
 
 
-def _small_upright(frame, max_side: int) -> np.ndarray:
-    """The frame as the inference copy: RGB, longest side ``max_side``, upright."""
+def _small_upright(frame, max_side: int, rotation: int | None = None) -> np.ndarray:
+    """The frame as the inference copy: RGB, longest side ``max_side``, upright (turned ``rotation`` degrees
+    clockwise; None: as the file says)."""
     stored_w, stored_h = small_size(frame.width, frame.height, max_side)
-    return _upright(frame.reformat(width=stored_w, height=stored_h, format="rgb24").to_ndarray(), _rotation_of(frame))
+    return _upright(frame.reformat(width=stored_w, height=stored_h, format="rgb24").to_ndarray(),
+                    _rotation_of(frame) if rotation is None else rotation)
+
+
+def turned(info: VideoInfo, degrees: int) -> VideoInfo:
+    """``info`` for the picture turned ``degrees`` clockwise beyond the file's own rotation setting (a video whose
+    setting was lost shows the person lying on their side). Read it with ``rotation=info.rotation``."""
+    degrees %= 360
+    width, height = (info.height, info.width) if degrees in (90, 270) else (info.width, info.height)
+    return VideoInfo(info.path, width, height, info.fps, info.frames, info.duration_s,
+                     (info.rotation + degrees) % 360, info.codec, (info.turned + degrees) % 360)
 
 
 def probe(path: str | Path) -> VideoInfo:
@@ -149,11 +161,13 @@ def small_size(width: int, height: int, max_side: int) -> tuple[int, int]:
 
 
 def iter_frames(
-    path: str | Path, *, full: bool = False, max_side: int | None = 640
+    path: str | Path, *, full: bool = False, max_side: int | None = 640, rotation: int | None = None
 ) -> Iterator[Frame]:
     """Yield upright frames with container times in seconds, strictly increasing.
 
     ``full`` yields the full-size RGB image too; ``max_side`` (None = no small copy) the downscaled one.
+    ``rotation``: clockwise degrees that show the stored frames upright (``VideoInfo.rotation``, which includes a
+    turn the analysis added); None: the file's own rotation setting.
     """
     import av
 
@@ -167,13 +181,13 @@ def iter_frames(
         index = 0
         try:
             for frame in container.decode(stream):
-                rotation = _rotation_of(frame)
+                upright = _rotation_of(frame) if rotation is None else rotation
                 time_s = float(frame.time) if frame.time is not None else index / fps
                 if time_s <= last_time:  # repeated or missing stamps: keep order, nudge by 1 ms
                     time_s = last_time + 0.001
                 last_time = time_s
-                image = _upright(frame.to_ndarray(format="rgb24"), rotation) if full else None
-                small = _small_upright(frame, max_side) if max_side is not None else None
+                image = _upright(frame.to_ndarray(format="rgb24"), upright) if full else None
+                small = _small_upright(frame, max_side, upright) if max_side is not None else None
                 yield Frame(index, time_s, image, small)
                 index += 1
         except av.error.FFmpegError as exc:
@@ -185,8 +199,10 @@ def iter_frames(
         container.close()
 
 
-def sample_frames(path: str | Path, count: int, max_side: int = 640) -> list[np.ndarray]:
-    """Up to ``count`` small upright RGB frames spread evenly over the clip (seeking, not decoding it all)."""
+def sample_frames(path: str | Path, count: int, max_side: int = 640, rotation: int | None = None
+                  ) -> list[np.ndarray]:
+    """Up to ``count`` small upright RGB frames spread evenly over the clip (seeking, not decoding it all);
+    ``rotation`` as in :func:`iter_frames`."""
     import av
 
     path = Path(path)
@@ -205,7 +221,7 @@ def sample_frames(path: str | Path, count: int, max_side: int = 640) -> list[np.
                 continue
             if frame is None:
                 continue
-            out.append(_small_upright(frame, max_side))
+            out.append(_small_upright(frame, max_side, rotation))
     finally:
         container.close()
     return out
