@@ -136,14 +136,38 @@ LANDMARKS_CODEC = "landmarks"  # VideoInfo.codec of a source that was a landmark
 
 def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "squat", person: int | None = None,
                    max_people: int = 3, progress=None) -> SourceAnalysis:
-    """Pose, subject and kinematics for one clip; ``screen`` "auto" also decides the screen."""
-    from movement_screen.pose.estimator import estimate_video
+    """Pose, subject and kinematics for one clip; ``screen`` "auto" also decides the screen.
 
+    When the person lies across the picture in most frames where they are found (a phone video whose rotation
+    setting was lost), the pose pass runs again on the picture turned upright, the side the head is on deciding
+    the way. The turned analysis is kept when the person stands upright in it (its sequence records the turn: the
+    quality issue turned_upright); otherwise the first one is (the quality issue sideways says so plainly). An
+    upright clip costs nothing more.
+    """
+    from movement_screen.kinematics.orientation import upright_turn
+    from movement_screen.pose.estimator import estimate_video
     from movement_screen.pose.landmarks_file import quantized
+    from movement_screen.video.reader import turned
+
+    def analysed(info: VideoInfo) -> tuple[SourceAnalysis | None, Detections, NoPersonError | None]:
+        detections = quantized(estimate_video(path, info, model, max_people=max_people, progress=progress))
+        try:
+            return _from_detections(info, detections, path, screen, person), detections, None
+        except NoPersonError as exc:  # a person lying across the picture may be found too seldom
+            return None, detections, exc
 
     info = probe(path)
-    detections = quantized(estimate_video(path, info, model, max_people=max_people, progress=progress))
-    return _from_detections(info, detections, path, screen, person)
+    first, detections, error = analysed(info)
+    poses = first.sequence.xy if first is not None else detections.xy.reshape(-1, *detections.xy.shape[2:])
+    turn = upright_turn(poses)
+    if turn:
+        again, _, _ = analysed(turned(info, turn))
+        if again is not None and upright_turn(again.sequence.xy) == 0 and (
+                first is None or again.sequence.found.sum() >= 0.5 * first.sequence.found.sum()):
+            return again
+    if error is not None:
+        raise error
+    return first
 
 
 def analyse_landmarks(source, *, screen: str = "squat", person: int | None = None) -> SourceAnalysis:

@@ -6,6 +6,7 @@ import numpy as np
 
 from movement_screen.kinematics import geometry as geo
 from movement_screen.kinematics.filters import sample_step
+from movement_screen.kinematics.orientation import describe_turn, lying_share, upright_turn
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.pose.sequence import PoseSequence
@@ -68,6 +69,7 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
             "person_lost", f"{name}: the person was found in only {found:.0%} of the frames from their first "
             f"appearance to their last, {shown:.1f} s apart: keep the whole body in view, in good light, against a "
             "plain background", "error", source))
+    issues += orientation_issues(seq, source, name)
 
     fraction, edge = _edge_message(seq, required, cfg["margin"])
     if fraction > 0.1 and not (walking and edge in ("left", "right")):
@@ -127,6 +129,32 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
         issues.append(QualityIssue(
             "low_frame_rate", f"{name}: {seq.fps:.0f} frames/s is below the {cfg['min_fps']:.0f} recommended: film at "
             "30 frames/s or more", "warning", source))
+    return issues
+
+
+FIX_ORIENTATION = ("to fix the file, send or export it again in a way that keeps its orientation, or turn it upright "
+                   "in a video editor; when filming, hold the phone the way the video should be watched and leave "
+                   "its screen rotation on")
+
+
+def orientation_issues(seq: PoseSequence, source: int, name: str) -> list[QualityIssue]:
+    """``turned_upright`` when the analysis turned a sideways picture upright; ``sideways`` when the person still
+    does not stand upright in the picture (a sideways video that could not be turned, e.g. a landmark series,
+    or a person lying down)."""
+    issues = []
+    if seq.turned:
+        issues.append(QualityIssue(
+            "turned_upright", f"{name}: the picture is sideways (the person lies across it: the video's rotation "
+            f"setting was probably lost when it was copied or converted), so it was analysed turned "
+            f"{describe_turn(seq.turned)}; {FIX_ORIENTATION}", "info", source))
+    turn = upright_turn(seq.xy)
+    if turn:
+        how = (f"lies across the picture in {lying_share(seq.xy):.0%} of the frames" if turn in (90, 270) else
+               "is upside down in the picture")
+        issues.append(QualityIssue(
+            "sideways", f"{name}: the person {how}: the video is sideways (or the person is lying down), so "
+            f"heights and angles were measured along the wrong axis. Film the movement standing; {FIX_ORIENTATION}",
+            "warning", source))
     return issues
 
 
