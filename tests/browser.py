@@ -69,14 +69,42 @@ class AppServer:
         self.log.close()
 
 
-def analyse_upload(page) -> None:
-    """Press "Analyse my movement" once the app is idle, and again only if, 30 s later, no analysis has started and
-    nothing is running: under load a press that lands while the upload's own rerun is still running can be dropped
-    by Streamlit, and a person would simply press again. Returns when the analysis has started (or finished)."""
+NONE_APPLY = "None of these apply to me"
+
+
+def answer_questions(page) -> None:
+    """Tick "None of these apply to me" (unless it is ticked): nothing is analysed before the safety questions are
+    answered."""
     from playwright.sync_api import expect
 
+    box = page.get_by_role("checkbox", name=NONE_APPLY)
+    expect(box).to_be_attached(timeout=60_000)
+    if not box.is_checked():
+        page.get_by_text(NONE_APPLY, exact=True).click()
+        expect(box).to_be_checked(timeout=30_000)
+
+
+def upload(page, *videos: Path) -> None:
+    """Put ``videos`` in the upload boxes (the first box, then the second view's) and wait until each is in."""
+    from playwright.sync_api import expect
+
+    for n, video in enumerate(videos):
+        page.locator("input[type=file]").nth(n).set_input_files(str(video))
+        expect(page.locator(f'[data-testid="stFileChipName"][title="{Path(video).name}"]')).to_be_attached(
+            timeout=60_000)
+
+
+def analyse_upload(page) -> None:
+    """Answer the safety questions, then press "Analyse my movement" once the app is idle, and again only if, 30 s
+    later, no analysis has started and nothing is running: under load a press that lands while the upload's own
+    rerun is still running can be dropped by Streamlit, and a person would simply press again. Returns when the
+    analysis has started (or finished)."""
+    from playwright.sync_api import expect
+
+    answer_questions(page)
     started = page.get_by_text("Finding the body").or_(page.get_by_text("Done: see the results below")).or_(
-        page.locator('[data-testid="stAlertContentError"]'))
+        page.get_by_text("finding the body")).or_(page.get_by_text("No result this time")).or_(
+        page.get_by_text("Not scored:")).or_(page.locator('[data-testid="stAlertContentError"]'))
     running = page.get_by_test_id("stStatusWidget")
     for _ in range(3):
         expect(running).to_be_hidden(timeout=120_000)  # no rerun in progress
@@ -124,6 +152,7 @@ def open_webcam_page(page, url: str) -> None:
 
     page.goto(url)
     page.get_by_text("Webcam", exact=True).click()
+    answer_questions(page)
     expect(page.get_by_text("Where the pose model runs")).to_be_visible(timeout=60_000)
     page.get_by_role("radiogroup", name="Screen").last.get_by_text("Deep squat", exact=True).click()
 

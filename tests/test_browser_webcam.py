@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from browser import AppServer, camera_flags, chromium, fake_camera, shot
+from browser import AppServer, answer_questions, camera_flags, chromium, fake_camera, shot
 from clips import clip
 
 pytestmark = pytest.mark.pipeline
@@ -60,6 +60,7 @@ def test_live_camera_coaches_records_and_scores(server, camera_file):
         expect(squat).to_have_count(1, timeout=30_000)  # the Screen page's radio has gone
         squat.click()
         expect(page.get_by_role("radio", name="Deep squat")).to_be_checked(timeout=30_000)
+        answer_questions(page)  # the camera comes after the safety questions
         page.get_by_text("On the server (the video is sent to it)").click()  # the fallback to the in-page model
         frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
         start_camera(page, frame)

@@ -200,8 +200,10 @@ def patient_result(visitor: Visitor, result: dict, folder: Path | None, trend, k
         st.subheader(pw.words()["progress"]["heading"])
         for line in pw.progress_lines(trend):
             st.markdown(f"- {line}")
-    if folder is not None:
-        downloads(visitor, folder, ("report.pdf",), key, saved_for=visitor.link.patient_id if visitor.link else None)
+    if folder is not None and (folder / "report.pdf").exists():
+        st.download_button(pw.words()["plan"]["report"], (folder / "report.pdf").read_bytes(), file_name="report.pdf",
+                           mime="application/pdf", key=f"dl_{key}_report", on_click=access.audit,
+                           args=(visitor, "download", f"{visitor.link.patient_id if visitor.link else '-'} report.pdf"))
 
 
 def therapist_result(visitor: Visitor, result: dict, folder: Path | None, trend, saved_for: str | None,

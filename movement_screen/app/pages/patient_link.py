@@ -22,9 +22,6 @@ def patient_link_page(visitor: Visitor) -> None:
                                    until=pw.day_words(link.expires_at[:10])))
     if st.session_state.get("result_dir"):
         results_page(visitor)
-        if st.button(text["again"], key="again"):
-            clear_result()
-            st.rerun()
     else:
         answers = safety_questions("q")
         filming_guide(link.screen)
@@ -33,6 +30,10 @@ def patient_link_page(visitor: Visitor) -> None:
             upload_section(visitor, link.patient_id, link.screen, answers)
         else:
             camera_section(visitor, link.patient_id, link.screen, answers)
+    if st.session_state.get("result_dir") and st.button(text["again"], key="again"):  # also right after a check
+        clear_result()
+        st.session_state["input_round"] = st.session_state.get("input_round", 0) + 1  # new, empty upload boxes
+        st.rerun()
     earlier_checks(visitor, link.patient_id, st.session_state.get("session_id"))
 
 

@@ -26,6 +26,8 @@ def upload_section(visitor: Visitor, patient: str | None, screen: str, answers: 
     st.caption("One clip, or two clips of the same movement (side and front), recorded on a phone or camera "
                "as shown above.")
     owner = patient or "-"
+    if st.session_state.get("input_round"):  # "do the check again" starts with empty boxes
+        owner += f"_{st.session_state['input_round']}"
     first = st.file_uploader("Video", key=f"upload_1_{owner}")
     second = st.file_uploader("Second view of the same movement (optional)", key=f"upload_2_{owner}")
     uploads = [u for u in (first, second) if u is not None]
