@@ -78,20 +78,36 @@ def answer_questions(page) -> None:
     from playwright.sync_api import expect
 
     box = page.get_by_role("checkbox", name=NONE_APPLY)
-    expect(box).to_be_attached(timeout=60_000)
-    if not box.is_checked():
-        page.get_by_text(NONE_APPLY, exact=True).click()
-        expect(box).to_be_checked(timeout=30_000)
+    running = page.get_by_test_id("stStatusWidget")
+    for _ in range(3):  # a tick landing on the previous page's questions, while the page changes, is lost
+        expect(running).to_be_hidden(timeout=120_000)
+        expect(box).to_have_count(1, timeout=60_000)
+        if not box.is_checked():
+            page.get_by_text(NONE_APPLY, exact=True).click()
+            expect(box).to_be_checked(timeout=30_000)
+        page.wait_for_timeout(1000)
+        expect(running).to_be_hidden(timeout=120_000)
+        if box.count() == 1 and box.is_checked():
+            return
+    raise AssertionError("the safety questions could not be answered")
 
 
 def upload(page, *videos: Path) -> None:
     """Put ``videos`` in the upload boxes (the first box, then the second view's) and wait until each is in."""
     from playwright.sync_api import expect
 
+    running = page.get_by_test_id("stStatusWidget")
     for n, video in enumerate(videos):
-        page.locator("input[type=file]").nth(n).set_input_files(str(video))
-        expect(page.locator(f'[data-testid="stFileChipName"][title="{Path(video).name}"]')).to_be_attached(
-            timeout=60_000)
+        chip = page.locator(f'[data-testid="stFileChipName"][title="{Path(video).name}"]')
+        for _ in range(3):  # a file given while the page reruns (a patient just chosen) lands in a box that goes
+            expect(running).to_be_hidden(timeout=120_000)
+            page.locator("input[type=file]").nth(n).set_input_files(str(video))
+            try:
+                expect(chip).to_be_attached(timeout=30_000)
+                break
+            except AssertionError:
+                continue
+        expect(chip).to_be_attached(timeout=30_000)
 
 
 def analyse_upload(page) -> None:
@@ -152,6 +168,7 @@ def open_webcam_page(page, url: str) -> None:
 
     page.goto(url)
     page.get_by_text("Webcam", exact=True).click()
+    expect(page.get_by_text("Live camera")).to_be_visible(timeout=60_000)
     answer_questions(page)
     expect(page.get_by_text("Where the pose model runs")).to_be_visible(timeout=60_000)
     page.get_by_role("radiogroup", name="Screen").last.get_by_text("Deep squat", exact=True).click()

@@ -64,7 +64,12 @@ def log_in(page, server, who, expect_text="Logged in as"):
 def choose(page, label, option, which="first"):
     """Pick ``option`` in the Streamlit select box labelled ``label`` (the sidebar's comes first)."""
     boxes = page.get_by_role("combobox", name=label, exact=True)
-    (boxes.first if which == "first" else boxes.last).click()
+    box = boxes.first if which == "first" else boxes.last
+    box.click()
+    if not page.get_by_role("option").count():  # a click does not always open the list: the keyboard does
+        page.wait_for_timeout(500)
+        if not page.get_by_role("option").count():
+            box.press("ArrowDown")
     page.get_by_role("option", name=option, exact=True).click()
 
 
@@ -129,7 +134,7 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
 
     patient = fresh_page(browser)
     patient.goto(link)
-    expect(patient.get_by_text("Your movement check: Deep squat")).to_be_visible(timeout=60_000)
+    expect(patient.get_by_text("Your movement check: Squat")).to_be_visible(timeout=60_000)
     text = body(patient)
     assert "Patients" not in text and SECRET_PATIENT not in text and "Log in" not in text
     patient.locator("input[type=file]").first.set_input_files(str(video))
@@ -176,7 +181,7 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
         page.goto(f"{server.url}/?link={bad}")
         expect(page.get_by_text("This link does not work")).to_be_visible(timeout=60_000)
         text = body(page)
-        assert "P-100" not in text and "Deep squat" not in text and "Upload" not in text
+        assert "P-100" not in text and "Squat" not in text and "Upload" not in text
         page.context.close()
     shot(ann, "clinic-5-link-revoked")
 

@@ -100,8 +100,8 @@ def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, he
     seen = {"clip": 1, "last": 0}
 
     def progress(done: int, expected: int) -> None:
-        if done < seen["last"]:  # the next clip's pose pass started
-            seen["clip"] += 1
+        if done < seen["last"]:  # the next clip's pose pass started (or a sideways clip's second pass)
+            seen["clip"] = min(seen["clip"] + 1, clips)
         seen["last"] = done
         where = f"Clip {seen['clip']} of {clips}: " if clips > 1 else ""
         if done >= expected and seen["clip"] >= clips:
