@@ -298,17 +298,17 @@ def follow_up(analysis: Analysis, store: Store, patient: str, on: date | None = 
 def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -> str | None:
     """What ``src`` shows when it is clearly not ``screen`` (in words, with the evidence), else None.
 
-    The clip is read the way ``--screen auto`` reads it: the person who walks across the picture makes it a
-    walking clip whoever was screened; otherwise the screened person's movement decides. A squat chosen for hips
+    The screened person doing the chosen movement makes the clip fit, whoever else walks past. Otherwise the clip
+    is read the way ``--screen auto`` reads it: a main person who walks across the picture makes it a walking
+    clip whoever was screened, else the screened person's movement decides. A squat chosen for hips
     that drop in a lunge, a step, a lift or onto a seat does not fit either. A clip whose movement cannot be told
     (too little movement) is not refused here: it is scored, and says it found no movement.
     """
     found = src.detection
     if found is None or src.screen != screen:
-        if person is None:
+        found = detect.decide(src.kinematics, src.subject.id)  # the screened person doing the movement fits,
+        if found.screen != screen and person is None:  # whoever walks past; else the clip as auto reads it
             found = _pick("auto", src.detections, src.tracks)[2]
-        else:
-            found = detect.decide(src.kinematics, src.subject.id)
     if found is not None and found.screen is not None and found.screen != screen:
         return f"{detect.ARTICLE_NAMES[found.screen]} ({found.reason})"
     if screen == "squat":

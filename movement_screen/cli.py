@@ -157,6 +157,9 @@ def _parser() -> argparse.ArgumentParser:
     users_sub.add_parser("list", help="accounts and how many patients each has")
     remove = users_sub.add_parser("remove", help="remove an account (its patients must be reassigned first)")
     remove.add_argument("name")
+    shown = users_sub.add_parser("display-name", help="set the name patients see on their link page")
+    shown.add_argument("name")
+    shown.add_argument("display_name", help="e.g. 'Dr A. Smith'; '' to show 'your therapist'")
     password = users_sub.add_parser("password", help="set a new password (prompted, or from standard input)")
     password.add_argument("name")
     reassign = users_sub.add_parser("reassign", help="give a patient to another therapist")
@@ -464,11 +467,13 @@ def _history(args) -> int:
     for x in sessions:
         plan = (x.plan or {}).get("status", "-")
         flags = (x.red_flags or {}).get("level") or ("none" if (x.red_flags or {}).get("asked") else "not asked")
-        print(f"  #{x.id} {x.recorded_on} {x.screen:<13} plan: {plan:<9} red flags: {flags}")
+        print(f"  #{x.id} {x.recorded_on} {x.screen:<13} plan: {plan:<9} red flags: {flags}"
+              + ("" if x.scored else f"  NOT SCORED (kept apart, never compared): "
+                 f"{x.result.get('unscored_reason') or 'nothing could be judged'}"))
         for note in (x.reassessment or {}).get("notes", []):
             print(f"      {note}")
     for screen in dict.fromkeys(x.screen for x in sessions):
-        mine = [{"date": x.recorded_on, "result": x.result} for x in sessions if x.screen == screen]
+        mine = [{"date": x.recorded_on, "result": x.result} for x in sessions if x.screen == screen and x.scored]
         if len(mine) < 2:
             continue
         print(f"{screen}: change from first to last session (real only beyond the MDC)")
@@ -552,6 +557,9 @@ def _users(args) -> int:
             clinic.add_user(args.name, _read_password(f"Password for {args.name}: "), admin=args.admin,
                             display_name=args.display_name)
             print(f"added {'admin ' if args.admin else ''}{args.name}")
+        elif command == "display-name":
+            clinic.set_display_name(args.name, args.display_name)
+            print(f"patients now see {args.display_name or 'your therapist'} for {args.name}")
         elif command == "password":
             clinic.set_password(args.name, _read_password(f"New password for {args.name}: "))
             print(f"password changed for {args.name}")

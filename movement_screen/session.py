@@ -57,10 +57,11 @@ def deidentified(analysis, patient: str | None, privacy: str):
     result = analysis.result
     who = patient or "clip"
     names = {}
-    for i, source in enumerate(result.sources):
-        anonymous = f"{who}_{i + 1}{Path(source.path).suffix}"
-        names[str(source.path)] = anonymous
-        names[Path(source.path).name] = anonymous
+    given = [source.path for source in result.sources] + [left_out["path"] for left_out in result.excluded]
+    for i, path in enumerate(given):  # the clips left out (another movement) carry their names too
+        anonymous = f"{who}_{i + 1}{Path(path).suffix}"
+        names[str(path)] = anonymous
+        names[Path(path).name] = anonymous
     scrubbed = _scrub(result, sorted(names.items(), key=lambda item: -len(item[0])))  # full paths first
     return replace(analysis, result=replace(scrubbed, notes=[*scrubbed.notes, PRIVACY_NOTES[privacy]]))
 

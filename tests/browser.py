@@ -40,6 +40,7 @@ class AppServer:
 
     def __init__(self, tmp: Path, mode: str = "local", env: dict | None = None):
         self.port = free_port()
+        self.root = tmp
         self.url = f"http://127.0.0.1:{self.port}"
         self.store = tmp / "history.sqlite"
         env = {**os.environ, "MOVEMENT_SCREEN_STORE": str(self.store), "MOVEMENT_SCREEN_APP_DIR": str(tmp / "app"),
@@ -47,7 +48,8 @@ class AppServer:
         self.log = open(tmp / "streamlit.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],  # an edit in the checkout during a run must not stop the page
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 90
         while time.time() < deadline:
@@ -107,6 +109,8 @@ def upload(page, *videos: Path) -> None:
                 break
             except AssertionError:
                 continue
+        else:
+            shot(page, f"upload-failed-{Path(video).stem}")  # what the page showed instead
         expect(chip).to_be_attached(timeout=30_000)
 
 

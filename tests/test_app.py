@@ -37,7 +37,7 @@ def analyse(at, *paths, patient="-", none_apply=True):
     """Type the clips' paths for ``patient`` (the inputs belong to the patient chosen), say none of the safety
     questions apply unless some box was ticked, and press Analyse."""
     if none_apply:
-        at.checkbox(key="q_none").check()
+        at.checkbox(key=f"q_{patient}_none").check()
     at.run()  # the Analyse button is enabled once the questions are answered
     at.text_input(key=f"video_paths_{patient}").input("; ".join(str(p) for p in paths))
     next(b for b in at.button if b.label == "Analyse my movement").click()
@@ -55,7 +55,7 @@ def test_choosing_a_screen_shows_how_to_film_it(app):
 
 
 def test_no_video_is_a_clear_message(app):
-    app.checkbox(key="q_none").check().run()
+    app.checkbox(key="q_-_none").check().run()
     next(b for b in app.button if b.label == "Analyse my movement").click()
     app.run()
     assert any("Add a video first" in e.value for e in app.error)
@@ -67,9 +67,9 @@ def test_nothing_is_analysed_before_the_safety_questions_are_answered(app, tmp_p
     analyse_button = next(b for b in app.button if b.label == "Analyse my movement")
     assert analyse_button.disabled
     assert any("None of these apply to me" in i.value for i in app.info)
-    app.checkbox(key="q_none").check().run()
+    app.checkbox(key="q_-_none").check().run()
     assert not next(b for b in app.button if b.label == "Analyse my movement").disabled
-    app.checkbox(key="q_saddle_numbness").check().run()
+    app.checkbox(key="q_-_saddle_numbness").check().run()
     assert any("untick one" in w.value for w in app.warning)
     assert next(b for b in app.button if b.label == "Analyse my movement").disabled
     app.radio(key="page").set_value("Webcam").run()
@@ -100,7 +100,7 @@ def test_squat_clips_give_score_criteria_plan_and_downloads(app):
 
 @pytest.mark.pipeline
 def test_a_red_flag_withholds_the_plan(app):
-    app.checkbox(key="q_saddle_numbness").check()
+    app.checkbox(key="q_-_saddle_numbness").check()
     analyse(app, clip("lnewco_ohs_7033_front.mov"), none_apply=False)
     assert any("emergency" in e.value.lower() or "urgent" in e.value.lower() or "today" in e.value.lower()
                for e in app.error), [e.value for e in app.error]
@@ -180,3 +180,17 @@ def test_removing_an_account_ends_its_open_session(tmp_path, monkeypatch):
         clinic.set_password("ann", "another long password")  # e.g. after a lost laptop
     at.run()
     assert any("changed or removed" in i.value for i in at.info) and not at.sidebar.radio
+
+
+def test_answers_and_clips_belong_to_the_patient_chosen(app):
+    """Another patient starts with unanswered questions and an empty path box: nothing given for one patient can
+    be analysed under another."""
+    app.toggle(key="therapist").set_value(True).run()
+    app.text_input(key="new_patient").input("A-1").run()
+    app.checkbox(key="q_A-1_none").check().run()
+    app.text_input(key="video_paths_A-1").input("/somewhere/a.mov").run()
+    assert not next(b for b in app.button if b.label == "Analyse my movement").disabled
+    app.text_input(key="new_patient").input("B-2").run()
+    assert next(b for b in app.button if b.label == "Analyse my movement").disabled
+    assert not app.checkbox(key="q_B-2_none").value
+    assert app.text_input(key="video_paths_B-2").value == ""

@@ -1,6 +1,8 @@
 """The app in a real browser: a person uploads a squat clip and reads the score, criteria and plan.
 Screenshots of each step are saved in test-output/browser/."""
 
+from pathlib import Path
+
 import pytest
 
 from browser import CHROMIUM_FLAGS, AppServer, analyse_upload, chromium, shot
@@ -79,3 +81,8 @@ def test_app_command_serves_the_app(tmp_path):
         proc.terminate()
         output = proc.communicate(timeout=20)[0]
     assert "Traceback" not in output
+    # A folder named pages beside the script Streamlit runs (app/run.py) would add Streamlit's own page menu, a
+    # blank page per module, for every visitor, patients and the log-in form included.
+    import movement_screen.app as app_package
+
+    assert not (Path(app_package.__file__).parent / "pages").exists()

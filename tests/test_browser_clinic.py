@@ -145,7 +145,7 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
     expect(patient.get_by_text("Your exercise plan")).to_be_visible()
     with patient.expect_download() as download:
         patient.get_by_role("button", name="Download your report (PDF)").click()
-    assert download.value.suggested_filename == "report.pdf"
+    assert download.value.suggested_filename == "my-movement-check.pdf"  # in patient words, not the clinic's
     shot(patient, "clinic-3-patient-result")
 
     ann.reload()

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from browser import CHROMIUM_FLAGS, NONE_APPLY, AppServer, analyse_upload, chromium, shot, upload
+from browser import NONE_APPLY, AppServer, analyse_upload, shot, upload
 from clips import clip
-from test_browser_clinic import choose, log_in, users_add
+from test_browser_clinic import browser, choose, log_in, users_add  # noqa: F401 (browser: the shared fixture)
 
 pytestmark = pytest.mark.pipeline
 
-ANN = ("ann", "ann's long password")
+ANN = ("annlogin7", "ann's long password")
 SQUAT_SIDE, SQUAT_FRONT = "lnewco_ohs_7051_side.mov", "lnewco_ohs_7033_front.mov"
 WALK, STANDING = "sports2d_demo_gait_sagittal.mp4", "pose2sim_single_cam01.mp4"
 
@@ -25,16 +25,6 @@ def server(tmp_path_factory):
     app = AppServer(tmp, mode="clinic")
     yield app
     app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chrome = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
-        yield chrome
-        chrome.close()
 
 
 def new_page(browser):
@@ -139,7 +129,7 @@ def test_a_therapist_s_record_holds_one_movement_reopens_and_survives_erasure(se
     ann.context.close()
 
 
-def test_a_patient_answers_first_and_an_unscored_check_is_never_called_progress(server, browser):
+def test_a_patient_answers_first_and_an_unscored_check_is_never_called_progress(server, browser, tmp_path):
     from playwright.sync_api import expect
 
     from movement_screen.app.patient_words import day_words, leaks
@@ -147,9 +137,9 @@ def test_a_patient_answers_first_and_an_unscored_check_is_never_called_progress(
     from movement_screen.store.history import Store
 
     with Clinic(Store(server.store)) as clinic:
-        clinic.add_patient("P-9", "ann")
+        clinic.add_patient("P-9", ANN[0])
         token = clinic.create_link(clinic.log_in(*ANN, "test"), "P-9", "squat")
-    private = ["P-9", "ann", SQUAT_FRONT, STANDING, "lnewco", "pose2sim"]
+    private = ["P-9", ANN[0], SQUAT_FRONT, STANDING, "lnewco", "pose2sim", "my_squat"]
     scanned = {}
 
     def scan(page, name):
@@ -171,6 +161,18 @@ def test_a_patient_answers_first_and_an_unscored_check_is_never_called_progress(
     shot(patient, "record-4-camera-waits-for-questions")
     scan(patient, "camera before questions")
     patient.get_by_text("Upload a video").click()
+
+    # A file that is not a video: one plain sentence (no error name, no server path), and nothing left behind.
+    bad = tmp_path / "my_squat.mp4"
+    bad.write_text("not a video")
+    before = {p for p in (server.root / "app").rglob("*")} if (server.root / "app").exists() else set()
+    upload(patient, bad)
+    analyse_upload(patient)
+    expect(patient.get_by_text("This file could not be read as a video").first).to_be_visible(timeout=60_000)
+    scan(patient, "bad file")
+    after = {p for p in (server.root / "app").rglob("*")} if (server.root / "app").exists() else set()
+    assert after == before, sorted(map(str, after - before))
+    assert not stored(server, "P-9")
 
     upload(patient, clip(SQUAT_FRONT))
     analyse_upload(patient)

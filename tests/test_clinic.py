@@ -96,6 +96,10 @@ def test_only_the_canonical_link_opens_and_the_patient_sees_a_display_name(clini
     token = clinic.create_link(ann, "P-1", "squat")
     assert clinic.open_link(token).therapist == "Dr A. Smith"
     assert clinic.open_link(clinic.create_link(bob, "P-2", "gait")).therapist is None
+    clinic.reassign("P-1", "bob")  # the patient's therapist now, not who made the link
+    assert clinic.open_link(token).therapist is None
+    clinic.set_display_name("bob", "B. Jones")
+    assert clinic.open_link(token).therapist == "B. Jones"
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     for variant in (token[:-1] + c for c in alphabet if c != token[-1]):
         with pytest.raises(LinkRefused):

@@ -243,3 +243,18 @@ def test_retest_lines_say_same_day_not_zero_weeks(results):
     for line in same_day + early + stalled + old:
         assert "0.0 weeks" not in line and pw.leaks(line, PRIVATE) == [], line
     assert pw.retest_lines(None) == []
+
+
+def test_the_patient_s_report_is_in_patient_words(results, tmp_path):
+    """The PDF a patient downloads holds the result, plan and advice in plain words only."""
+    from movement_screen.app.patient_report import blocks, pdf_bytes
+
+    for name, result in results.items():
+        texts = []
+        for block in blocks(result):
+            parts = block[1:]
+            texts += [t for p in parts for t in (p if isinstance(p, list) else [p]) if isinstance(t, str)]
+        leaked = [found for t in texts for found in pw.leaks(t, also=[CLIP])]
+        assert not leaked, (name, leaked)
+        assert pw.screen_name(result["screen"]) in texts[0]
+    assert pdf_bytes(results["squat_side"]).startswith(b"%PDF")

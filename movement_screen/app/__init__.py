@@ -1,4 +1,6 @@
-"""Pieces of the Streamlit app (``app.py``) that hold no Streamlit code: filming guidance and its diagrams,
-the live set-up coach. The app itself only lays out pages and calls the library."""
+"""The Streamlit app (``app.py``): ``streamlit_app`` picks the visitor's page, ``views/`` holds one module per page,
+``widgets`` what pages share; ``patient_words``, ``guide``, ``results`` and ``live`` hold no page code (plain words
+for patients, filming guidance and its diagrams, result tables, the live set-up coach). The app only lays out
+pages and calls the library."""
 
 MAX_UPLOAD_MB = 500  # larger uploads get a message saying how to make the clip smaller

@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 from movement_screen.screens.config import load
+from movement_screen.screens.result import is_scored
 
 JUDGED = ("fail", "borderline", "pass")  # worst first
 MAX_LISTED = 4  # not-checked criteria named before "and N more"
@@ -149,10 +150,7 @@ def quality_lines(result: dict) -> list[str]:
 def unscored_text(result: dict) -> str | None:
     """Why there is no result (what went wrong, what to film instead), or None when the screen was scored."""
     codes = _codes(result)
-    scored = result.get("scored")
-    if scored is None:  # results written before the "scored" key
-        scored = "no_movement" not in codes and any(c["state"] in JUDGED for c in result.get("criteria", []))
-    if scored:
+    if is_scored(result):
         return None
     table = words()["unscored"]
     parts = [table.get(result.get("screen"), table["any"])]
@@ -201,14 +199,10 @@ def progress_lines(trend_rows: list[dict]) -> list[str]:
     return [table["too_small" if compared else "first"]]
 
 
-def _day(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
-
-
 def day_words(iso: str) -> str:
     """A date as a patient reads it: "2 December 2026"."""
-    return _day(iso)
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
 
 
 def exercise_why(exercise: dict) -> str:
@@ -240,7 +234,7 @@ def retest_lines(reassessment: dict | None) -> list[str]:
     elif "not_met" in measured and days / 7 >= low:
         lines.append(table["talk"])
     elif "not_met" in measured:
-        lines.append(table["keep_going"].format(date=_day((start + timedelta(weeks=low)).isoformat())))
+        lines.append(table["keep_going"].format(date=day_words((start + timedelta(weeks=low)).isoformat())))
     elif measured:
         lines.append(table["all_good"])
     if days / 7 > high:
@@ -260,4 +254,4 @@ def plan_text(result: dict) -> str | None:
 def retest_date(result: dict) -> str | None:
     """When to check again, as a sentence."""
     on = (result.get("plan") or {}).get("retest_on")
-    return words()["plan"]["retest"].format(date=_day(on)) if on else None
+    return words()["plan"]["retest"].format(date=day_words(on)) if on else None

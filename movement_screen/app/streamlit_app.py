@@ -1,7 +1,7 @@
 """movement-screen in the browser. Started by `streamlit run app.py` or `movement-screen app`.
 
 A thin front end: who may see what is decided in :mod:`access` (local mode, therapist log-in, patient link);
-this module picks the page and the patient; the pages (:mod:`movement_screen.app.pages`) lay themselves out
+this module picks the page and the patient; the pages (:mod:`movement_screen.app.views`) lay themselves out
 from the shared widgets (:mod:`movement_screen.app.widgets`), and all analysis is done by the library
 (:mod:`movement_screen.session`).
 """
@@ -16,7 +16,7 @@ from movement_screen.app.widgets import clear_result, legend
 
 
 def sidebar(visitor: Visitor) -> tuple[str, str | None]:
-    from movement_screen.app.pages.patients import local_patient_picker, patient_picker
+    from movement_screen.app.views.patients import local_patient_picker, patient_picker
 
     st.sidebar.title("movement-screen")
     pages = ["Screen", "Webcam", "Results", "Patients"]
@@ -55,30 +55,30 @@ def main() -> None:
     if visitor is None:  # the log-in form or a plain refusal is on the page: nothing else is shown
         return
     if visitor.kind == "patient":
-        from movement_screen.app.pages.patient_link import patient_link_page
+        from movement_screen.app.views.patient_link import patient_link_page
 
         patient_link_page(visitor)
         return
     page, patient = sidebar(visitor)
     follow_patient(patient)
     if page == "Screen":
-        from movement_screen.app.pages.screen import screen_page
+        from movement_screen.app.views.screen import screen_page
 
         screen_page(visitor, patient)
     elif page == "Webcam":
-        from movement_screen.app.pages.webcam import webcam_page
+        from movement_screen.app.views.webcam import webcam_page
 
         webcam_page(visitor, patient)
     elif page == "Results":
-        from movement_screen.app.pages.results import results_page
+        from movement_screen.app.views.results import results_page
 
         results_page(visitor)
     elif page == "Admin":
-        from movement_screen.app.pages.admin import admin_page
+        from movement_screen.app.views.admin import admin_page
 
         admin_page(visitor)
     else:
-        from movement_screen.app.pages.patients import patients_page
+        from movement_screen.app.views.patients import patients_page
 
         patients_page(visitor)
     legend()

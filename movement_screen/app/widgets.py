@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -59,24 +60,35 @@ def filming_guide(screen: str) -> None:
     right.markdown("**The movement**\n" + "\n".join(f"- {s}" for s in guide.movement))
 
 
-def safety_questions(prefix: str) -> dict[str, bool] | None:
+@dataclass(frozen=True)
+class Answers:
+    """The red-flag answers as given (question id -> yes) and when they were last changed (UTC, ISO 8601)."""
+
+    given: dict[str, bool]
+    at: str
+
+
+def safety_questions(prefix: str) -> Answers | None:
     """The red-flag questions, every one shown, answered explicitly: ticked statements, or "none of these apply
     to me". Returns the answers, or None (with a message) while they are not answered; no analysis runs, and so
-    no plan is given, before they are."""
+    no plan is given, before they are. ``prefix`` names the boxes: it carries the patient, so another patient
+    starts with unanswered questions."""
     from movement_screen.care.safety import load_questions
 
     text = pw.words()["questions"]
     st.header(text["heading"])
     st.caption(text["intro"])
-    answers = {q.id: st.checkbox(q.question, key=f"{prefix}_{q.id}") for q in load_questions()}
+    given = {q.id: st.checkbox(q.question, key=f"{prefix}_{q.id}") for q in load_questions()}
     none = st.checkbox(text["none_apply"], key=f"{prefix}_none")
-    if any(answers.values()) and none:
-        st.warning(text["both"])
+    stamp = f"{prefix}_answered"
+    if any(given.values()) == none:  # both, or neither: not an answer
+        st.session_state.pop(stamp, None)
+        (st.warning if none else st.info)(text["both" if none else "not_answered"])
         return None
-    if not any(answers.values()) and not none:
-        st.info(text["not_answered"])
-        return None
-    return answers
+    answer = tuple(sorted(q for q, yes in given.items() if yes))
+    if st.session_state.get(stamp, (None,))[0] != answer:  # answered now, or changed: this is when
+        st.session_state[stamp] = (answer, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    return Answers(given, st.session_state[stamp][1])
 
 
 def clear_result() -> None:
@@ -84,7 +96,7 @@ def clear_result() -> None:
         st.session_state.pop(key, None)
 
 
-def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, height: float | None,
+def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: Answers, height: float | None,
             patient: str | None, own: bool = True, keep: list[Path] = (), folder: Path | None = None) -> None:
     """Run a session on ``videos`` for ``patient`` and show its result. ``own``: the inputs are the app's own
     copies (uploads, camera), recorded with the session and erased with the patient; ``keep``: files to store
@@ -112,8 +124,8 @@ def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, he
 
     try:
         done = run_session(videos, folder / "results", screen=screen, report=True, patient=patient,
-                           on=date.today(), model=model.variant, answers=answers,
-                           answered_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), height_cm=height,
+                           on=date.today(), model=model.variant, answers=answers.given, answered_at=answers.at,
+                           height_cm=height,
                            progress=progress, origin="home link" if visitor.kind == "patient" else None,
                            own_inputs=own, keep=keep,
                            privacy="deidentify" if visitor.kind == "patient" or st.session_state.get("deidentify")
@@ -133,14 +145,8 @@ def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: dict, he
                             session_id=done.session_id)
     if patient:
         access.audit(visitor, "session_recorded", patient)
-    if done.result.get("scored"):
-        st.success("Done: see the results below." + ("" if visitor.kind == "patient" else
-                                                      " (also on the Results page)"))
-    elif visitor.kind == "patient":
-        st.warning(pw.words()["unscored"]["kept_apart"])
-    else:
-        st.warning(f"Not scored: {done.unscorable_reason}. The session is kept apart from the scored ones and is "
-                   "not compared with them.")
+    if done.result.get("scored"):  # a session without a score says so in its result, below
+        st.success(pw.words()["done"]["patient" if visitor.kind == "patient" else "therapist"])
     show_result(visitor, done.result, done.out_dir, trend=done.trend, saved_for=patient)
 
 
@@ -164,7 +170,7 @@ def show_result(visitor: Visitor, result: dict, folder: Path | None, *, trend: l
     """A result: in patient words for a patient, with every detail for a therapist. ``key`` keeps the widgets
     of several results on one page apart."""
     if visitor.kind == "patient":
-        patient_result(visitor, result, folder, trend, key)
+        patient_result(visitor, result, trend, key)
     else:
         therapist_result(visitor, result, folder, trend, saved_for, key)
 
@@ -175,12 +181,12 @@ def red_flag_message(result: dict) -> None:
         st.error(flags["message"])  # data/redflags.toml: already in plain words
 
 
-def patient_result(visitor: Visitor, result: dict, folder: Path | None, trend, key: str) -> None:
+def patient_result(visitor: Visitor, result: dict, trend, key: str) -> None:
     red_flag_message(result)
     st.header(f"Your result: {pw.screen_name(result.get('screen'))}")
     unscored = pw.unscored_text(result)
     if unscored:
-        st.warning(unscored)
+        st.warning(f"{pw.words()['unscored']['kept_apart']} {unscored}")
     else:
         st.markdown(f"**{pw.score_sentence(result)}**")
         scale = pw.score_scale(result)
@@ -200,10 +206,13 @@ def patient_result(visitor: Visitor, result: dict, folder: Path | None, trend, k
         st.subheader(pw.words()["progress"]["heading"])
         for line in pw.progress_lines(trend):
             st.markdown(f"- {line}")
-    if folder is not None and (folder / "report.pdf").exists():
-        st.download_button(pw.words()["plan"]["report"], (folder / "report.pdf").read_bytes(), file_name="report.pdf",
-                           mime="application/pdf", key=f"dl_{key}_report", on_click=access.audit,
-                           args=(visitor, "download", f"{visitor.link.patient_id if visitor.link else '-'} report.pdf"))
+    from movement_screen.app.patient_report import pdf_bytes
+
+    # made on each showing, in memory: no copy kept on disk or in a cache to outlive an erasure
+    st.download_button(pw.words()["plan"]["report"], pdf_bytes(result, trend),
+                       file_name="my-movement-check.pdf", mime="application/pdf", key=f"dl_{key}_report",
+                       on_click=access.audit,
+                       args=(visitor, "download", f"{visitor.link.patient_id if visitor.link else '-'} patient report"))
 
 
 def therapist_result(visitor: Visitor, result: dict, folder: Path | None, trend, saved_for: str | None,

@@ -93,6 +93,7 @@ def evaluate(answers: dict[str, bool] | None, pain: str = "not_asked", answered_
     from datetime import datetime, timezone
 
     questions = {q.id: q for q in load_questions()}
+    answered = answers is not None
     if answers is None and pain != "yes":
         return Screening(asked=False, message="Red-flag questions were not asked: go through them (movement-screen "
                          "analyze --answers FILE or --flag ID) before starting the exercises.")
@@ -111,6 +112,9 @@ def evaluate(answers: dict[str, bool] | None, pain: str = "not_asked", answered_
     message = messages[level] if level else "No red flags reported."
     if level == "precaution":
         message += " " + " ".join(questions[q].effect for q in precautions if questions[q].effect)
-    answered_at = answered_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if answered:  # pain reported without the questions is not an answer to them
+        answered_at = answered_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    else:
+        answered_at = None
     return Screening(asked=True, answers=answers, flags=flags, precautions=precautions, level=level,
                      message=message, answered_at=answered_at)

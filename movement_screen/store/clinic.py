@@ -161,6 +161,13 @@ class Clinic:
                                             (display_name or "").strip() or None))
         self.audit("command line", "user_added", name)
 
+    def set_display_name(self, name: str, display_name: str | None) -> None:
+        """The name patients see for this therapist (None or empty: "your therapist")."""
+        if not self.db.execute("UPDATE users SET display_name = ? WHERE name = ?",
+                               ((display_name or "").strip() or None, name)).rowcount:
+            raise UsageError(f"no user '{name}'")
+        self.audit("command line", "display_name_changed", name)
+
     def set_password(self, name: str, password: str) -> None:
         if len(password) < 8:
             raise UsageError("a password needs at least 8 characters")
@@ -341,8 +348,9 @@ class Clinic:
             self.audit("patient link", "link_refused", "not canonical", client)
             raise LinkRefused(plain)
         row = self.db.execute("SELECT l.patient_id, l.screen, l.created_by, l.expires_at, l.revoked_at, l.label, "
-                              "u.display_name FROM links l LEFT JOIN users u ON u.name = l.created_by "
-                              "WHERE l.id_hash = ?", (_hash_id(link_id),)).fetchone()
+                              "u.display_name FROM links l LEFT JOIN patient_owners o ON o.patient_id = l.patient_id "
+                              "LEFT JOIN users u ON u.name = o.owner WHERE l.id_hash = ?",
+                              (_hash_id(link_id),)).fetchone()  # the patient's therapist now, by display name
         if row is None or row[4] is not None or row[3] <= _iso(now()):
             why = "unknown" if row is None else ("revoked" if row[4] else "expired")
             self.audit("patient link", "link_refused", why + ("" if row is None else f" {row[0]} {row[5]}"), client)

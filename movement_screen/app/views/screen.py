@@ -8,18 +8,19 @@ import streamlit as st
 
 from movement_screen.app import MAX_UPLOAD_MB
 from movement_screen.app.access import Visitor
-from movement_screen.app.widgets import SCREEN_LABELS, analyse, filming_guide, new_folder, safety_questions
+from movement_screen.app.widgets import (SCREEN_LABELS, Answers, analyse, filming_guide, new_folder,
+                                         safety_questions)
 
 
 def screen_page(visitor: Visitor, patient: str | None) -> None:
     st.header("1. Choose a screen")
     screen = st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get, key="screen", horizontal=True)
-    answers = safety_questions("q")
+    answers = safety_questions(f"q_{patient or '-'}")
     filming_guide(screen)
     upload_section(visitor, patient, screen, answers)
 
 
-def upload_section(visitor: Visitor, patient: str | None, screen: str, answers: dict | None) -> None:
+def upload_section(visitor: Visitor, patient: str | None, screen: str, answers: Answers | None) -> None:
     """The clips and the Analyse button. The uploaders belong to the patient chosen (another patient gets empty
     ones), and a new upload replaces the clip in its box."""
     st.header("Your video")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from movement_screen.app.access import Visitor
-from movement_screen.app.widgets import SCREEN_LABELS, analyse, new_folder, pose_model, safety_questions
+from movement_screen.app import patient_words as pw
+from movement_screen.app.widgets import SCREEN_LABELS, Answers, analyse, new_folder, pose_model, safety_questions
 
 ENGINES = {"browser": "In this browser (the video stays on this device)",
            "server": "On the server (the video is sent to it)"}
@@ -16,54 +17,57 @@ def webcam_page(visitor: Visitor, patient: str | None) -> None:
     st.header("Live camera")
     screen = st.radio("Screen", list(SCREEN_LABELS), format_func=SCREEN_LABELS.get, key="live_screen",
                       horizontal=True)
-    answers = safety_questions("live_q")
+    answers = safety_questions(f"live_q_{patient or '-'}")
     camera_section(visitor, patient, screen, answers)
 
 
-def camera_section(visitor: Visitor, patient: str | None, screen: str, answers: dict | None) -> None:
+def camera_section(visitor: Visitor, patient: str | None, screen: str, answers: Answers | None) -> None:
     """Where the pose model runs, then the camera: only once the safety questions are answered."""
+    words = pw.words()["camera"]
     if answers is None:
-        st.info("The camera starts once the safety questions above are answered.")
+        st.info(words["waits"])
         return
     if st.session_state.get("engine_forced"):
         st.warning(st.session_state["engine_forced"])
         if st.session_state.pop("engine_switch", False):
             st.session_state["engine"] = "server"  # before the radio exists in this run: Streamlit allows it here
-    engine = st.radio("Where the pose model runs", list(ENGINES), format_func=ENGINES.get, key="engine",
-                      horizontal=True)
+    labels = words["engines"] if visitor.kind == "patient" else ENGINES
+    engine = st.radio(words["where"] if visitor.kind == "patient" else "Where the pose model runs", list(ENGINES),
+                      format_func=labels.get, key="engine", horizontal=True)
     if engine == "browser":
         browser_camera(visitor, patient, screen, answers)
     else:
         server_camera(visitor, patient, screen, answers)
 
 
-def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: dict) -> None:
+def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: Answers) -> None:
     """MediaPipe's web pose landmarker in the page (app/in_page.py): only the landmarks come to the server."""
     from movement_screen.app.in_page import landmarks_table, shared_video
     from movement_screen.app.live import COACH
     from movement_screen.errors import InputError
     from movement_screen.pose import web_runtime
 
-    st.caption("Set up as the filming guide shows (phone or laptop camera at hip height, 2.5-4 m away, whole body "
+    patient_view = visitor.kind == "patient"
+    words = pw.words()["camera"]
+    st.caption(f"{words['browser_intro']} {words['browser_private']}" if patient_view else
+               "Set up as the filming guide shows (phone or laptop camera at hip height, 2.5-4 m away, whole body "
                "in view). Start camera, follow the messages until the set-up is good, then Start recording, do the "
                "movement, and Stop and score. The pose model runs on this device: only the body's landmark points "
                "are sent to be scored, unless you tick the box below.")
-    send = st.checkbox("Also send the video to my therapist" if visitor.kind == "patient" else
-                       "Also keep the video with the result", key="send_video")
+    send = st.checkbox(words["send_video"] if patient_view else "Also keep the video with the result",
+                       key="send_video")
     try:
         component = camera_component()
     except InputError as exc:
         fall_back(f"The in-browser camera is not available on this server ({exc}): the server's camera is used "
-                  "instead." if visitor.kind != "patient" else
-                  "The camera in this browser is not available just now: the other camera is used instead.")
+                  "instead." if not patient_view else words["fallback"])
     value = component(screen=screen, coach=COACH, send_video=send, runtime_version=web_runtime.VERSION,
-                      key="browser_pose", default=None)
+                      key=f"browser_pose_{patient or '-'}", default=None)  # a recording belongs to its patient
     if not value:
         return
     if value.get("unsupported"):
         fall_back(f"The pose model cannot run in this browser ({value['unsupported']}): the server's camera is "
-                  "used instead." if visitor.kind != "patient" else
-                  "This browser cannot run the camera check itself: the other camera is used instead.")
+                  "used instead." if not patient_view else words["fallback"])
     if value.get("capture") and value["capture"] != st.session_state.get("scored_capture"):
         st.session_state["scored_capture"] = value["capture"]
         folder = new_folder()
@@ -71,8 +75,7 @@ def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: 
         try:
             table = landmarks_table(value, folder / "camera" / "landmarks.csv")
         except ValueError as exc:
-            st.error(f"Nothing to score yet: {exc}." if visitor.kind != "patient" else
-                     "Nothing to score yet: you were not seen while recording. Step into the picture, then record.")
+            st.error(f"Nothing to score yet: {exc}." if not patient_view else words["nothing_seen"])
             return
         video = shared_video(value, folder / "camera") if send else None
         analyse(visitor, [table], screen, answers, None, patient, keep=[video] if video else [], folder=folder)
@@ -94,7 +97,7 @@ def camera_component():
     return declare_component("browser_pose", path=str(assemble(pose_model().path)))
 
 
-def server_camera(visitor: Visitor, patient: str | None, screen: str, answers: dict) -> None:
+def server_camera(visitor: Visitor, patient: str | None, screen: str, answers: Answers) -> None:
     """The server-side camera (WebRTC): the fallback for browsers that cannot run the model. Its recorder belongs
     to the patient chosen: another patient gets a new one."""
     import time
@@ -104,7 +107,10 @@ def server_camera(visitor: Visitor, patient: str | None, screen: str, answers: d
 
     from movement_screen.app.live import LiveSession
 
-    st.caption("Set up as the filming guide shows (tripod at hip height, 2.5-4 m away, whole body in view). Press "
+    patient_view = visitor.kind == "patient"
+    words = pw.words()["camera"]
+    st.caption(f"{words['server_intro']} {words['server_fallback']}" if patient_view else
+               "Set up as the filming guide shows (tripod at hip height, 2.5-4 m away, whole body in view). Press "
                "START to turn the camera on; follow the message on the video until it says the set-up is good, "
                "then Start recording, do the movement, and Stop and score. The camera works on this computer; "
                "from another device the app needs HTTPS (and often a TURN server): there, record on the phone "
@@ -129,13 +135,19 @@ def server_camera(visitor: Visitor, patient: str | None, screen: str, answers: d
     if stop.button("Stop and score", key="rec_stop"):
         path = live.stop_recording()
         if path is None:
-            st.error("Nothing was recorded yet: press START, then Start recording, then do the movement.")
+            st.error(words["nothing_recorded"])
         else:
             analyse(visitor, [path], screen, answers, None, patient, own=True)
             return
     board = st.empty()
     while ctx.state.playing:
         now = live.status()
+        if patient_view:  # the coach's words only
+            board.markdown(f"**{words['setup']}:** {' / '.join(now['messages'])}  \n"
+                           f"**{words['cues']}:** {' / '.join(now['cues']) or '-'}"
+                           + (f"  \n● {words['recording']}" if now["recording"] else ""))
+            time.sleep(0.5)
+            continue
         board.markdown(
             f"**Set-up:** {' / '.join(now['messages'])}  \n**Cues:** {' / '.join(now['cues']) or '-'}  \n"
             f"**Set-up messages so far:** {' → '.join(live.history)}  \n"

@@ -8,9 +8,9 @@ import streamlit as st
 
 from movement_screen.app import patient_words as pw
 from movement_screen.app.access import Visitor
-from movement_screen.app.pages.results import results_page
-from movement_screen.app.pages.screen import upload_section
-from movement_screen.app.pages.webcam import camera_section
+from movement_screen.app.views.results import results_page
+from movement_screen.app.views.screen import upload_section
+from movement_screen.app.views.webcam import camera_section
 from movement_screen.app.widgets import clear_result, filming_guide, result_folder, safety_questions, show_result
 
 
@@ -23,7 +23,7 @@ def patient_link_page(visitor: Visitor) -> None:
     if st.session_state.get("result_dir"):
         results_page(visitor)
     else:
-        answers = safety_questions("q")
+        answers = safety_questions(f"q_{link.patient_id}")
         filming_guide(link.screen)
         how = st.radio(text["how"], [text["upload"], text["camera"]], key="capture", horizontal=True)
         if how == text["upload"]:

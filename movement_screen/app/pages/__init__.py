@@ -1,1 +1,0 @@
-"""The app's pages, one module each, above the shared widgets (:mod:`movement_screen.app.widgets`)."""
