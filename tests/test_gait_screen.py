@@ -81,3 +81,31 @@ def test_events_are_the_same_with_or_without_noise_to_within_a_frame():
     a = np.array(sorted(e.time_s for e in clean.events if e.type == "heel_strike" and not e.rejected))
     b = np.array(sorted(e.time_s for e in noisy.events if e.type == "heel_strike" and not e.rejected))
     assert len(a) == len(b) and np.max(np.abs(a - b)) <= 1 / 30
+
+
+def test_too_few_well_seen_steps_make_no_cadence_or_symmetry_finding():
+    """Two steps of each foot: one contact could decide the verdict, so cadence and symmetry say how many were
+    seen and how many are needed instead."""
+    view, c, _ = judged(Walk(cadence=100, limp=0.8, steps=5))  # a limp, but only 2 steps of each foot
+    for cid in ("cadence", "step_time_symmetry", "stance_symmetry"):
+        assert c[cid].state == "not_assessed", cid
+        assert "only 2 left and 2 right steps were seen well" in c[cid].reason and "3 of each" in c[cid].reason
+    assert view.metrics["steps_seen_left"] == view.metrics["steps_seen_right"] == 2
+    _, c, _ = judged(Walk(cadence=100, limp=0.8, steps=7))  # 3 of each: judged, and the limp holds
+    assert c["step_time_symmetry"].state == "fail" and "Leaving out" not in c["step_time_symmetry"].reason
+
+
+def test_one_contact_never_makes_a_finding():
+    """A verdict that only one contact makes (leave it out and it passes) is given the milder verdict, with the
+    contact named; a real asymmetry that survives leaving any one out stays a finding."""
+    t, points, _ = walk(Walk())
+    judge = gait._Judge(prepare(film(points, t, SIDE, size=(1920, 1080))), 0, None)
+    one_late = judge.ratio("step_time_symmetry", 0.60, 0.70, "Median step time",
+                           [(0.60, 0.70, 1.0), (0.60, 0.61, 3.2), (0.61, 0.70, 4.0)])
+    assert one_late.state == "pass" and one_late.value == pytest.approx(0.70 / 0.60)
+    assert "single contact at 3.20 s" in one_late.reason
+    limp = judge.ratio("step_time_symmetry", 0.60, 0.70, "Median step time",
+                       [(0.60, 0.71, 1.0), (0.59, 0.70, 3.2)])
+    assert limp.state == "fail" and "Leaving out" not in limp.reason
+    cadence = judge.ranged("cadence", 84.0, "steps/min", "Cadence is", [(84.5, 1.0), (91.0, 2.0)])
+    assert cadence.state == "pass" and "2.00 s" in cadence.reason

@@ -410,25 +410,82 @@ class _Judge:
                          f"{reason} Reference: {c['source']}.{self.caveat}", "gait", float(margin), c["label"],
                          self.source)
 
-    def ranged(self, cid: str, value: float, unit: str, what: str) -> Criterion:
+    def ranged(self, cid: str, value: float, unit: str, what: str,
+               without_one: list[tuple[float, float]] = ()) -> Criterion:
+        """A value against its normal range. ``without_one``: (the value with one contact left out, that contact's
+        time): a finding must hold with any single contact left out, else the milder verdict is given."""
         c = self.cfg[cid]
-        state = in_range(value, c["low"], c["high"], c["band"])
+
+        def judged(v: float) -> str:
+            return in_range(v, c["low"], c["high"], c["band"])
+
+        state = judged(value)
         margin = min(value - c["low"], c["high"] - value)
         where = "within" if state == "pass" else ("below" if value < c["low"] else "above")
+        reason = f"{what} {value:.2f} {unit}, {where} the {c['low']:g}-{c['high']:g} {unit} range."
+        state, reason = _one_contact_cannot_decide(state, reason, [(judged(v), v, t) for v, t in without_one], unit)
         return self.crit(cid, state, value, f"{c['low']:g}-{c['high']:g} {unit} normal, +/-{c['band']:g} borderline",
-                         unit, f"{what} {value:.2f} {unit}, {where} the {c['low']:g}-{c['high']:g} {unit} range.",
-                         margin, cid)
+                         unit, reason, margin, cid)
 
-    def ratio(self, cid: str, left: float, right: float, what: str) -> Criterion | None:
+    def ratio(self, cid: str, left: float, right: float, what: str,
+              without_one: list[tuple[float, float, float]] = ()) -> Criterion | None:
+        """Left against right. ``without_one``: (left, right, time) with one contact left out (see :meth:`ranged`)."""
         si, sr = _symmetry(left, right)
         if not np.isfinite(sr):
             return None
         c = self.cfg[cid]
         longer = "left" if left > right else "right"
-        return self.crit(cid, banded(sr, c["pass_max"], c["fail_above"]), sr,
-                         f"ratio <= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "ratio",
-                         f"{what}: left {left:.3f} s, right {right:.3f} s (ratio {sr:.2f}, index {si:.1f} %, "
-                         f"{longer} longer).", c["pass_max"] - sr, cid)
+        reason = (f"{what}: left {left:.3f} s, right {right:.3f} s (ratio {sr:.2f}, index {si:.1f} %, {longer} "
+                  "longer).")
+        others = [(banded(r, c["pass_max"], c["fail_above"]), r, t) for r, t in
+                  ((_symmetry(a, b)[1], t) for a, b, t in without_one) if np.isfinite(r)]
+        state, reason = _one_contact_cannot_decide(banded(sr, c["pass_max"], c["fail_above"]), reason, others,
+                                                   "ratio")
+        return self.crit(cid, state, sr, f"ratio <= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "ratio",
+                         reason, c["pass_max"] - sr, cid)
+
+
+SEVERITY = {"pass": 0, "borderline": 1, "fail": 2}
+
+
+def _one_contact_cannot_decide(state: str, reason: str, others: list[tuple[str, float, float]], unit: str
+                               ) -> tuple[str, str]:
+    """The verdict a single contact cannot make: the mildest of ``state`` and the ``others`` (state, value, time of
+    the contact left out), with the reason saying which contact made the difference."""
+    if not others:
+        return state, reason
+    mildest = min(others, key=lambda o: SEVERITY[o[0]])
+    if SEVERITY[mildest[0]] >= SEVERITY[state]:
+        return state, reason
+    return mildest[0], (f"{reason} Leaving out the single contact at {mildest[2]:.2f} s gives {mildest[1]:.2f} "
+                        f"{unit} ({mildest[0]}): one contact never makes a finding, so the milder verdict is given.")
+
+
+def _seen_steps(events: list[GaitEvent]) -> dict[str, int]:
+    """Per foot, the steps between two well-seen heel strikes in a row (of the other foot, then this one) in one
+    pass: what cadence and symmetry may rest on (a rejected contact sets no step)."""
+    strikes = sorted((e for e in events if e.type == "heel_strike" and e.rejected is None), key=lambda e: e.time_s)
+    seen = dict.fromkeys(SIDES, 0)
+    for a, b in zip(strikes, strikes[1:]):
+        if a.pass_index == b.pass_index and a.side != b.side:
+            seen[b.side] += 1
+    return seen
+
+
+def _without_each_contact(steps: list[Step]) -> list[tuple[float, list[Step]]]:
+    """For each heel strike the steps rest on: its time and the steps left when it is taken away (the step it
+    ends and the step it starts)."""
+    times = sorted({t for s in steps for t in (s.start_s, s.end_s)})
+    return [(t, [s for s in steps if t not in (s.start_s, s.end_s)]) for t in times]
+
+
+def _step_medians(steps: list[Step]) -> tuple[float, float]:
+    return tuple(_median(s.time_s for s in steps if s.side == side) for side in SIDES)
+
+
+def _cadence(left: float, right: float) -> float:
+    per_foot = [v for v in (left, right) if np.isfinite(v)]
+    return 60.0 * len(per_foot) / sum(per_foot) if per_foot else np.nan
 
 
 def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None) -> ViewScreen:
@@ -455,8 +512,7 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
         m[f"step_time_{side}_s"] = _median(s.time_s for s in steps if s.side == side)
     # Median step times per foot: one late or extra contact cannot move them (a mean can, by 10 % on a short
     # pass), and a limp's long and short steps both count.
-    per_foot = [m[f"step_time_{side}_s"] for side in SIDES if np.isfinite(m[f"step_time_{side}_s"])]
-    m["cadence_steps_per_min"] = 60.0 * len(per_foot) / sum(per_foot) if per_foot else np.nan
+    m["cadence_steps_per_min"] = _cadence(m["step_time_left_s"], m["step_time_right_s"])
     times = [s.time_s for s in steps]
     m["step_time_iqr_s"] = float(np.subtract(*np.percentile(times, [75, 25]))) if len(times) >= 2 else np.nan
     si, sr = _symmetry(m["step_time_left_s"], m["step_time_right_s"])
@@ -475,16 +531,36 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
     m["stance_symmetry_index_pct"], m["stance_symmetry_ratio"] = _symmetry(m["stance_time_left_s"],
                                                                           m["stance_time_right_s"])
 
-    if np.isfinite(m["cadence_steps_per_min"]):
+    # Findings only from steps that were seen: at least min_seen_per_foot well-seen steps of each foot, and no
+    # single contact may decide a verdict (each is left out in turn; the mildest verdict stands).
+    seen = _seen_steps(events)
+    m["steps_seen_left"], m["steps_seen_right"] = float(seen["left"]), float(seen["right"])
+    need = int(load("gait")["steps"]["min_seen_per_foot"])
+    too_few = (f"only {seen['left']} left and {seen['right']} right steps were seen well (between two visible "
+               f"contacts): {need} of each foot are needed, so that no single contact decides it. Film a longer "
+               "walk, or several passes, with the feet in view")
+    without = [(t, _step_medians(rest)) for t, rest in _without_each_contact(steps)]
+    if min(seen.values()) < need and steps:
+        for cid in ("cadence", "step_time_symmetry", "stance_symmetry"):
+            found[cid] = _na(cid, too_few, view, source)
+    if np.isfinite(m["cadence_steps_per_min"]) and "cadence" not in found:
         found["cadence"] = judge.ranged("cadence", m["cadence_steps_per_min"], "steps/min",
                                         f"Cadence from the median of {len(steps)} steps"
-                                        f"{_left_out(int(m['events_rejected']))} is")
-    for cid, left, right, what in (
-            ("step_time_symmetry", m["step_time_left_s"], m["step_time_right_s"], "Median step time"),
-            ("stance_symmetry", m["stance_time_left_s"], m["stance_time_right_s"], "Mean stance time")):
-        crit = judge.ratio(cid, left, right, what)
+                                        f"{_left_out(int(m['events_rejected']))} is",
+                                        [(_cadence(*medians), t) for t, medians in without
+                                         if np.isfinite(_cadence(*medians))])
+    if "step_time_symmetry" not in found:
+        crit = judge.ratio("step_time_symmetry", m["step_time_left_s"], m["step_time_right_s"], "Median step time",
+                           [(*medians, t) for t, medians in without])
         if crit:
-            found[cid] = crit
+            found["step_time_symmetry"] = crit
+    if "stance_symmetry" not in found:
+        stance = {side: [(c["start"], c["stance"]) for c in cycles[side] if "stance" in c] for side in SIDES}
+        crit = judge.ratio("stance_symmetry", m["stance_time_left_s"], m["stance_time_right_s"], "Mean stance time",
+                           [(*(_nanmean(v for start, v in stance[side] if start != t) for side in SIDES), t)
+                            for t in sorted({start for side in SIDES for start, _ in stance[side]})])
+        if crit:
+            found["stance_symmetry"] = crit
     if np.isfinite(m["stance_pct"]):
         found["stance_phase"] = judge.ranged("stance_phase", m["stance_pct"], "%", "Stance takes")
     if np.isfinite(m["double_support_pct"]):
