@@ -72,6 +72,7 @@ class AppServer:
 
 
 NONE_APPLY = "None of these apply to me"
+UPLOAD_BOXES = ("Video", "Second view of the same movement (optional)")  # the Screen page's upload boxes
 
 
 def answer_questions(page) -> None:
@@ -94,18 +95,36 @@ def answer_questions(page) -> None:
     raise AssertionError("the safety questions could not be answered")
 
 
+def settle(page) -> None:
+    """Wait until the app has been idle for a second: a rerun can start a moment after the click that caused it."""
+    from playwright.sync_api import expect
+
+    running = page.get_by_test_id("stStatusWidget")
+    for _ in range(3):
+        expect(running).to_be_hidden(timeout=120_000)
+        page.wait_for_timeout(1000)
+        if not running.is_visible():
+            return
+
+
 def upload(page, *videos: Path) -> None:
     """Put ``videos`` in the upload boxes (the first box, then the second view's) and wait until each is in."""
     from playwright.sync_api import expect
 
-    running = page.get_by_test_id("stStatusWidget")
-    for n, video in enumerate(videos):
+    for box, video in zip(UPLOAD_BOXES, videos):
         chip = page.locator(f'[data-testid="stFileChipName"][title="{Path(video).name}"]')
-        for _ in range(3):  # a file given while the page reruns (a patient just chosen) lands in a box that goes
-            expect(running).to_be_hidden(timeout=120_000)
-            page.locator("input[type=file]").nth(n).set_input_files(str(video))
+        for attempt in range(3):  # a file given while the page reruns (a patient just chosen) lands in a box that goes
+            region = page.get_by_role("region", name=box, exact=True)
+            expect(region).to_be_visible(timeout=120_000)
+            settle(page)
+            if attempt == 0:
+                region.locator("input[type=file]").set_input_files(str(video))
+            else:  # as a person does it: press Upload and choose the file
+                with page.expect_file_chooser() as chooser:
+                    region.get_by_role("button", name="Upload", exact=True).click()
+                chooser.value.set_files(str(video))
             try:
-                expect(chip).to_be_attached(timeout=30_000)
+                expect(chip).to_be_attached(timeout=60_000)
                 break
             except AssertionError:
                 continue
