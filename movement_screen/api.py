@@ -24,9 +24,9 @@ from movement_screen.pose.tracking import (Track, choose_subject, link_tracks, p
                                            subject_sequence)
 from movement_screen.screens import bend, detect, gait, squat
 from movement_screen.screens.common import ViewScreen
-from movement_screen.screens.config import load
+from movement_screen.contract.config import load
 from movement_screen.screens.detect import Detection
-from movement_screen.screens.result import QualityIssue, ScreenResult, SourceInfo
+from movement_screen.contract.result import QualityIssue, ScreenResult, SourceInfo
 from movement_screen.store.history import Store
 from movement_screen.video.reader import MIN_FRAMES, VideoInfo, probe
 

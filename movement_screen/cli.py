@@ -14,7 +14,7 @@ from pathlib import Path
 from movement_screen import __version__
 from movement_screen.errors import ScreenError, UsageError
 from movement_screen.quiet import VERBOSE_ENV, silence_native_logs
-from movement_screen.screens.result import short_number
+from movement_screen.contract.result import short_number
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT = 0, 2, 3
 SYMBOLS = {"pass": "PASS", "borderline": "BORDER", "fail": "FAIL", "not_assessed": "n/a"}

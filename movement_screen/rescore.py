@@ -15,7 +15,7 @@ from pathlib import Path
 
 from movement_screen.errors import ScreenError, UsageError
 from movement_screen.report.files import atomic_path
-from movement_screen.screens.config import overriding, read_overrides
+from movement_screen.contract.config import overriding, read_overrides
 
 CHANGE_FIELDS = ["folder", "criterion", "before_state", "after_state", "before_value", "after_value"]
 

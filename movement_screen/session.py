@@ -31,7 +31,7 @@ def progress_rows(sessions, result: dict, when: str) -> list[dict] | None:
     """Trend of the earlier ``sessions`` (store rows) followed by ``result``; None without earlier sessions."""
     from movement_screen.care.progress import trend
 
-    from movement_screen.screens.result import is_scored
+    from movement_screen.contract.result import is_scored
 
     earlier = [{"date": x.recorded_on, "result": x.result} for x in sessions if is_scored(x.result)]
     if not earlier or not is_scored(result):  # only scored sessions are compared

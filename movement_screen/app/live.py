@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from movement_screen.pose import landmarks as lm
-from movement_screen.screens.config import load
+from movement_screen.contract.config import load
 
 FEET = (lm.L_ANKLE, lm.R_ANKLE, lm.L_HEEL, lm.R_HEEL)
 COACH = load("live_coach")  # the numbers and words, shared with the in-page camera (browser_pose/coach.js)

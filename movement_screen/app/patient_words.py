@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from movement_screen.screens.config import load
-from movement_screen.screens.result import is_scored
+from movement_screen.contract.config import load
+from movement_screen.contract.result import is_scored
 
 JUDGED = ("fail", "borderline", "pass")  # worst first
 MAX_LISTED = 4  # not-checked criteria named before "and N more"

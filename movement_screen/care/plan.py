@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from movement_screen.care.catalogue import Exercise, load_catalogue
 from movement_screen.care.safety import Screening, load_questions
-from movement_screen.screens.result import is_scored
+from movement_screen.contract.result import is_scored
 
 MAX_EXERCISES = 6
 RETEST_WEEKS = 3  # re-test in 2-4 weeks

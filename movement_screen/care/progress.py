@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from movement_screen.screens.config import load
-from movement_screen.screens.result import is_scored
+from movement_screen.contract.config import load
+from movement_screen.contract.result import is_scored
 
 
 def mdc_of(measure: str) -> dict:

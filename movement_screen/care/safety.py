@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from movement_screen.errors import InputError, UsageError
-from movement_screen.screens.config import load
+from movement_screen.contract.config import load
 
 if sys.version_info >= (3, 11):
     import tomllib

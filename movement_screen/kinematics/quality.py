@@ -10,8 +10,8 @@ from movement_screen.kinematics.orientation import describe_turn, lying_share, u
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.pose.sequence import PoseSequence
-from movement_screen.screens.config import load
-from movement_screen.screens.result import QualityIssue
+from movement_screen.contract.config import load
+from movement_screen.contract.result import QualityIssue
 
 BODY_POINTS = (lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE, lm.L_ANKLE, lm.R_ANKLE,
                lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from movement_screen import __version__
-from movement_screen.screens.result import short_number
+from movement_screen.contract.result import short_number
 
 STATE_WORDS = {"pass": "pass", "borderline": "borderline", "fail": "fail", "not_assessed": "n/a"}
 SCREEN_NAMES = {"squat": "Deep / overhead squat", "forward_bend": "Standing forward bend and return",

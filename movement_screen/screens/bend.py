@@ -15,8 +15,8 @@ from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
 from movement_screen.screens.common import ViewScreen, banded, window_mean
-from movement_screen.screens.config import load
-from movement_screen.screens.result import Criterion, Finding, Repetition
+from movement_screen.contract.config import load
+from movement_screen.contract.result import Criterion, Finding, Repetition
 
 TITLES = {
     "knees_straight": "Knees stay straight",

@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from movement_screen.screens.result import Criterion, Finding, Repetition
+from movement_screen.contract.result import Criterion, Finding, Repetition
 
 
 @dataclass

@@ -20,7 +20,7 @@ import numpy as np
 
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.screens import bend, gait, squat
-from movement_screen.screens.config import load
+from movement_screen.contract.config import load
 
 SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walking"}
 ARTICLE_NAMES = {"squat": "a squat", "forward_bend": "a forward bend", "gait": "walking"}

@@ -23,8 +23,8 @@ from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
 from movement_screen.screens.common import ViewScreen, banded, in_range
-from movement_screen.screens.config import load
-from movement_screen.screens.result import Criterion, Finding, GaitEvent, WalkPass
+from movement_screen.contract.config import load
+from movement_screen.contract.result import Criterion, Finding, GaitEvent, WalkPass
 
 SIDES = ("left", "right")
 TITLES = {

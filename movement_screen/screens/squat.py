@@ -17,8 +17,8 @@ from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
 from movement_screen.screens.common import ViewScreen, banded, window_mean
-from movement_screen.screens.config import load
-from movement_screen.screens.result import Criterion, Finding, Repetition, Score, short_number
+from movement_screen.contract.config import load
+from movement_screen.contract.result import Criterion, Finding, Repetition, Score, short_number
 
 FMS_IDS = ("trunk_tibia_parallel", "thigh_below_horizontal", "knees_over_feet", "arms_over_feet", "heels_down")
 FMS_TITLES = {

@@ -66,7 +66,7 @@ class Session:
     @property
     def scored(self) -> bool:
         """Whether the session holds a score; sessions without one are kept apart and never compared."""
-        from movement_screen.screens.result import is_scored
+        from movement_screen.contract.result import is_scored
 
         return is_scored(self.result)
 

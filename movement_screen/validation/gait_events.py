@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from movement_screen.screens.result import GaitEvent
+from movement_screen.contract.result import GaitEvent
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -13,7 +13,7 @@ from itertools import product
 
 from movement_screen.kinematics.series import prepare
 from movement_screen.screens import squat
-from movement_screen.screens.config import load
+from movement_screen.contract.config import load
 from movement_screen.validation.figure import Camera, Noise, Squat, squat_clip
 
 YAWS = (0.0, 15.0, 30.0, 45.0, 60.0, 75.0, 90.0)
@@ -148,7 +148,7 @@ def summary(outcomes: list[Outcome]) -> dict[str, float]:
 
 def summary_table(outcomes: list[Outcome]) -> str:
     """Markdown: per criterion, the views it claims and its share of correct verdicts there."""
-    from movement_screen.screens.config import load as load_table
+    from movement_screen.contract.config import load as load_table
 
     views = load_table("squat")["views"]
     share = summary(outcomes)

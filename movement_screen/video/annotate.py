@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from movement_screen.pose import landmarks as lm
-from movement_screen.screens.result import short_number
+from movement_screen.contract.result import short_number
 from movement_screen.video.privacy import blur_faces, blur_outside, body_box, check, plain
 from movement_screen.video.reader import iter_frames, prefetched, small_size
 
