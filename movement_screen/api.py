@@ -482,6 +482,15 @@ def _score_squat(sources, paths, model_file, *, pain, heel_board) -> Analysis:
                                    f"leg length or more for at least {rep_cfg['min_duration_s']:g} s. Film the whole "
                                    "squat, standing tall before and after it"))
     issues += _quality(sources, paths, "squat")
+    for i, src in enumerate(sources):
+        gap = squat.between_views(src.kinematics.view.yaw_deg) if views[i].repetitions else None
+        if gap:  # neither a front nor a side view: say how to turn the camera before the next recording
+            yaw = src.kinematics.view.yaw_deg
+            issues.append(QualityIssue(
+                "turn_camera", f"{Path(paths[i]).name}: the person is turned {yaw:.0f} deg from the camera, too far "
+                f"round for the front-view criteria (up to {gap[0]:g} deg) and not far enough for the side-view ones "
+                f"(from {gap[1]:g} deg): for a side view, {squat.camera_turn(yaw, gap[1], 90.0)}; for a front view, "
+                f"{squat.camera_turn(yaw, 0.0, gap[0])}", "warning", i))
     for i, view in enumerate(views):
         name = Path(paths[i]).name
         if not view.repetitions and len(sources) > 1:

@@ -124,3 +124,25 @@ def test_merged_views_take_each_criterion_from_the_view_that_measures_it_best():
     assert merged["thigh_below_horizontal"].view == "sagittal"  # the side view's heights are the better ones
     assert all(merged[i].state == "pass" for i in FMS_IDS)
     assert fms_score(list(merged.values()), pain="no").value == 3
+
+
+def test_a_slanted_camera_is_told_how_far_to_turn():
+    """Between the front view's range and the side view's, the result says how far to move the camera, in the
+    criteria it could not measure and as a quality warning; a true side or front view gets no such warning."""
+    from types import SimpleNamespace
+
+    from movement_screen.api import score_sources
+    from movement_screen.validation.figure import Camera, Squat, squat_clip
+    from test_detect import built_source
+
+    model = SimpleNamespace(variant="full", origin="built")
+    slanted = score_sources([built_source(squat_clip(Squat(), Camera(28)))], ["slant.mp4"], model,
+                            screen="squat").result
+    turn = next(i for i in slanted.quality_issues if i.code == "turn_camera")
+    assert "for a side view, move the camera about" in turn.message and "deg further round" in turn.message
+    trunk = slanted.criterion("trunk_tibia_parallel")
+    assert trunk.state == "not_assessed" and "move the camera about" in trunk.reason
+    for yaw in (0, 90):
+        square = score_sources([built_source(squat_clip(Squat(), Camera(yaw)))], ["v.mp4"], model,
+                               screen="squat").result
+        assert not any(i.code == "turn_camera" for i in square.quality_issues), yaw

@@ -134,6 +134,27 @@ def look_alike(kin: Kinematics) -> str | None:
     return None
 
 
+def camera_turn(yaw: float, low: float, high: float, margin: float = 5.0) -> str:
+    """How to move the camera so the body is seen between ``low`` and ``high`` deg of yaw (0 = facing the camera,
+    90 = side-on), in words: the turn, rounded up to 5 deg, with ``margin`` to land inside the range."""
+    if yaw < low:
+        turn = int(np.ceil((low + margin - yaw) / 5.0) * 5)
+        return (f"move the camera about {turn} deg further round toward the person's side (or have them turn that "
+                "much), so that they are seen side-on")
+    turn = int(np.ceil((yaw - high + margin) / 5.0) * 5)
+    return (f"move the camera about {turn} deg round toward the person's front (or have them turn that much to "
+            "face it)")
+
+
+def between_views(yaw: float) -> tuple[float, float] | None:
+    """The front view's upper and the side view's lower limit (``squat.toml`` [views]) when ``yaw`` lies between
+    them: too far round for the front-view criteria, not far enough for the side-view ones. Else None."""
+    views = load("squat")["views"]
+    front = min(views["knees_over_feet"][1], views["weight_shift"][1])
+    side = max(views[k][0] for k in ("trunk_tibia_parallel", "arms_over_feet", "heels_down"))
+    return (front, side) if np.isfinite(yaw) and front < yaw < side else None
+
+
 def _na(cid: str, reason: str, view: str, source: int, group: str = "fms") -> Criterion:
     titles = FMS_TITLES if group == "fms" else NASM_TITLES
     return Criterion(cid, titles[cid], "not_assessed", reason=reason, view=view, group=group, source=source)
@@ -185,7 +206,8 @@ class _Judge:
             return None
         need = "a side view" if low > 0 else "a front view"
         return (f"{need} is needed: this clip sees the body {self.yaw:.0f} deg from facing the camera, and this "
-                f"criterion is measured only between {low:g} and {high:g} deg (docs/validation.md)")
+                f"criterion is measured only between {low:g} and {high:g} deg (docs/validation.md); "
+                f"{camera_turn(self.yaw, low, high)}")
 
     def up(self, index: int) -> np.ndarray:
         return self.coords[:, index, 2]
