@@ -194,3 +194,17 @@ def test_answers_and_clips_belong_to_the_patient_chosen(app):
     assert next(b for b in app.button if b.label == "Analyse my movement").disabled
     assert not app.checkbox(key="q_B-2_none").value
     assert app.text_input(key="video_paths_B-2").value == ""
+
+
+@pytest.mark.pipeline
+def test_a_result_erased_with_its_patient_leaves_a_plain_note(app, tmp_path):
+    from movement_screen.store.history import Store
+
+    app.toggle(key="therapist").set_value(True).run()
+    app.text_input(key="new_patient").input("E-1").run()
+    analyse(app, clip("lnewco_ohs_7033_front.mov"), patient="E-1")
+    with Store(tmp_path / "history.sqlite") as store:
+        store.delete_patient("E-1")  # e.g. from another browser, while this one still shows the result
+    app.radio(key="page").set_value("Results").run()
+    assert not app.exception
+    assert any("no longer available" in i.value for i in app.info)

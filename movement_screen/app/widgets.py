@@ -4,7 +4,6 @@ running an analysis, and a result shown to a therapist (with the detail) or to a
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import uuid
@@ -156,13 +155,6 @@ def result_folder(files: list[str]) -> Path | None:
         if Path(f).name == "result.json" and Path(f).is_file():
             return Path(f).parent
     return None
-
-
-def read_result(folder: Path) -> dict | None:
-    path = folder / "result.json"
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def show_result(visitor: Visitor, result: dict, folder: Path | None, *, trend: list[dict] | None = None,

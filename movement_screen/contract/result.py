@@ -161,12 +161,7 @@ class ScreenResult:
     @property
     def unscored_reason(self) -> str | None:
         """Why nothing was scored (the movement was not found, or no criterion could be judged), else None."""
-        for issue in self.quality_issues:
-            if issue.code == "no_movement":
-                return issue.message
-        if not any(c.state != "not_assessed" for c in self.criteria):
-            return "no criterion could be judged from these clips"
-        return None
+        return _why_unscored([(i.code, i.message) for i in self.quality_issues], [c.state for c in self.criteria])
 
     def criterion(self, criterion_id: str) -> Criterion:
         for c in self.criteria:
@@ -209,13 +204,24 @@ class ScreenResult:
         return _clean(data)
 
 
+def _why_unscored(issues: list[tuple[str, str]], states: list[str]) -> str | None:
+    """The one rule for a session without a score: the movement was not found (the no_movement issue's message),
+    or no criterion could be judged. None when scored."""
+    for code, message in issues:
+        if code == "no_movement":
+            return message
+    if not any(state != "not_assessed" for state in states):
+        return "no criterion could be judged from these clips"
+    return None
+
+
 def is_scored(result: dict) -> bool:
-    """Whether a result dict (any schema version) holds a score: only scored sessions are compared."""
+    """Whether a result dict holds a score: only scored sessions are compared. Results before schema 1.5 carry
+    no ``scored`` key: the same rule is applied to what they hold."""
     if "scored" in result:
         return bool(result["scored"])
-    if any(i.get("code") == "no_movement" for i in (result.get("quality") or {}).get("issues", [])):
-        return False
-    return any(c.get("state") != "not_assessed" for c in result.get("criteria", []))
+    issues = [(i.get("code"), i.get("message")) for i in (result.get("quality") or {}).get("issues", [])]
+    return _why_unscored(issues, [c.get("state") for c in result.get("criteria", [])]) is None
 
 
 def _clean(value):

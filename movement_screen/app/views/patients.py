@@ -110,6 +110,7 @@ def session_history(visitor: Visitor, patient: str, sessions) -> None:
     """The scored sessions and their change since the first, the sessions without a score apart, and any session
     reopened with its result, key frames, video, report and comparison."""
     from movement_screen.care.progress import trend
+    from movement_screen.session import progress_rows
 
     scored = [s for s in sessions if s.scored]
     unscored = [s for s in sessions if not s.scored]
@@ -138,9 +139,8 @@ def session_history(visitor: Visitor, patient: str, sessions) -> None:
         return
     s = by_id[chosen]
     folder = result_folder(s.files)
-    earlier = [x for x in scored if x.screen == s.screen and (x.recorded_on, x.id) <= (s.recorded_on, s.id)]
-    rows = trend([{"date": x.recorded_on, "result": x.result} for x in earlier]) if s.scored and len(earlier) > 1 \
-        else None
+    earlier = [x for x in sessions if x.screen == s.screen and (x.recorded_on, x.id) < (s.recorded_on, s.id)]
+    rows = progress_rows(earlier, s.result, s.recorded_on)  # as it was compared when recorded: scored ones only
     with st.container(border=True):
         show_result(visitor, s.result, folder, trend=rows, saved_for=patient, key=f"s{s.id}")
         if folder is None:

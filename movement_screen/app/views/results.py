@@ -7,7 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from movement_screen.app.access import Visitor
-from movement_screen.app.widgets import clear_result, read_result, show_result
+from movement_screen.app.widgets import clear_result, show_result
+from movement_screen.errors import InputError
+from movement_screen.report.clinic import read_result
 
 
 def results_page(visitor: Visitor) -> None:
@@ -15,8 +17,9 @@ def results_page(visitor: Visitor) -> None:
     if not folder:
         st.info("No results yet: choose a screen and give a video on the Screen page.")
         return
-    result = read_result(Path(folder))
-    if result is None:  # erased since (the patient's records were deleted): nothing left to show
+    try:
+        result, _ = read_result(Path(folder))
+    except InputError:  # erased since (the patient's records were deleted): nothing left to show
         clear_result()
         st.info("This result is no longer available: it was erased with the patient's records.")
         return
