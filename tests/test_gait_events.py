@@ -84,3 +84,24 @@ def test_the_shared_walking_clip_matches_the_hand_labels(analysed, model):
     assert found.share_matched >= 0.9, found.missed
     assert not found.extra  # no extra heel strike inside the labelled stretch of the pass
     assert found.mae_frames <= 1.5
+
+
+@pytest.mark.pipeline
+def test_the_limping_clip_is_more_asymmetric_than_the_normal_walk(analysed, model):
+    from movement_screen.api import score_sources
+
+    limp_clip, walk_clip = (next(c for c in gait_events.read_labels(LABELS) if c.file.startswith(prefix))
+                            for prefix in ("gait_abnormal", "sports2d"))
+    results = {}
+    for clip in (limp_clip, walk_clip):
+        src = analysed(clip.file, "gait")
+        results[clip.file] = result = score_sources([src], [clip.file], model, screen="gait").result
+        found = gait_events.agreement(clip.file, clip, result.events, result.metrics["cadence_steps_per_min"])
+        assert found.share_matched >= 0.9, (clip.file, found.missed)
+        assert abs(found.cadence_found - found.cadence_label) <= 5
+    limp, normal = results[limp_clip.file], results[walk_clip.file]
+    limp_c, normal_c = ({c.id: c.state for c in r.criteria} for r in (limp, normal))
+    for measure in ("step_time_symmetry_index_pct", "step_length_symmetry_ratio"):
+        assert limp.metrics[measure] > normal.metrics[measure], measure
+    assert limp_c["step_length_symmetry"] == "fail" and normal_c["step_length_symmetry"] == "pass"
+    assert limp_c["heel_first_contact"] != "pass" and normal_c["heel_first_contact"] == "pass"

@@ -109,3 +109,21 @@ def test_one_contact_never_makes_a_finding():
     assert limp.state == "fail" and "Leaving out" not in limp.reason
     cadence = judge.ranged("cadence", 84.0, "steps/min", "Cadence is", [(84.5, 1.0), (91.0, 2.0)])
     assert cadence.state == "pass" and "2.00 s" in cadence.reason
+
+
+def test_a_step_to_limp_shows_in_step_length_and_flat_landings():
+    # The right foot comes only level with the left, landing flat; the even walk lands heel first.
+    view, c, _ = judged(Walk(cadence=100, limp=1.25, right_step_m=0.0, contact_pitch_deg=0.0))
+    assert c["step_length_symmetry"].state == "fail"
+    assert "right foot lands level with the left" in c["step_length_symmetry"].reason
+    assert c["heel_first_contact"].state == "fail"
+    even, e, _ = judged(Walk(cadence=100))
+    assert e["step_length_symmetry"].state == "pass" and e["heel_first_contact"].state == "pass"
+    assert view.metrics["step_length_right_body"] < 0.05 < even.metrics["step_length_right_body"]
+
+
+def test_step_length_symmetry_needs_a_true_side_view():
+    # 45 deg off the side, the gap between the feet lengthens one step in the picture and shortens the other.
+    _, c, _ = judged(Walk(cadence=100), Camera(45, 1.0, 6.0))
+    assert c["step_length_symmetry"].state == "not_assessed" and "side view" in c["step_length_symmetry"].reason
+    assert c["heel_first_contact"].state == "pass"  # the foot's angle is corrected for the camera's turn

@@ -31,6 +31,8 @@ TITLES = {
     "cadence": "Cadence within the normal adult range",
     "step_time_symmetry": "Left and right step times alike",
     "stance_symmetry": "Left and right stance times alike",
+    "step_length_symmetry": "Left and right steps alike in length",
+    "heel_first_contact": "Each foot lands heel first",
     "stance_phase": "Stance share of the gait cycle",
     "double_support": "Double-support share of the gait cycle",
     "walking_speed": "Walking speed",
@@ -41,7 +43,8 @@ TITLES = {
     "trunk_lateral_lean": "No sideways trunk lean while walking",
 }
 LEG_SEGMENTS = ((lm.L_HIP, lm.L_KNEE), (lm.L_KNEE, lm.L_ANKLE))
-SIDE_ONLY = {"stance_symmetry", "stance_phase", "double_support", "trunk_forward_lean", "arm_swing_symmetry"}
+SIDE_ONLY = {"stance_symmetry", "stance_phase", "double_support", "trunk_forward_lean", "arm_swing_symmetry",
+             "step_length_symmetry", "heel_first_contact"}
 FRONT_ONLY = {"pelvic_drop", "trunk_lateral_lean"}
 
 
@@ -105,6 +108,13 @@ def find_passes(kin: Kinematics, source: int = 0) -> list[WalkPass]:
                     passes.append(WalkPass(0, float(kin.t[a + c]), float(kin.t[a + d - 1]), direction,
                                            "y" if frontal else "x", source))
     passes.sort(key=lambda p: p.start_s)
+    merged: list[WalkPass] = []
+    for p in passes:  # a brief slowing (a limp's short step) does not end a pass
+        if merged and merged[-1].direction == p.direction and p.start_s - merged[-1].end_s <= cfg["max_pause_s"]:
+            merged[-1] = replace(merged[-1], end_s=max(merged[-1].end_s, p.end_s))
+        else:
+            merged.append(p)
+    passes = merged
     return [WalkPass(i + 1, p.start_s, p.end_s, p.direction, p.axis, p.source) for i, p in enumerate(passes)]
 
 
@@ -155,7 +165,7 @@ def landings(kin: Kinematics, side: str, a: int, b: int) -> list[tuple[float, fl
     """
     cfg = load("gait")["front_events"]
     part = lm.SIDES[side]
-    foot = (kin.xy[a:b, part["heel"]] + kin.xy[a:b, part["ankle"]] + kin.xy[a:b, part["toe"]]) / 3
+    foot = (kin.xy[a:b, part["heel"]] + kin.xy[a:b, part["ankle"]]) / 2  # the toes still come down after contact
     size = kin.mid_ankle[a:b, 1] - kin.mid_shoulder[a:b, 1]
     speed = np.linalg.norm(np.gradient(foot, axis=0), axis=1) * kin.fs / np.where(size > 0, size, np.nan)
     if np.isfinite(speed).sum() < 5:
@@ -209,6 +219,36 @@ def _settle(kin: Kinematics, side: str, direction: int, peak: int, zeni_time: fl
     return _crossing(kin, speed, fastest + int(slow[0]), cfg["settle_fraction"] * top, lo - 1)
 
 
+def _missed_landings(kin: Kinematics, strikes: list[tuple[float, str, float, int]], a: int, b: int
+                     ) -> list[tuple[float, str, float, int]]:
+    """Contacts Zeni's method misses across the picture: where one foot has two heel strikes in a row (or none
+    yet at the start or end of the pass), the other foot's landing in between, found as the foot coming to rest
+    (:func:`landings`). A step-to limp lands the weak foot level with or behind the other one, flat or on the
+    forefoot, so its heel never gets far ahead of the hips; it still stops on the floor."""
+    if not strikes:
+        return []
+    cfg = load("gait")["events"]
+    rest = {side: landings(kin, side, a, b) for side in SIDES}
+    ordered = sorted(strikes)
+    gaps = [(p, q) for p, q in zip(ordered, ordered[1:]) if p[1] == q[1]]
+    first, last = ordered[0], ordered[-1]
+    edges = [(None, first), (last, None)]
+    steps = [q[0] - p[0] for p, q in zip(ordered, ordered[1:]) if p[1] != q[1]]
+    # Before the first and after the last contact, a landing must keep the walk's rhythm (not a shuffle).
+    soon = load("gait")["steps"]["too_soon_fraction"] * float(np.median(steps)) if steps else cfg["min_step_s"]
+    added = []
+    for before, after in gaps + edges:
+        side = "right" if (before or after)[1] == "left" else "left"
+        lo = before[0] + (cfg["min_step_s"] if after else max(soon, cfg["min_step_s"])) if before else float(kin.t[a])
+        hi = after[0] - (cfg["min_step_s"] if before else max(soon, cfg["min_step_s"])) if after else float(kin.t[b - 1])
+        inside = [(t, clarity, sample) for t, clarity, sample in rest[side] if lo <= t <= hi
+                  and kin.visibility[sample, lm.SIDES[side]["ankle"]] >= cfg["min_visibility"]]
+        if inside:
+            t, clarity, sample = max(inside, key=lambda item: item[1])
+            added.append((t, side, clarity * min((strike[2] for strike in ordered)), sample))
+    return added
+
+
 def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEvent], int]:
     """Heel-strike and toe-off events of both feet in every pass, and how many candidates were dropped.
 
@@ -257,6 +297,8 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
                     if walk.axis == "x" and kind == "heel_strike":
                         time = _settle(kin, side, walk.direction, a + peak, time)
                     found[kind].append((time, side, float(prominence), int(a + peak)))
+        if walk.axis == "x":
+            found["heel_strike"] += _missed_landings(kin, found["heel_strike"], a, b)
         for kind, items in found.items():
             kept = _alternate(items) if kind == "heel_strike" else sorted(items)
             dropped += len(items) - len(kept)
@@ -428,15 +470,16 @@ class _Judge:
                          unit, reason, margin, cid)
 
     def ratio(self, cid: str, left: float, right: float, what: str,
-              without_one: list[tuple[float, float, float]] = ()) -> Criterion | None:
+              without_one: list[tuple[float, float, float]] = (), unit: str = "s", note: str = ""
+              ) -> Criterion | None:
         """Left against right. ``without_one``: (left, right, time) with one contact left out (see :meth:`ranged`)."""
         si, sr = _symmetry(left, right)
         if not np.isfinite(sr):
             return None
         c = self.cfg[cid]
         longer = "left" if left > right else "right"
-        reason = (f"{what}: left {left:.3f} s, right {right:.3f} s (ratio {sr:.2f}, index {si:.1f} %, {longer} "
-                  "longer).")
+        reason = (f"{what}: left {left:.3f} {unit}, right {right:.3f} {unit} (ratio {sr:.2f}, index {si:.1f} %, "
+                  f"{longer} longer).{note}")
         others = [(banded(r, c["pass_max"], c["fail_above"]), r, t) for r, t in
                   ((_symmetry(a, b)[1], t) for a, b, t in without_one) if np.isfinite(r)]
         state, reason = _one_contact_cannot_decide(banded(sr, c["pass_max"], c["fail_above"]), reason, others,
@@ -567,6 +610,8 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
         found["double_support"] = judge.ranged("double_support", m["double_support_pct"], "%", "Double support takes")
 
     _scaled(kin, passes, used, judge, found)
+    if view != "frontal" and min(seen.values()) >= need:
+        _limp(kin, passes, used, judge, found)
     if view != "frontal":
         _side_view(kin, passes, used, cycles, judge, found)
     else:
@@ -624,6 +669,107 @@ def _scaled(kin, passes, events, judge, found) -> None:
             "statures", f"Mean step length {m['step_length_m']:.2f} m, {ratio:.2f} x height (perspective "
             "uncorrected: only the middle of the frame is accurate).", min(ratio - c["low_stature"],
                                                                           c["high_stature"] - ratio), "step_length")
+
+
+def foot_angle(kin: Kinematics, side: str, direction: int) -> np.ndarray:
+    """The foot's heel-to-toe line in the picture, deg above the walking direction (+ = toes up), with the
+    foreshortening of a camera turned off the side taken out (the foot's length along the walk shrinks with the
+    sine of the body's yaw, its rise does not)."""
+    heel, toe = kin.side(side, "heel"), kin.side(side, "toe")
+    yaw = kin.view.yaw_deg if np.isfinite(kin.view.yaw_deg) else 90.0
+    along = direction * (toe[:, 0] - heel[:, 0]) / max(np.sin(np.radians(yaw)), 0.5)
+    return np.degrees(np.arctan2(heel[:, 1] - toe[:, 1], along))
+
+
+def contacts(kin: Kinematics, passes: list[WalkPass], events: list[GaitEvent]) -> dict[str, list[dict]]:
+    """Per foot, each used heel strike across the picture with the step it ends and how the foot met the floor.
+
+    ``length``: how far the landing foot's middle (between heel and toe) is ahead of the other foot's, in the
+    body's current height in the picture (shoulders to ankles), so a walker coming nearer reads the same.
+    ``toes_up``: the foot's angle to the floor around contact (the most toes-up within 0.1 s), over the same
+    foot's angle while it stands flat (the quietest tenth of its frames in the pass): heel-first contact lifts
+    the toes 10-20 deg; a flat or forefoot landing does not.
+    """
+    cfg = load("gait")["limp"]
+    size = kin.mid_ankle[:, 1] - kin.mid_shoulder[:, 1]
+    size = np.where(size > 0, size, np.nan)
+    out: dict[str, list[dict]] = {side: [] for side in SIDES}
+    reach = max(1, int(round(cfg["contact_window_s"] * kin.fs)))
+    for walk in passes:
+        if walk.axis != "x":
+            continue
+        a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s) + 1
+        for side in SIDES:
+            other = "right" if side == "left" else "left"
+            angle = foot_angle(kin, side, walk.direction)
+            middle = {s: (kin.side(s, "heel")[:, 0] + kin.side(s, "toe")[:, 0]) / 2 for s in SIDES}
+            part = lm.SIDES[side]
+            foot = (kin.xy[:, part["heel"]] + kin.xy[:, part["toe"]]) / 2
+            speed = np.linalg.norm(np.gradient(foot, axis=0), axis=1) / size
+            inside = np.arange(a, b)
+            quiet = inside[np.isfinite(speed[inside]) & np.isfinite(angle[inside])]
+            if len(quiet) < 5:
+                continue
+            quiet = quiet[speed[quiet] <= np.percentile(speed[quiet], 10)]
+            flat = float(np.median(angle[quiet]))
+            for e in events:
+                if e.type != "heel_strike" or e.side != side or e.pass_index != walk.index:
+                    continue
+                i = kin.sample_at(e.time_s)
+                around = angle[max(0, i - reach):i + reach + 1]
+                out[side].append({
+                    "time": e.time_s,
+                    "length": float(walk.direction * (middle[side][i] - middle[other][i]) / size[i]),
+                    "toes_up": float(np.nanmax(around) - flat) if np.isfinite(around).any() else np.nan})
+    return out
+
+
+def _limp(kin, passes, events, judge, found) -> None:
+    """What a limp changes besides timing, seen across the picture: step length left against right (a step-to
+    gait brings one foot only level with the other) and how each foot meets the floor (heel first, or flat / on
+    the forefoot)."""
+    m, cfg = judge.metrics, judge.cfg
+    per_foot = contacts(kin, passes, events)
+    floor = cfg["limp"]["shortest_step"]
+    for side in SIDES:
+        m[f"step_length_{side}_body"] = _median(c["length"] for c in per_foot[side])
+        m[f"toes_up_at_contact_{side}_deg"] = _median(c["toes_up"] for c in per_foot[side])
+
+    def lengths(times_out=()):
+        return tuple(max(_median(c["length"] for c in per_foot[side] if c["time"] not in times_out), floor)
+                     for side in SIDES)
+
+    left, right = m["step_length_left_body"], m["step_length_right_body"]
+    if kin.view.kind != "sagittal":  # off the side, the feet's side-by-side gap adds to one step, takes from the other
+        found["step_length_symmetry"] = _na("step_length_symmetry", "needs a side view (walking across the camera, "
+                                            "square to it): turned off the side, the gap between the feet makes "
+                                            "one step look longer", kin.view.kind, judge.source)
+    elif np.isfinite(left) and np.isfinite(right):
+        short = "left" if left < right else "right"
+        note = ""
+        if min(left, right) < floor:
+            other = "right" if short == "left" else "left"
+            where = "behind" if min(left, right) < 0 else "level with"
+            note = (f" The {short} foot lands {where} the {other} (a step-to gait): its step is counted as "
+                    f"{floor:g}, the shortest step timed.")
+        times = [c["time"] for side in SIDES for c in per_foot[side]]
+        crit = judge.ratio("step_length_symmetry", *lengths(), "Median step length (in body heights in the picture)",
+                           [(*lengths((t,)), t) for t in times], unit="body heights", note=note)
+        if crit:
+            found["step_length_symmetry"] = crit
+            m["step_length_symmetry_ratio"] = crit.value
+    toes = [m["toes_up_at_contact_left_deg"], m["toes_up_at_contact_right_deg"]]
+    if all(np.isfinite(toes)):
+        c = cfg["heel_first_contact"]
+        low = float(min(toes))
+        side = SIDES[int(np.argmin(toes))]
+        state = "pass" if low >= c["pass_min_deg"] else ("fail" if low < c["fail_below_deg"] else "borderline")
+        found["heel_first_contact"] = judge.crit(
+            "heel_first_contact", state, low, f">= {c['pass_min_deg']:g} pass, < {c['fail_below_deg']:g} fail",
+            "deg", f"At contact the toes are up {toes[0]:.0f} deg (left) and {toes[1]:.0f} deg (right) from the "
+            f"foot's flat position (median over each foot's contacts): the {side} foot "
+            + ("lands heel first too." if state == "pass" else "lands flat or on the forefoot." if state == "fail"
+               else "lands nearly flat."), low - c["pass_min_deg"], "heel_first_contact")
 
 
 def _side_view(kin, passes, events, cycles, judge, found) -> None:

@@ -31,6 +31,9 @@ class Walk:
     late_last_s: float = 0.0  # the last contact comes this much later (a hidden or hesitant last step)
     shuffle_steps: int = 0  # short, quick steps added at the end (slowing down to turn)
     path_m: float = 6.0  # the walkway length the pass is centred on
+    right_step_m: float | None = None  # the right foot's step length (None: step_m; 0: a step-to limp, landing
+    #                                    level with the left foot)
+    contact_pitch_deg: float = 15.0  # toes up at heel strike (0: flat landings), flat 0.1 s later
 
     def strikes(self) -> list[tuple[float, str, float]]:
         """True heel strikes: (time s, foot, landing position along X), left foot first."""
@@ -43,7 +46,8 @@ class Walk:
             dt = step_time[side] if steady else 0.35
             if k == self.steps - 1:
                 dt += self.late_last_s
-            out.append((out[-1][0] + dt, side, out[-1][2] + (self.step_m if steady else 0.25)))
+            length = self.step_m if side == "left" or self.right_step_m is None else self.right_step_m
+            out.append((out[-1][0] + dt, side, out[-1][2] + (length if steady else 0.25)))
         return out
 
 
@@ -77,7 +81,9 @@ def walk(w: Walk = Walk(), fps: float = FPS) -> tuple[np.ndarray, np.ndarray, li
     # It walks in at its steady pace and, after the last contact, goes on half a step before it stops.
     times = np.array([strikes[0][0] - 2 * mean_step] + [s[0] for s in strikes] + [strikes[-1][0] + mean_step / 2])
     places = np.array([strikes[0][2] - 2 * w.step_m] + [s[2] for s in strikes] + [strikes[-1][2] + w.step_m / 2])
-    pelvis_x = np.interp(t, times, places - w.step_m / 2)
+    behind = np.array([w.step_m / 2] + [(w.step_m if s[1] == "left" or w.right_step_m is None else w.right_step_m) / 2
+                                       for s in strikes] + [w.step_m / 2])
+    pelvis_x = np.interp(t, times, places - behind)
     standing_hip = ANKLE_HEIGHT + SHANK + THIGH
     bob = 0.015 * np.cos(2 * np.pi * t / mean_step)
     # The hips sit as high as the leg reaching furthest from them allows.
@@ -87,7 +93,16 @@ def walk(w: Walk = Walk(), fps: float = FPS) -> tuple[np.ndarray, np.ndarray, li
         ankle = feet[side]
         pts[:, part["ankle"]] = ankle
         pts[:, part["heel"]] = ankle + [-HEEL_BACK, 0, -0.06]
-        pts[:, part["toe"]] = ankle + [TOE_FRONT, 0, -0.06]
+        # Toes up at contact: rising over the last 0.15 s of swing, back down to flat 0.1 s after the strike.
+        pitch = np.zeros(n)
+        for ts, s_side, _ in strikes:
+            if s_side == side:
+                rise = np.clip(1 - (ts - t) / 0.15, 0, 1) * (t <= ts)
+                fall = np.clip(1 - (t - ts) / 0.1, 0, 1) * (t > ts)
+                pitch = np.maximum(pitch, rise + fall)
+        pitch = np.radians(w.contact_pitch_deg) * pitch
+        foot = HEEL_BACK + TOE_FRONT
+        pts[:, part["toe"]] = pts[:, part["heel"]] + foot * np.stack([np.cos(pitch), np.zeros(n), np.sin(pitch)], 1)
         reach.append(np.sqrt(np.clip((SHANK + THIGH - 0.01) ** 2 - (pelvis_x - ankle[:, 0]) ** 2, 0, None)))
     hip_z = np.minimum(ANKLE_HEIGHT + np.minimum(*reach), standing_hip) - 0.02 + bob
     for side, sign in (("left", 1.0), ("right", -1.0)):
