@@ -79,6 +79,12 @@ class Noise:
     world_bias: float = 0.010
     depth_factor: float = 2.0
     extremity_factor: float = 1.5  # feet and hands jitter more than the trunk
+    # The share of the trunk's tip along the camera's axis (mid-shoulder depth from the hips) the world landmarks
+    # keep: the model flattens a trunk tipping toward the camera. Measured on the shared squat pairs by
+    # `python bench/depth_error.py` (docs/validation.md): trunks tipped 17-24 deg seen from the side read 4-18 deg
+    # from the front, keeping 0.18-0.77 of their forward offset (median 0.25). The shoulders' spread is not
+    # flattened as much: the world yaw of the side clips is within 7 deg of the picture's.
+    trunk_depth_keep: float = 0.25
     seed: int = 0
     extremities: tuple[int, ...] = field(default=(15, 16, 17, 18, 19, 20, 21, 22, 29, 30, 31, 32))
 
@@ -182,6 +188,9 @@ def film(points: np.ndarray, t: np.ndarray, camera: Camera, noise: Noise | None 
     centred = points - mid_hip[:, None]
     world = np.stack([centred @ right, centred @ down, centred @ view], axis=-1)
     if noise is not None:
+        # The trunk's tip along the camera's axis is flattened; the shoulders' spread (and so the yaw) is not.
+        tip = (world[:, lm.L_SHOULDER, 2] + world[:, lm.R_SHOULDER, 2]) / 2
+        world[:, :lm.L_ELBOW, 2] -= (1 - noise.trunk_depth_keep) * tip[:, None]
         rng = np.random.default_rng(noise.seed)
         # The model's error grows with the person's size in the picture: their standing height at their current
         # distance (it changes as they walk toward the camera, but not as they crouch).

@@ -1,0 +1,80 @@
+"""How wrong is the pose model's depth? The same squat seen from the side and from the front, compared.
+
+    python bench/depth_error.py [--videos ../shared/videos]
+
+Each shared squat pair (``*_side.mov`` + ``*_front.mov``, one person, one session) is analysed view by view. At
+the bottom of the deepest repetition the trunk's and the shins' forward tip is read from the world landmarks in
+the body's sagittal plane. From the side the forward tip lies across the picture, where the model sees it; from
+the front it lies along the camera's axis, where the world landmarks are the model's depth guess. The ratio of
+the forward offsets (tan of the angles, front over side) is how much of a forward tip the model's depth keeps;
+the angle difference is the error a front-ish view makes. The side view's picture angle (corrected for its yaw)
+is printed as a third, independent estimate. The synthetic harness's world depth uses the measured ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+PAIRS = (("lnewco_ohs_7026_side.mov", "lnewco_ohs_7027_front.mov"),
+         ("lnewco_ohs_7032_side.mov", "lnewco_ohs_7033_front.mov"),
+         ("lnewco_ohs_7051_side.mov", "lnewco_ohs_7052_front.mov"))
+
+
+def bottom_angles(kin) -> dict[str, float]:
+    """Trunk and shin forward tip at the deepest repetition's bottom, world (body frame) and picture."""
+    from movement_screen.pose import landmarks as lm
+    from movement_screen.screens import squat
+    from movement_screen.screens.common import window_mean
+
+    reps, bottoms = squat.find_repetitions(kin)
+    if not reps:
+        return {}
+    i = max(range(len(reps)), key=lambda k: reps[k].depth_leg_fraction or 0)
+    bottom, body, mid = bottoms[i], kin.body, kin.world_mid
+    out = {"yaw": kin.view.yaw_deg}
+    for name, lower, upper in (("trunk", (lm.L_HIP, lm.R_HIP), (lm.L_SHOULDER, lm.R_SHOULDER)),
+                               ("shin", (lm.L_ANKLE, lm.R_ANKLE), (lm.L_KNEE, lm.R_KNEE))):
+        out[name] = window_mean(body.sagittal_inclination(mid(*lower), mid(*upper)), bottom, 3)
+        low, up = (kin.xy[:, lower[0]] + kin.xy[:, lower[1]]) / 2, (kin.xy[:, upper[0]] + kin.xy[:, upper[1]]) / 2
+        forward = kin.view.facing * (up[:, 0] - low[:, 0]) / np.sin(np.radians(max(kin.view.yaw_deg, 20)))
+        out[name + "_picture"] = window_mean(np.degrees(np.arctan2(forward, low[:, 1] - up[:, 1])), bottom, 3)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
+    args = parser.parse_args()
+
+    from movement_screen.api import analyse_source
+    from movement_screen.pose import models
+
+    model = models.find_local("full")
+    ratios = []
+    print("| pair | segment | side view: world (picture) deg | front view: world deg | depth keeps |")
+    print("|---|---|---|---|---|")
+    for side_name, front_name in PAIRS:
+        views = {}
+        for name in (side_name, front_name):
+            src = analyse_source(args.videos / name, model, screen="squat", progress=False)
+            views[name] = bottom_angles(src.kinematics)
+        side, front = views[side_name], views[front_name]
+        if not side or not front:
+            print(f"| {side_name} + {front_name} | no repetition in one view | | | |")
+            continue
+        for segment in ("trunk", "shin"):
+            keep = np.tan(np.radians(front[segment])) / np.tan(np.radians(side[segment]))
+            ratios.append(keep)
+            print(f"| {side_name} (yaw {side['yaw']:.0f}) + {front_name} (yaw {front['yaw']:.0f}) | {segment} | "
+                  f"{side[segment]:.1f} ({side[segment + '_picture']:.1f}) | {front[segment]:.1f} | {keep:.2f} |")
+    if ratios:
+        print(f"\nmedian share of a forward tip the world depth keeps: {np.median(ratios):.2f} "
+              f"(range {min(ratios):.2f}-{max(ratios):.2f}, {len(ratios)} segments)")
+
+
+if __name__ == "__main__":
+    main()
