@@ -188,9 +188,10 @@ def film(points: np.ndarray, t: np.ndarray, camera: Camera, noise: Noise | None 
     centred = points - mid_hip[:, None]
     world = np.stack([centred @ right, centred @ down, centred @ view], axis=-1)
     if noise is not None:
-        # The trunk's tip along the camera's axis is flattened; the shoulders' spread (and so the yaw) is not.
+        # The trunk's tip along the camera's axis (from where it stood in the first frame) is flattened; the
+        # shoulders' spread (and so the yaw) and an upright trunk seen by a camera looking down are not.
         tip = (world[:, lm.L_SHOULDER, 2] + world[:, lm.R_SHOULDER, 2]) / 2
-        world[:, :lm.L_ELBOW, 2] -= (1 - noise.trunk_depth_keep) * tip[:, None]
+        world[:, :lm.L_ELBOW, 2] -= (1 - noise.trunk_depth_keep) * (tip - tip[0])[:, None]
         rng = np.random.default_rng(noise.seed)
         # The model's error grows with the person's size in the picture: their standing height at their current
         # distance (it changes as they walk toward the camera, but not as they crouch).
