@@ -36,6 +36,7 @@ CUTOFF_HZ = 6.0  # spec §0.3: 3-6 Hz for squat and bend, 4-6 Hz for gait  [C]
 MAIN_PERSON_FRACTION = 0.5  # a walker counts as a main person when their size x time is half the top person's
 SIMILAR_FRACTION = 0.7  # another person this close to the subject's size x time makes the pick uncertain
 CANDIDATE_FRACTION = 0.3  # people below this share of the top person's size x time are not considered
+WALKER_FRACTION = 0.1  # ... except as the walker of a gait clip: a small walker far off among nearer bystanders
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,14 @@ def _kinematics(det: Detections, track: Track) -> tuple[PoseSequence, Kinematics
     return seq, prepare(seq, cutoff_hz=CUTOFF_HZ)
 
 
-def _candidates(det: Detections, tracks: list[Track]) -> list[tuple[Track, PoseSequence, Kinematics]]:
-    """People worth considering as the subject: the top person and anyone filling a fair share of the video."""
+def _candidates(det: Detections, tracks: list[Track], fraction: float = CANDIDATE_FRACTION
+                ) -> list[tuple[Track, PoseSequence, Kinematics]]:
+    """People worth considering as the subject: the top person and anyone filling ``fraction`` of the top
+    person's size x time, seen for a second or more."""
     out = []
     top = tracks[0].score if tracks else 0.0
     for track in tracks:
-        if track.score < CANDIDATE_FRACTION * top:
+        if track.score < fraction * top:
             break
         prepared = _kinematics(det, track)
         if prepared is not None and track.frames_present / max(det.fps, 1) >= 1.0:
@@ -110,25 +113,35 @@ def _pick(screen: str, det: Detections, tracks: list[Track]) -> tuple[Track, Pre
     """The person a screen looks at (when --person is not given), their kinematics when already prepared, and for
     auto the screen itself.
 
-    Squat and forward bend: the person filling most of the video. Gait: the person who walks across the picture
-    (the most walking evidence among the main people). Auto: a main person who walks makes it a gait clip;
-    otherwise the top person's movement decides.
+    Squat and forward bend: the person filling most of the video. Gait: the person who walks (the most walking
+    evidence among everyone seen for a second or more, however small: a walker far off among nearer people
+    sitting or standing). Auto: a main person who walks makes it a gait clip; else the top person's movement
+    decides, unless they only stand or sit there while someone else walks: then it is that walker's gait clip.
     """
     if screen not in ("gait", "auto"):
         return tracks[0], None, None
-    candidates = _candidates(det, tracks)
+    candidates = _candidates(det, tracks, WALKER_FRACTION)
     if not candidates:
         return tracks[0], None, (Detection(None, 0.0, {}, "nobody was seen long enough to tell the movement") if
                                  screen == "auto" else None)
     top = candidates[0][0].score
-    decided = [(track, (seq, kin), detect.decide(kin, track.id)) for track, seq, kin in candidates
-               if track.score >= MAIN_PERSON_FRACTION * top]
-    walker = max(decided, key=lambda d: d[2].scores["gait"])
+    decided = [(track, (seq, kin), detect.decide(kin, track.id)) for track, seq, kin in candidates]
+    main = [d for d in decided if d[0].score >= MAIN_PERSON_FRACTION * top]
+    # Of several people who walk, the one who walks longest (a passer-by crosses quickly, and a track that
+    # picked up the walker from someone standing has only part of the walk).
+    def walks(d) -> tuple:
+        return d[2].screen == "gait", d[2].values.get("walking_s", 0.0), d[2].scores["gait"]
+
+    walker = max(decided, key=walks)
     if screen == "gait":
         return (walker[0], walker[1], None) if walker[2].scores["gait"] > 0 else (tracks[0], None, None)
-    if walker[2].screen == "gait":
+    main_walker = max(main, key=walks)
+    if main_walker[2].screen == "gait":
+        return main_walker
+    still = max(main[0][2].scores.values(), default=0.0) < load("detect")["decision"]["still_below"]
+    if still and walker[2].screen == "gait":
         return walker
-    return decided[0]  # the top person (always a main person)
+    return main[0]  # the top person (always a main person)
 
 
 LANDMARKS_CODEC = "landmarks"  # VideoInfo.codec of a source that was a landmark series, not a video

@@ -127,3 +127,29 @@ def test_step_length_symmetry_needs_a_true_side_view():
     _, c, _ = judged(Walk(cadence=100), Camera(45, 1.0, 6.0))
     assert c["step_length_symmetry"].state == "not_assessed" and "side view" in c["step_length_symmetry"].reason
     assert c["heel_first_contact"].state == "pass"  # the foot's angle is corrected for the camera's turn
+
+
+def test_a_contact_hidden_behind_furniture_is_set_aside_and_makes_no_finding():
+    """The pose model guesses a hidden foot from the body and it jumps when it comes back into view: the contact
+    it then gives is late. It is kept in the events, rejected with the reason, and times no step."""
+    from movement_screen.validation.walker import hide_foot
+
+    t, points, strikes = walk(Walk(cadence=100))
+    seq = film(points, t, SIDE, Noise(seed=2), size=(1920, 1080))
+    for k in (2, 5, 7):
+        time, side, _ = strikes[k]
+        view = gait.judge_view(prepare(hide_foot(seq, side, time - 0.3, time + 0.12)))
+        near = [e for e in view.events if e.type == "heel_strike" and e.side == side and abs(e.time_s - time) < 0.3]
+        assert near and all(e.rejected and ("hidden" in e.rejected or "jumped" in e.rejected) for e in near), near
+        assert all(s.end_s != e.time_s and s.start_s != e.time_s for s in view.steps for e in near)
+        c = {x.id: x for x in view.criteria}
+        assert abs(view.metrics["cadence_steps_per_min"] - 100) < 2, k
+        for cid in ("cadence", "step_time_symmetry", "stance_symmetry", "step_length_symmetry"):
+            assert c[cid].state == "pass", (k, cid, c[cid].reason)
+
+
+def test_a_walker_with_a_cane_is_timed_like_any_other():
+    view, c, strikes = judged(Walk(cadence=90, cane="right"))
+    assert abs(view.metrics["cadence_steps_per_min"] - 90) < 2
+    assert c["step_time_symmetry"].state == "pass"
+    assert view.metrics["arm_swing_right_deg"] < view.metrics["arm_swing_left_deg"]

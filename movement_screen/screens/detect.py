@@ -33,6 +33,7 @@ class Detection:
     scores: dict[str, float] = field(default_factory=dict)
     reason: str = ""
     person: int | None = None  # track id the decision was made on
+    values: dict[str, float] = field(default_factory=dict, compare=False)  # the measures behind the scores
 
     def to_dict(self) -> dict:
         return {"screen": self.screen, "confidence": round(self.confidence, 3),
@@ -102,13 +103,13 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
     listing = ", ".join(f"{SCREEN_NAMES[s]} {scores[s]:.2f}" for s in ranked)
     if scores[best] < cfg["still_below"] and alike:
         return Detection(None, 0.0, scores, f"this looks like {alike}, not a deep or overhead squat ({listing}): "
-                         "to score it as a squat anyway choose --screen squat", person)
+                         "to score it as a squat anyway choose --screen squat", person, values)
     if scores[best] < cfg["still_below"]:
         return Detection(None, 0.0, scores, "looks like standing still (no squat, forward bend or walking seen: "
-                         f"{listing}): choose --screen squat, forward-bend or gait", person)
+                         f"{listing}): choose --screen squat, forward-bend or gait", person, values)
     if confidence < cfg["min_confidence"]:
         return Detection(None, confidence, scores, f"could not tell which movement this is ({listing}): choose "
-                         "--screen squat, forward-bend or gait", person)
+                         "--screen squat, forward-bend or gait", person, values)
     why = {
         "gait": f"the person travels {values['hip_travel_statures']:.1f} body heights across the picture, "
                 f"walking for {values['walking_s']:.1f} s",
@@ -117,4 +118,4 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
         "forward_bend": f"the trunk tips {values['max_trunk_flexion_deg']:.0f} deg from vertical while the hips "
                         f"stay up (drop {values['hip_drop_at_max_trunk_flexion_leg']:.2f} leg lengths)",
     }[best]
-    return Detection(best, confidence, scores, f"{SCREEN_NAMES[best]}: {why} (scores: {listing})", person)
+    return Detection(best, confidence, scores, f"{SCREEN_NAMES[best]}: {why} (scores: {listing})", person, values)

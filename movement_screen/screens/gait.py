@@ -79,10 +79,11 @@ def _median(values) -> float:
     return float(np.median(values)) if len(values) else np.nan
 
 
-def progress_signal(kin: Kinematics) -> tuple[np.ndarray, float]:
+def progress_signal(kin: Kinematics, axis: str | None = None) -> tuple[np.ndarray, float]:
     """What walking moves, per sample, and the rate (per second) that counts as walking: the mid-hip across the
-    picture in body heights (side view), or the log of the body's size in the picture (toward or away)."""
-    if kin.view.kind == "frontal":
+    picture in body heights (``axis`` "x", the side view's), or the log of the body's size in the picture ("y":
+    toward or away, the front view's)."""
+    if (axis or ("y" if kin.view.kind == "frontal" else "x")) == "y":
         # The trunk's length in the picture: the feet, one near and one far at each step, would make it wobble.
         size = np.linalg.norm(kin.mid_shoulder - kin.mid_hip, axis=1)
         return np.log(np.where(size > 0, size, np.nan)), 0.05  # the body's size changes 5 % per second or more
@@ -91,12 +92,25 @@ def progress_signal(kin: Kinematics) -> tuple[np.ndarray, float]:
 
 def find_passes(kin: Kinematics, source: int = 0) -> list[WalkPass]:
     """Stretches of steady walking in one direction: across the image (side view) or toward / away from the
-    camera (front view, from the body growing or shrinking in the image)."""
+    camera (front view, from the body growing or shrinking in the image). A walker facing the camera at up to
+    35 deg may be crossing the picture on a diagonal more than coming nearer (far off, the body grows slowly):
+    the way that gives more walking is taken."""
+    if kin.view.kind != "frontal":
+        return _passes_along(kin, "x", source)
+    toward, across = _passes_along(kin, "y", source), _passes_along(kin, "x", source)
+    return across if _walked(across) > _walked(toward) else toward
+
+
+def _walked(passes: list[WalkPass]) -> float:
+    return sum(p.end_s - p.start_s for p in passes)
+
+
+def _passes_along(kin: Kinematics, axis: str, source: int) -> list[WalkPass]:
     cfg = load("gait")["passes"]
     fs = kin.fs
     window = max(3, int(cfg["speed_window_s"] * fs))
-    frontal = kin.view.kind == "frontal"
-    signal, threshold = progress_signal(kin)
+    frontal = axis == "y"
+    signal, threshold = progress_signal(kin, axis)
     passes: list[WalkPass] = []
     for a, b in runs(np.isfinite(signal)):
         if (b - a) / fs < cfg["min_pass_s"] or b - a < 5:
@@ -136,10 +150,12 @@ def _peaks(signal: np.ndarray, fs: float, cfg: dict) -> tuple[np.ndarray, np.nda
 
 
 def _alternate(events: list[tuple[float, str, float, int]]) -> list[tuple[float, str, float, int]]:
-    """Heel strikes must alternate feet: of two in a row on one foot, keep the more prominent."""
+    """Heel strikes must alternate feet: of two in a row on one foot less than a stride apart, keep the more
+    prominent (a stride or more apart, both are kept: the other foot's contact between was hidden)."""
+    stride = load("gait")["events"]["min_stride_s"]
     out: list[tuple[float, str, float, int]] = []
     for event in sorted(events):
-        if out and out[-1][1] == event[1]:
+        if out and out[-1][1] == event[1] and event[0] - out[-1][0] < stride:
             if event[2] > out[-1][2]:
                 out[-1] = event
             continue
@@ -263,6 +279,29 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
     hip = kin.mid_hip
     events: list[GaitEvent] = []
     dropped = 0
+    reach = max(1, int(round(0.1 * fs)))
+
+    def hidden(sample: int, point: int) -> str | None:
+        """Why a contact is not timed when its foot point was poorly seen around it (behind furniture, the other
+        leg, the picture's edge): the model then guesses the foot from the body, late or early."""
+        around = slice(max(0, sample - reach), sample + reach + 1)
+        seen = float(np.mean(kin.visibility[around, point]))
+        if seen < cfg["min_visibility"]:
+            return (f"the foot was hidden or poorly seen around this contact (visibility {seen:.2f} within 0.1 s, "
+                    f"under {cfg['min_visibility']:g}): the model guesses a hidden foot")
+        # A foot coming out from behind something jumps from where the model guessed it to where it is; near a
+        # contact a seen foot moves slowly.
+        step = np.linalg.norm(np.diff(kin.xy[around, point], axis=0), axis=1) * fs / kin.lengths.stature
+        if len(step) and np.nanmax(step) > cfg["jump_statures_s"]:
+            return (f"the foot point jumped {np.nanmax(step) / fs:.2f} body heights in one frame around this contact: "
+                    "it was probably hidden and guessed, so the contact's time is not known")
+        return None
+
+    def put_aside(kind: str, side: str, time: float, sample: int, walk: WalkPass, why: str) -> None:
+        events.append(GaitEvent(kind, side, time, int(kin.frame[sample]), walk.index, walk.source,
+                                round(float(kin.visibility[sample, lm.SIDES[side][
+                                    "heel" if kind == "heel_strike" else "toe"]]), 3), why))
+
     away_in_3d = kin.body is not None
     if away_in_3d:
         legs = sum(both_sides_length(kin.world, kin.standing, *seg) for seg in LEG_SEGMENTS)
@@ -275,8 +314,9 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
             heel_i, toe_i = lm.SIDES[side]["heel"], lm.SIDES[side]["toe"]
             if walk.axis == "y" and (walk.direction > 0 or not away_in_3d):
                 for time, clarity, sample in landings(kin, side, a, b):
-                    if kin.visibility[sample, heel_i] < cfg["min_visibility"]:
-                        dropped += 1
+                    why = hidden(sample, heel_i)
+                    if why:
+                        put_aside("heel_strike", side, time, sample, walk, why)
                         continue
                     found["heel_strike"].append((time, side, clarity, sample))
                 continue
@@ -290,15 +330,24 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
             for kind, (signal, point) in signals.items():
                 peaks, prominences = _peaks(signal, fs, cfg)
                 for peak, prominence in zip(peaks, prominences):
-                    if kin.visibility[a + peak, point] < cfg["min_visibility"]:
-                        dropped += 1
-                        continue
                     time = float(kin.t[a + peak] + _refine(signal, peak) / fs)
+                    why = hidden(a + peak, point)
+                    if why:
+                        put_aside(kind, side, time, a + peak, walk, why)
+                        continue
                     if walk.axis == "x" and kind == "heel_strike":
                         time = _settle(kin, side, walk.direction, a + peak, time)
                     found[kind].append((time, side, float(prominence), int(a + peak)))
         if walk.axis == "x":
-            found["heel_strike"] += _missed_landings(kin, found["heel_strike"], a, b)
+            aside = [e for e in events if e.rejected and e.pass_index == walk.index and e.type == "heel_strike"]
+            for time, side, clarity, sample in _missed_landings(kin, found["heel_strike"], a, b):
+                if any(e.side == side and abs(e.time_s - time) < 0.15 for e in aside):
+                    continue  # a contact already set aside as hidden is not found again by its foot coming to rest
+                why = hidden(sample, lm.SIDES[side]["heel"])
+                if why:
+                    put_aside("heel_strike", side, time, sample, walk, why)
+                else:
+                    found["heel_strike"].append((time, side, clarity, sample))
         for kind, items in found.items():
             kept = _alternate(items) if kind == "heel_strike" else sorted(items)
             dropped += len(items) - len(kept)
@@ -324,7 +373,7 @@ def screen_steps(kin: Kinematics, events: list[GaitEvent], passes: list[WalkPass
     """
     cfg = load("gait")["events"]
     rules = load("gait")["steps"]
-    signal, _ = progress_signal(kin)
+    signal, _ = progress_signal(kin, passes[0].axis if passes else None)
     speed = np.abs(np.gradient(signal) * kin.fs)
     rejected: dict[tuple, str] = {}
     steps: list[Step] = []

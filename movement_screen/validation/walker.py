@@ -34,6 +34,7 @@ class Walk:
     right_step_m: float | None = None  # the right foot's step length (None: step_m; 0: a step-to limp, landing
     #                                    level with the left foot)
     contact_pitch_deg: float = 15.0  # toes up at heel strike (0: flat landings), flat 0.1 s later
+    cane: str | None = None  # the hand ("left" / "right") on a cane: held forward, moving with the other foot
 
     def strikes(self) -> list[tuple[float, str, float]]:
         """True heel strikes: (time s, foot, landing position along X), left foot first."""
@@ -116,6 +117,8 @@ def walk(w: Walk = Walk(), fps: float = FPS) -> tuple[np.ndarray, np.ndarray, li
         part = lm.SIDES[side]
         other = feet["right" if side == "left" else "left"]
         swing = np.clip((other[:, 0] - pelvis_x) / w.step_m, -1, 1) * np.radians(20)  # arms swing with the other leg
+        if w.cane == side:  # the cane is planted with the other foot: the hand stays ahead, low, and follows it
+            swing = np.radians(25) + 0.5 * swing
         arm_dir = np.stack([np.sin(swing), np.zeros(n), -np.cos(swing)], axis=1)
         shoulder = mid_shoulder + [0, sign * SHOULDER_HALF, 0]
         pts[:, part["shoulder"]] = shoulder
@@ -131,3 +134,22 @@ def walk(w: Walk = Walk(), fps: float = FPS) -> tuple[np.ndarray, np.ndarray, li
     pts[:, 9] = head + [0.09, 0.025, -0.05]
     pts[:, 10] = head + [0.09, -0.025, -0.05]
     return t, pts, strikes
+
+
+def hide_foot(seq, side: str, start_s: float, end_s: float, visibility: float = 0.35):
+    """The ``side`` foot behind furniture from ``start_s`` to ``end_s``, as the pose model shows it: the knee,
+    ankle, heel and toe points carried along with the hips from where they were last seen (the model guesses
+    them from the body), seen poorly. Returns a new sequence."""
+    from dataclasses import replace as copy
+
+    xy, vis = seq.xy.copy(), seq.visibility.copy()
+    part = lm.SIDES[side]
+    points = [part["knee"], part["ankle"], part["heel"], part["toe"]]
+    inside = np.flatnonzero((seq.t >= start_s) & (seq.t <= end_s))
+    if len(inside):
+        first = max(inside[0] - 1, 0)
+        hips = (xy[:, lm.L_HIP] + xy[:, lm.R_HIP]) / 2
+        for i in inside:
+            xy[i, points] = seq.xy[first, points] + (hips[i] - hips[first])
+            vis[i, points] = visibility
+    return copy(seq, xy=xy, visibility=vis)
