@@ -1,6 +1,6 @@
 """How wrong is the pose model's depth? The same squat seen from the side and from the front, compared.
 
-    python bench/depth_error.py [--videos ../shared/videos]
+    python bench/depth_error.py [--videos ../shared/videos] [--update docs/validation.md]
 
 Each shared squat pair (``*_side.mov`` + ``*_front.mov``, one person, one session) is analysed view by view. At
 the bottom of the deepest repetition the trunk's and the shins' forward tip is read from the world landmarks in
@@ -48,15 +48,16 @@ def bottom_angles(kin) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
+    parser.add_argument("--update", type=Path, help="write the table into this markdown file between its markers")
     args = parser.parse_args()
 
     from movement_screen.api import analyse_source
+    from movement_screen.cli import replace_section
     from movement_screen.pose import models
 
     model = models.find_local("full")
-    ratios = []
-    print("| pair | segment | side view: world (picture) deg | front view: world deg | depth keeps |")
-    print("|---|---|---|---|---|")
+    rows = ["| pair | segment | side view: world (picture) deg | front view: world deg | depth keeps |",
+            "|---|---|---|---|---|"]
     for side_name, front_name in PAIRS:
         views = {}
         for name in (side_name, front_name):
@@ -64,16 +65,16 @@ def main() -> None:
             views[name] = bottom_angles(src.kinematics)
         side, front = views[side_name], views[front_name]
         if not side or not front:
-            print(f"| {side_name} + {front_name} | no repetition in one view | | | |")
+            rows.append(f"| {side_name} + {front_name} | no repetition in one view | | | |")
             continue
         for segment in ("trunk", "shin"):
             keep = np.tan(np.radians(front[segment])) / np.tan(np.radians(side[segment]))
-            ratios.append(keep)
-            print(f"| {side_name} (yaw {side['yaw']:.0f}) + {front_name} (yaw {front['yaw']:.0f}) | {segment} | "
-                  f"{side[segment]:.1f} ({side[segment + '_picture']:.1f}) | {front[segment]:.1f} | {keep:.2f} |")
-    if ratios:
-        print(f"\nmedian share of a forward tip the world depth keeps: {np.median(ratios):.2f} "
-              f"(range {min(ratios):.2f}-{max(ratios):.2f}, {len(ratios)} segments)")
+            rows.append(f"| {side_name} (yaw {side['yaw']:.0f}) + {front_name} (yaw {front['yaw']:.0f}) | {segment} | "
+                        f"{side[segment]:.1f} ({side[segment + '_picture']:.1f}) | {front[segment]:.1f} | {keep:.2f} |")
+    table = "\n".join(rows)
+    print(table)
+    if args.update:
+        replace_section(args.update, "depth", table)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ def person(view="front", top=0.1, feet=0.9, crouch=0.0, knees_in=False):
     """33 landmarks of a person standing (or crouching by ``crouch`` of leg length) in picture fractions."""
     xy = np.full((lm.COUNT, 2), 0.5)
     height = feet - top
-    half = 0.12 if view == "front" else 0.01  # half shoulder / hip width as seen
+    half = {"front": 0.12, "oblique": 0.06}.get(view, 0.01)  # half shoulder / hip width as seen
     hip_y = top + 0.5 * height + crouch * 0.5 * height
     knee_y = top + 0.75 * height  # knees stay at about the same height; the hips drop toward them
     xy[lm.NOSE] = (0.5, top + 0.04)
@@ -39,6 +39,8 @@ def test_set_up_messages_say_what_is_wrong_now():
     assert any(m.startswith("Turn sideways") for m in setup_messages(1, xy, vis, "forward_bend"))
     side, vis_side = person(view="side")
     assert setup_messages(1, side, vis_side, "forward_bend") == [GOOD]
+    part_way, vis_part = person(view="oblique")  # a camera part-way round from the front to the side
+    assert any(m.startswith("Turn a little further") for m in setup_messages(1, part_way, vis_part, "gait"))
 
 
 def test_squat_cues_count_repetitions_and_depth():
@@ -79,7 +81,7 @@ def test_the_page_and_the_server_coach_alike(tmp_path):
     frames += [[person()], [person(knees_in=True)], [], [person(), person(top=0.4, feet=0.7)],
                [person(top=0.4, feet=0.75)], [person(feet=1.05)], [person(view="side", top=-0.01)]]
     for _ in range(20):  # jittered people, some half out of the picture
-        xy, vis = person(view=str(rng.choice(["front", "side"])), top=rng.uniform(-0.05, 0.3),
+        xy, vis = person(view=str(rng.choice(["front", "side", "oblique"])), top=rng.uniform(-0.05, 0.3),
                          feet=rng.uniform(0.6, 1.05), crouch=rng.uniform(0, 0.6))
         frames.append([(xy + rng.normal(0, 0.01, xy.shape), np.clip(vis - rng.uniform(0, 0.6, vis.shape), 0, 1))])
     for screen in ("squat", "forward_bend"):

@@ -28,7 +28,9 @@ GUIDES = {
         "Feet shoulder-width apart, arms straight up overhead (a broom handle helps).",
         "Go down slowly as deep as you can with your heels on the floor, hold the bottom for about one second, "
         "and stand up. Do it three times.",
-        "Record once from the side (your side to the camera) and once from the front.",
+        "Record once from the side and once from the front. Side: your side square to the camera, a quarter-turn "
+        "from facing it (a camera less than about a quarter of that way round cannot judge the trunk, heels and "
+        "arms: the result then says how far to move it). Front: facing the camera square.",
         "Stop if it hurts: pain needs a clinician, not a score.",
     )),
     "forward_bend": Guide("forward_bend", "Standing forward bend (toe touch)", ("side", "front"), COMMON, (

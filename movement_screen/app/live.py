@@ -54,8 +54,12 @@ def setup_messages(people: int, xy: np.ndarray | None, visibility: np.ndarray | 
     ankles = (xy[lm.L_ANKLE, 1] + xy[lm.R_ANKLE, 1]) / 2
     if not feet_out and ankles - xy[lm.NOSE, 1] < MIN_BODY:
         messages.append(SAY["small"])
-    if screen in SETUP["sideways_screens"] and _view(xy) == "front":
-        messages.append(SAY["sideways"])
+    if screen in SETUP["sideways_screens"]:
+        view = _view(xy)
+        if view == "front":
+            messages.append(SAY["sideways"])
+        elif view == "oblique":  # part-way round: the side-view measures need the side square to the camera
+            messages.append(SAY["turn_more"])
     return messages or [GOOD]
 
 

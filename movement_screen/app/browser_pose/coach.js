@@ -25,7 +25,11 @@ export function setupMessages(people, xy, visibility, screen, setup) {
   if (xy[NOSE][1] < edge || visibility[NOSE] < seen) messages.push(say.head);
   const ankles = (xy[L_ANKLE][1] + xy[R_ANKLE][1]) / 2;
   if (!feetOut && ankles - xy[NOSE][1] < setup.min_body) messages.push(say.small);
-  if (setup.sideways_screens.includes(screen) && view(xy, setup) === "front") messages.push(say.sideways);
+  if (setup.sideways_screens.includes(screen)) {
+    const seenFrom = view(xy, setup);
+    if (seenFrom === "front") messages.push(say.sideways);
+    else if (seenFrom === "oblique") messages.push(say.turn_more); // part-way round: side square to the camera
+  }
   return messages.length ? messages : [say.good];
 }
 
