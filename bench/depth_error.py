@@ -45,36 +45,55 @@ def bottom_angles(kin) -> dict[str, float]:
     return out
 
 
-def main() -> None:
+def arguments():
+    """The benches' common options: where the shared clips are, and a markdown file to write the table into."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
     parser.add_argument("--update", type=Path, help="write the table into this markdown file between its markers")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def analysed_pairs(videos: Path) -> dict[tuple[str, str], tuple[list, list[dict]]]:
+    """Per shared pair (side, front): both clips analysed as squats, and their bottom angles (side first)."""
     from movement_screen.api import analyse_source
-    from movement_screen.cli import replace_section
     from movement_screen.pose import models
 
     model = models.find_local("full")
+    out = {}
+    for pair in PAIRS:
+        sources = [analyse_source(videos / name, model, screen="squat", progress=False) for name in pair]
+        out[pair] = sources, [bottom_angles(src.kinematics) for src in sources]
+    return out
+
+
+def depth_keeps(side: dict, front: dict, segment: str) -> float:
+    """The share of a segment's forward tip the front view's world depth keeps, against the side view."""
+    return float(np.tan(np.radians(front[segment])) / np.tan(np.radians(side[segment])))
+
+
+def publish(rows: list[str], update: Path | None, marker: str) -> None:
+    """Print the table, and write it between ``marker``'s markers in ``update`` when given."""
+    from movement_screen.cli import replace_section
+
+    table = "\n".join(rows)
+    print(table)
+    if update:
+        replace_section(update, marker, table)
+
+
+def main() -> None:
+    args = arguments()
     rows = ["| pair | segment | side view: world (picture) deg | front view: world deg | depth keeps |",
             "|---|---|---|---|---|"]
-    for side_name, front_name in PAIRS:
-        views = {}
-        for name in (side_name, front_name):
-            src = analyse_source(args.videos / name, model, screen="squat", progress=False)
-            views[name] = bottom_angles(src.kinematics)
-        side, front = views[side_name], views[front_name]
+    for (side_name, front_name), (_, (side, front)) in analysed_pairs(args.videos).items():
         if not side or not front:
             rows.append(f"| {side_name} + {front_name} | no repetition in one view | | | |")
             continue
         for segment in ("trunk", "shin"):
-            keep = np.tan(np.radians(front[segment])) / np.tan(np.radians(side[segment]))
             rows.append(f"| {side_name} (yaw {side['yaw']:.0f}) + {front_name} (yaw {front['yaw']:.0f}) | {segment} | "
-                        f"{side[segment]:.1f} ({side[segment + '_picture']:.1f}) | {front[segment]:.1f} | {keep:.2f} |")
-    table = "\n".join(rows)
-    print(table)
-    if args.update:
-        replace_section(args.update, "depth", table)
+                        f"{side[segment]:.1f} ({side[segment + '_picture']:.1f}) | {front[segment]:.1f} | "
+                        f"{depth_keeps(side, front, segment):.2f} |")
+    publish(rows, args.update, "depth")
 
 
 if __name__ == "__main__":

@@ -255,8 +255,9 @@ def _missed_landings(kin: Kinematics, strikes: list[tuple[float, str, float, int
     added = []
     for before, after in gaps + edges:
         side = "right" if (before or after)[1] == "left" else "left"
-        lo = before[0] + (cfg["min_step_s"] if after else max(soon, cfg["min_step_s"])) if before else float(kin.t[a])
-        hi = after[0] - (cfg["min_step_s"] if before else max(soon, cfg["min_step_s"])) if after else float(kin.t[b - 1])
+        keep_off = cfg["min_step_s"] if before and after else max(soon, cfg["min_step_s"])
+        lo = before[0] + keep_off if before else float(kin.t[a])
+        hi = after[0] - keep_off if after else float(kin.t[b - 1])
         inside = [(t, clarity, sample) for t, clarity, sample in rest[side] if lo <= t <= hi
                   and kin.visibility[sample, lm.SIDES[side]["ankle"]] >= cfg["min_visibility"]]
         if inside:
@@ -744,6 +745,7 @@ def contacts(kin: Kinematics, passes: list[WalkPass], events: list[GaitEvent]) -
     size = np.where(size > 0, size, np.nan)
     out: dict[str, list[dict]] = {side: [] for side in SIDES}
     reach = max(1, int(round(cfg["contact_window_s"] * kin.fs)))
+    middle = {side: (kin.side(side, "heel")[:, 0] + kin.side(side, "toe")[:, 0]) / 2 for side in SIDES}
     for walk in passes:
         if walk.axis != "x":
             continue
@@ -751,7 +753,6 @@ def contacts(kin: Kinematics, passes: list[WalkPass], events: list[GaitEvent]) -
         for side in SIDES:
             other = "right" if side == "left" else "left"
             angle = foot_angle(kin, side, walk.direction)
-            middle = {s: (kin.side(s, "heel")[:, 0] + kin.side(s, "toe")[:, 0]) / 2 for s in SIDES}
             part = lm.SIDES[side]
             foot = (kin.xy[:, part["heel"]] + kin.xy[:, part["toe"]]) / 2
             speed = np.linalg.norm(np.gradient(foot, axis=0), axis=1) / size
@@ -800,7 +801,7 @@ def _limp(kin, passes, events, judge, found) -> None:
             other = "right" if short == "left" else "left"
             where = "behind" if min(left, right) < 0 else "level with"
             note = (f" The {short} foot lands {where} the {other} (a step-to gait): its step is counted as "
-                    f"{floor:g}, the shortest step timed.")
+                    f"{floor:g} body heights, so that the ratio can be given.")
         times = [c["time"] for side in SIDES for c in per_foot[side]]
         crit = judge.ratio("step_length_symmetry", *lengths(), "Median step length (in body heights in the picture)",
                            [(*lengths((t,)), t) for t in times], unit="body heights", note=note)
