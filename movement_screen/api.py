@@ -22,7 +22,7 @@ from movement_screen.pose import models
 from movement_screen.pose.sequence import Detections, PoseSequence
 from movement_screen.pose.tracking import (Track, choose_subject, link_tracks, people_seen, present,
                                            subject_sequence)
-from movement_screen.screens import bend, detect, gait, squat
+from movement_screen.screens import bend, detect, gait, posture, squat
 from movement_screen.screens.common import ViewScreen
 from movement_screen.contract.config import load
 from movement_screen.screens.detect import Detection
@@ -30,7 +30,7 @@ from movement_screen.contract.result import QualityIssue, ScreenResult, SourceIn
 from movement_screen.store.history import Store
 from movement_screen.video.reader import MIN_FRAMES, VideoInfo, probe
 
-SCREENS = ("auto", "squat", "forward_bend", "gait")
+SCREENS = ("auto", "squat", "forward_bend", "gait", "posture")
 NO_MOVEMENT = "no_movement"
 CUTOFF_HZ = 6.0  # spec §0.3: 3-6 Hz for squat and bend, 4-6 Hz for gait  [C]
 MAIN_PERSON_FRACTION = 0.5  # a walker counts as a main person when their size x time is half the top person's
@@ -80,7 +80,7 @@ def screen_name(screen: str) -> str:
     """Accept the CLI spelling (forward-bend) as well as the result's (forward_bend)."""
     name = screen.replace("-", "_")
     if name not in SCREENS:
-        raise UsageError(f"unknown screen '{screen}': choose one of auto, squat, forward-bend, gait")
+        raise UsageError(f"unknown screen '{screen}': choose one of auto, squat, forward-bend, gait, posture")
     return name
 
 
@@ -138,7 +138,9 @@ def _pick(screen: str, det: Detections, tracks: list[Track]) -> tuple[Track, Pre
     main_walker = max(main, key=walks)
     if main_walker[2].screen == "gait":
         return main_walker
-    still = max(main[0][2].scores.values(), default=0.0) < load("detect")["decision"]["still_below"]
+    # Standing there (a posture score) is not a movement of its own beside someone walking.
+    still = max((v for k, v in main[0][2].scores.items() if k != "posture"), default=0.0) < load(
+        "detect")["decision"]["still_below"]
     if still and walker[2].screen == "gait":
         return walker
     return main[0]  # the top person (always a main person)
@@ -322,6 +324,8 @@ def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -
         found = detect.decide(src.kinematics, src.subject.id)  # the screened person doing the movement fits,
         if found.screen != screen and person is None:  # whoever walks past; else the clip as auto reads it
             found = _pick("auto", src.detections, src.tracks)[2]
+    if found is not None and found.screen == "posture" and screen != "posture":
+        return None  # standing still is no other movement: the attempt is scored and says it found no movement
     if found is not None and found.screen is not None and found.screen != screen:
         return f"{detect.ARTICLE_NAMES[found.screen]} ({found.reason})"
     if screen == "squat":
@@ -380,7 +384,9 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
         return _score_bend(sources, paths, model_file, pain=pain, height_cm=height_cm)
     if screen == "gait":
         return _score_gait(sources, paths, model_file, pain=pain, height_cm=height_cm)
-    raise UsageError("score_sources needs a decided screen (squat, forward_bend or gait), not auto")
+    if screen == "posture":
+        return _score_posture(sources, paths, model_file, pain=pain)
+    raise UsageError("score_sources needs a decided screen (squat, forward_bend, gait or posture), not auto")
 
 
 def _round_yaw(yaw: float) -> float | None:
@@ -562,6 +568,30 @@ def _score_bend(sources, paths, model_file, *, pain, height_cm) -> Analysis:
                    pain=pain, repetitions=[r for v in views for r in v.repetitions],
                    best_repetition=(best_view.repetitions[best_view.best].index if best_view else None),
                    notes=_pain_note(pain, "bend"))
+
+
+def _score_posture(sources, paths, model_file, *, pain) -> Analysis:
+    views = [posture.judge_view(src.kinematics, i) for i, src in enumerate(sources)]
+    cfg = load("posture")["quiet"]
+    issues: list[QualityIssue] = []
+    if not any(v.metrics.get("quiet_standing_s", 0.0) >= cfg["min_seconds"] for v in views):
+        issues.append(_no_movement("quiet standing", paths, f"the person did not stand still for {cfg['min_seconds']:g} "
+                                   "s. Stand relaxed, arms at the sides, looking ahead, for about 5 s, once facing "
+                                   "the camera and once side-on"))
+    issues += _quality(sources, paths, "posture")
+    kinds = {src.kinematics.view.kind for src in sources}
+    if "frontal" not in kinds:
+        issues.append(QualityIssue("view_missing", "no front or back view: shoulders and pelvis level, head tilt and "
+                                   "sideways shift need one (spec F.1)", "info", None))
+    if "sagittal" not in kinds:
+        issues.append(QualityIssue("view_missing", "no true side view: head, trunk, hips and knees from the side "
+                                   "need one (spec F.1)", "info", None))
+    criteria = posture.merge_views(views)
+    notes = _pain_note(pain, "quiet standing") + ["Posture cut-offs are conventions, not diagnostic values (spec D.2): the "
+                                         "findings describe alignment, they do not explain pain."]
+    return _result("posture", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
+                   metrics=_merged_metrics(views, ("frontal", "sagittal")), findings=posture.findings_from(criteria),
+                   pain=pain, notes=notes)
 
 
 def _score_gait(sources, paths, model_file, *, pain, height_cm) -> Analysis:

@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("videos", nargs="+", metavar="VIDEO",
                          help="video file(s) of the same movement, or a landmarks.csv written by an earlier analysis "
                          "(scored again without the pose model)")
-    analyze.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait"],
+    analyze.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait", "posture"],
                          help="which screen (default: auto, decided from the movement)")
     analyze.add_argument("--out", type=Path, help="folder for result.json, landmarks.csv, angles.csv, "
                          "annotated.mp4, angles.png (default: ./out/<first video name>)")
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("folder", type=Path, help="folder searched recursively for videos (by content and name)")
     batch.add_argument("--out", type=Path, required=True, help="folder for one result folder per video, "
                        "summary.csv, criteria.csv, errors.csv (and summary.parquet with pyarrow)")
-    batch.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait"],
+    batch.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait", "posture"],
                        help="which screen (default: auto, decided per video)")
     batch.add_argument("--workers", type=int, default=1, help="local worker processes (default 1; each uses "
                        "the model's own threads, see bench/RESULTS.md)")
@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
 
     history = sub.add_parser("history", help="a patient's sessions and whether each change is real")
     history.add_argument("patient", help="patient id")
-    history.add_argument("--screen", choices=["squat", "forward-bend", "gait"], help="only this screen")
+    history.add_argument("--screen", choices=["squat", "forward-bend", "gait", "posture"], help="only this screen")
     history.add_argument("--store", type=Path, help="history file")
 
     patient = sub.add_parser("patient", help="list patients, or erase one")
@@ -186,7 +186,10 @@ def _parser() -> argparse.ArgumentParser:
                           help="run the squat harness: a stick figure with known faults seen from many cameras")
     validate.add_argument("--update", type=Path, metavar="MARKDOWN",
                           help="also write the tables into this file (e.g. docs/validation.md), between its markers")
-    validate.add_argument("--plot", type=Path, metavar="PNG", help="with --synthetic: also draw accuracy against yaw")
+    validate.add_argument("--plot", type=Path, metavar="PNG", help="with --synthetic: also draw accuracy against yaw "
+                          "(the posture figure goes beside it, named PNG-posture)")
+    validate.add_argument("--synthetic-screens", default="squat,posture", metavar="LIST",
+                          help="with --synthetic: which figures to run (squat, posture; default both)")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
 
     samples = sub.add_parser("samples", help="fetch published clips of real people (the demo's by default)",
@@ -217,6 +220,7 @@ GROUP_HEADERS = {
     "aberrant": "Aberrant movement signs (spec B.3 proxies):",
     "limits": "Not measurable from 2-D video:",
     "gait": "Criteria (gait, against normative ranges):",
+    "posture": "Criteria (standing posture; conventions, not diagnoses):",
 }
 KEY_METRICS = {
     "forward_bend": ("max_trunk_inclination_deg", "max_hip_flexion_deg", "max_knee_flexion_deg", "descent_time_s",
@@ -224,6 +228,9 @@ KEY_METRICS = {
     "gait": ("cadence_steps_per_min", "step_count", "step_time_left_s", "step_time_right_s",
              "step_time_symmetry_index_pct", "stance_pct", "double_support_pct", "walking_speed_m_s",
              "step_length_m", "trunk_forward_lean_deg", "arm_swing_left_deg", "arm_swing_right_deg"),
+    "posture": ("quiet_standing_s", "shoulder_level_deg", "pelvis_level_deg", "head_tilt_deg",
+                "trunk_lateral_shift_shoulder_widths", "side_lean_deg", "head_forward_trunk_lengths",
+                "ear_shoulder_angle_deg", "trunk_lean_standing_deg", "hips_forward_deg", "knee_angle_from_straight_deg"),
 }
 
 
@@ -257,7 +264,7 @@ def _summary(result: dict, out_dir: Path | None, written: list[Path] = ()) -> st
         left_out = sum(1 for e in strikes if e.get("rejected"))
         counts += f"   passes: {len(result['passes'])} ({directions})   heel strikes: {len(strikes)}" + (
             f" ({left_out} left out of the timing)" if left_out else "")
-    else:
+    elif result["screen"] != "posture":
         counts += f"   repetitions: {len(result['repetitions'])}"
         if result["best_repetition"]:
             counts += f"   reported: {result['best_repetition']}"
@@ -659,28 +666,37 @@ def _demo(args) -> int:
         date=None, store=None,
     ))
     if code == EXIT_OK:
-        print("\nScreen your own clip with: movement-screen analyze CLIP (squat, forward bend or walking; "
-              "give a side and a front clip of a squat together), or open the browser app: movement-screen app")
+        print("\nScreen your own clip with: movement-screen analyze CLIP (squat, forward bend, walking or standing "
+              "posture; give a side and a front clip together), or open the browser app: movement-screen app")
     return code
 
 
 def _validate(args) -> int:
     from tqdm import tqdm
 
+    from movement_screen.api import screen_name
+
     if not args.synthetic and args.labels is None:
         raise UsageError("give a labels CSV, or --synthetic for the harness")
     if args.synthetic:
         from movement_screen.validation import harness
 
-        all_cases = harness.cases()
-        with tqdm(total=len(all_cases), desc="synthetic squats", unit="clip", disable=None) as bar:
-            outcomes = harness.run(all_cases, progress=lambda done, total: bar.update(1))
-        text = harness.table(outcomes) + "\n\n" + harness.summary_table(outcomes)
-        print(text)
-        if args.update:
-            replace_section(args.update, "synthetic", text)
-        if args.plot:
-            harness.plot(outcomes, args.plot)
+        figures = {"squat": (harness.cases, "synthetic", "synthetic squats", "Synthetic squats"),
+                   "posture": (harness.posture_cases, "synthetic-posture", "synthetic standing",
+                               "Synthetic standing posture")}
+        for screen in args.synthetic_screens.split(","):
+            make, section, desc, title = figures[screen_name(screen)]
+            all_cases = make()
+            with tqdm(total=len(all_cases), desc=desc, unit="clip", disable=None) as bar:
+                outcomes = harness.run(all_cases, progress=lambda done, total: bar.update(1))
+            text = harness.table(outcomes) + "\n\n" + harness.summary_table(outcomes)
+            print(text)
+            if args.update:
+                replace_section(args.update, section, text)
+            if args.plot:
+                plot = args.plot if screen_name(screen) == "squat" else args.plot.with_name(
+                    f"{args.plot.stem}-{screen}{args.plot.suffix}")
+                harness.plot(outcomes, plot, title)
     if args.labels is not None:
         from movement_screen.validation import agreement
 

@@ -52,6 +52,8 @@ def test_choosing_a_screen_shows_how_to_film_it(app):
     assert len(app.get("image")) == 1  # the set-up diagram
     app.radio(key="screen").set_value("squat").run()
     assert "arms straight up overhead" in texts(app)
+    app.radio(key="screen").set_value("posture").run()
+    assert "Standing posture" in texts(app) and "about five seconds" in texts(app)
 
 
 def test_no_video_is_a_clear_message(app):

@@ -8,12 +8,16 @@ from movement_screen.validation.figure import Camera, Squat, figure, film, lunge
 from synthetic import side_bend
 
 
-def test_standing_still_is_refused_with_a_hint():
+def test_standing_still_is_a_posture_screen_and_a_moment_of_it_is_refused_with_a_hint():
     t, p = phase()
     still = film(figure(Squat(), np.zeros_like(p)), t, Camera(90))  # a person standing through the whole clip
     found = decide(prepare(still))
+    assert found.screen == "posture"
+    t, p = phase(duration_s=1.5)
+    moment = film(figure(Squat(), np.zeros_like(p)), t, Camera(90))  # too short for a posture screen
+    found = decide(prepare(moment))
     assert found.screen is None
-    assert "standing still" in found.reason and "--screen" in found.reason
+    assert "standing still" in found.reason and "--screen" in found.reason and "posture" in found.reason
 
 
 def test_half_a_bend_is_not_called_confidently():

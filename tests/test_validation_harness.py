@@ -47,3 +47,14 @@ def test_the_table_shows_every_criterion_and_yaw(outcomes):
     for criterion in FMS_IDS:
         assert criterion in text
     assert "yaw 0" in text and "yaw 90" in text
+
+
+def test_the_posture_figure_gives_each_known_verdict_where_its_criterion_claims_to_measure():
+    outcomes = harness.run(harness.posture_cases(yaws=(0.0, 15.0, 75.0, 90.0), heights=(1.0,), distances=(3.0,),
+                                                 repeats=1))
+    share = harness.summary(outcomes)
+    from movement_screen.screens.posture import FRONT_IDS, SIDE_IDS
+
+    assert set(share) == set(FRONT_IDS + SIDE_IDS)
+    assert all(value >= 0.9 for value in share.values()), share
+    assert all(o.state == "not_assessed" for o in outcomes if not o.claimed)

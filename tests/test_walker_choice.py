@@ -48,10 +48,10 @@ def test_a_small_walker_on_a_diagonal_among_people_standing_nearer_is_the_subjec
     assert abs(view.metrics["cadence_steps_per_min"] - 100) < 3
 
 
-def test_people_standing_alone_still_look_like_standing():
+def test_people_standing_alone_are_a_posture_clip_not_walking():
     det, walker, _ = plaza(45.0, 14.0)
     keep = [1, 2]  # without the walker
     still = Detections(det.xy[:, keep], det.visibility[:, keep], det.world[:, keep], det.t, det.frame, det.width,
                        det.height, det.fps, 2)
     _, _, found = api._pick("auto", still, link_tracks(still))
-    assert found.screen is None and "standing still" in found.reason
+    assert found.screen == "posture" and "stands still" in found.reason

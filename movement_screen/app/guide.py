@@ -46,10 +46,16 @@ GUIDES = {
         "Walk at your usual pace across the picture, turn beyond the edge, and walk back. Three or four passes.",
         "Give your height in centimetres for step length and walking speed.",
     )),
+    "posture": Guide("posture", "Standing posture", ("front", "side"), COMMON, (
+        "Stand as you usually stand, feet hip-width apart, arms relaxed at your sides, looking straight ahead.",
+        "Keep still for about five seconds. Record once facing the camera square and once with your side square "
+        "to it (a quarter-turn).",
+        "The camera level and at hip height: a tilted camera tilts every line it measures.",
+    )),
 }
 GUIDES["auto"] = Guide("auto", "Let the app decide", ("side",), COMMON, (
-    "Record a squat, a forward bend or walking as described for that screen; the app tells which one it is "
-    "from the movement.",
+    "Record a squat, a forward bend, walking or standing still for a posture check as described for that screen; "
+    "the app tells which one it is from the movement.",
 ))
 
 

@@ -21,7 +21,7 @@ from movement_screen.app.results import STATE_WORDS, criteria_table, evidence_fr
 from movement_screen.errors import ScreenError
 
 SCREEN_LABELS = {"auto": "Detect it for me", "squat": "Deep squat", "forward_bend": "Forward bend (toe touch)",
-                 "gait": "Walking (gait)"}
+                 "gait": "Walking (gait)", "posture": "Standing posture"}
 RESULT_KEYS = ("result_dir", "trend", "saved_for", "session_id")  # the result on screen, in the session state
 
 

@@ -16,13 +16,15 @@ from movement_screen.contract.result import short_number
 
 STATE_WORDS = {"pass": "pass", "borderline": "borderline", "fail": "fail", "not_assessed": "n/a"}
 SCREEN_NAMES = {"squat": "Deep / overhead squat", "forward_bend": "Standing forward bend and return",
-                "gait": "Gait (walking)"}
+                "gait": "Gait (walking)", "posture": "Standing posture"}
 KEY_MEASURES = {
     "squat": (),
     "forward_bend": ("max_trunk_inclination_deg", "max_knee_flexion_deg", "descent_time_s", "return_time_s",
                      "fingertip_floor_cm"),
     "gait": ("cadence_steps_per_min", "step_time_left_s", "step_time_right_s", "stance_pct", "double_support_pct",
              "walking_speed_m_s", "step_length_m"),
+    "posture": ("quiet_standing_s", "shoulder_level_deg", "pelvis_level_deg", "head_forward_trunk_lengths",
+                "hips_forward_deg"),
 }
 VERDICT_WORDS = {"better": "real improvement", "worse": "real decline", "no_real_change": "within MDC",
                  "cannot_tell": "no MDC known", "not_measured": "not measured"}
@@ -92,9 +94,13 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
     shown = [k for k in KEY_MEASURES.get(result["screen"], ()) if metrics.get(k) is not None]
     if shown:
         summary.append("Measures: " + ", ".join(f"{k.replace('_', ' ')} {_number(metrics[k])}" for k in shown))
-    counts = (f"{len(result.get('repetitions', []))} repetition(s)" if result["screen"] != "gait" else
-              f"{len(result.get('passes', []))} pass(es), "
-              f"{sum(e['type'] == 'heel_strike' for e in result.get('events', []))} heel strikes")
+    if result["screen"] == "gait":
+        counts = (f"{len(result.get('passes', []))} pass(es), "
+                  f"{sum(e['type'] == 'heel_strike' for e in result.get('events', []))} heel strikes")
+    elif result["screen"] == "posture":
+        counts = f"{result.get('metrics', {}).get('quiet_standing_s') or 0:.1f} s of quiet standing"
+    else:
+        counts = f"{len(result.get('repetitions', []))} repetition(s)"
     summary.append(f"Analysed: {counts}; {result['people_seen']} person(s) in view.")
     blocks.append(("bullets", summary))
 

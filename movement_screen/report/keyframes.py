@@ -31,6 +31,13 @@ def key_moments(result: dict) -> list[tuple[int, int, str]]:
                 e = mine[len(mine) // 2]
                 moments.append((e["source"], e["frame"], f"{side} heel strike at {e['time_s']:.2f} s"))
         return moments
+    if result["screen"] == "posture":  # the middle of each clip's quiet standing, where the medians were taken
+        for source in range(len(result["sources"])):
+            judged = [c for c in result.get("criteria", []) if c.get("source") == source and c.get("frame") is not None]
+            if judged:
+                view = result["sources"][source]["view"]
+                moments.append((source, judged[0]["frame"], f"quiet standing, {view} view, {judged[0]['time_s']:.2f} s"))
+        return moments[:3]
     reps = result.get("repetitions", [])
     best = result.get("best_repetition")
     for source in sorted({r["source"] for r in reps}):

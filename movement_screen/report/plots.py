@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from movement_screen.kinematics import geometry as geo
 from movement_screen.screens.bend import fingertip_height, trunk_flexion
+from movement_screen.screens.posture import quiet_samples
 from movement_screen.screens.squat import hip_drop
 
 
@@ -39,6 +41,8 @@ def plot_angles(analysis, path: Path) -> Path:
         screen = analysis.result.screen
         if screen == "gait":
             _gait_panel(ax_depth, kin, view_screen, t)
+        elif screen == "posture":
+            _posture_panel(ax_depth, kin, t)
         elif screen == "forward_bend":
             ax_depth.plot(t, trunk_flexion(kin), color="tab:green", label="trunk from vertical (deg)")
             ax_depth.plot(t, 100 * fingertip_height(kin), color="tab:brown",
@@ -94,3 +98,24 @@ def _gait_panel(ax, kin, view_screen, t) -> None:
                     mfc="none" if event.rejected else colour)
     ax.set_ylabel("leg lengths ahead of the hips")
     ax.set_title("gait: heel strikes (v) and toe-offs (^); hollow = left out of the timing", fontsize=9)
+
+
+def _posture_panel(ax, kin, t) -> None:
+    """Standing posture: the lines the screen judges, over time, with the quiet stretch it took medians over."""
+    if kin.view.kind == "frontal":
+        ax.plot(t, geo.line_tilt(kin.side("right", "shoulder"), kin.side("left", "shoulder")), color="tab:blue",
+                label="shoulder line tilt (deg)")
+        ax.plot(t, geo.line_tilt(kin.side("right", "hip"), kin.side("left", "hip")), color="tab:orange",
+                label="hip line tilt (deg)")
+        ax.set_title("standing posture from the front: level lines", fontsize=9)
+    else:
+        lean = geo.inclination(kin.mid_hip, kin.mid_shoulder, kin.view.facing)
+        hips = geo.inclination(kin.mid_ankle, kin.mid_hip, kin.view.facing)
+        ax.plot(t, lean, color="tab:green", label="trunk from vertical (deg, + forward)")
+        ax.plot(t, hips, color="tab:brown", label="hips ahead of the ankles (deg)")
+        ax.set_title("standing posture from the side", fontsize=9)
+    quiet = quiet_samples(kin)
+    if len(quiet):
+        ax.axvspan(t[quiet[0]], t[quiet[-1]], color="tab:green", alpha=0.08, label="quiet standing (measured)")
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_ylabel("degrees")

@@ -103,3 +103,15 @@ def findings_from(criteria: list[Criterion], aliases: dict[str, str] | None = No
         view = f"{c.view} view" if c.view else "all views"
         out.append(Finding(c.id, c.title, severity, f"{c.reason} ({view}{when})"))
     return out
+
+
+def camera_turn(yaw: float, low: float, high: float, margin: float = 5.0) -> str:
+    """How to move the camera so the body is seen between ``low`` and ``high`` deg of yaw (0 = facing the camera,
+    90 = side-on), in words: the turn, rounded up to 5 deg, with ``margin`` to land inside the range."""
+    if yaw < low:
+        turn = int(np.ceil((low + margin - yaw) / 5.0) * 5)
+        return (f"move the camera about {turn} deg further round toward the person's side (or have them turn that "
+                "much), so that they are seen side-on")
+    turn = int(np.ceil((yaw - high + margin) / 5.0) * 5)
+    return (f"move the camera about {turn} deg round toward the person's front (or have them turn that much to "
+            "face it)")

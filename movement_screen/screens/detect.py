@@ -6,7 +6,8 @@ Each screen has one piece of evidence a person would use too, turned into a 0-1 
 * gait: the mid-hip travels across the picture (or the body grows/shrinks steadily: walking toward or away)
   with alternating heel strikes;
 * squat: the hips drop a good part of the leg length with the knees bending;
-* forward bend: the trunk tips far from vertical while the hips stay up.
+* forward bend: the trunk tips far from vertical while the hips stay up;
+* standing posture: the person stands still for a few seconds, and nothing else happens.
 
 The screen with the highest score wins when it is clear enough; otherwise the clip is refused with the scores,
 so the person can choose ``--screen``.
@@ -19,11 +20,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from movement_screen.kinematics.series import Kinematics
-from movement_screen.screens import bend, gait, squat
+from movement_screen.screens import bend, gait, posture, squat
 from movement_screen.contract.config import load
 
-SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walking"}
-ARTICLE_NAMES = {"squat": "a squat", "forward_bend": "a forward bend", "gait": "walking"}
+SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walking", "posture": "standing posture"}
+ARTICLE_NAMES = {"squat": "a squat", "forward_bend": "a forward bend", "gait": "walking",
+                 "posture": "standing still (posture)"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,11 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     values.update(max_trunk_flexion_deg=max_flex, hip_drop_at_max_trunk_flexion_leg=drop_at_flex)
     bend_score = _ramp(max_flex, *cfg["forward_bend"]["trunk_deg"]) * (
         1.0 - _ramp(drop_at_flex, *cfg["forward_bend"]["hip_drop_leg"]))
-    scores = {"squat": squat_score, "forward_bend": bend_score, "gait": gait_score}
+    quiet = len(posture.quiet_samples(kin)) / kin.fs
+    values["quiet_standing_s"] = float(quiet)
+    moving = max(squat_score, bend_score, gait_score)
+    scores = {"squat": squat_score, "forward_bend": bend_score, "gait": gait_score,
+              "posture": _ramp(quiet, *cfg["posture"]["quiet_s"]) * (1.0 - moving)}
     return scores, values
 
 
@@ -105,11 +111,12 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
         return Detection(None, 0.0, scores, f"this looks like {alike}, not a deep or overhead squat ({listing}): "
                          "to score it as a squat anyway choose --screen squat", person, values)
     if scores[best] < cfg["still_below"]:
-        return Detection(None, 0.0, scores, "looks like standing still (no squat, forward bend or walking seen: "
-                         f"{listing}): choose --screen squat, forward-bend or gait", person, values)
+        return Detection(None, 0.0, scores, "looks like standing still, too briefly or too restlessly for a posture "
+                         f"screen (no squat, forward bend or walking seen: {listing}): choose --screen squat, "
+                         "forward-bend, gait or posture", person, values)
     if confidence < cfg["min_confidence"]:
         return Detection(None, confidence, scores, f"could not tell which movement this is ({listing}): choose "
-                         "--screen squat, forward-bend or gait", person, values)
+                         "--screen squat, forward-bend, gait or posture", person, values)
     why = {
         "gait": f"the person travels {values['hip_travel_statures']:.1f} body heights across the picture, "
                 f"walking for {values['walking_s']:.1f} s",
@@ -117,5 +124,6 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
                  f"{values['knee_flexion_at_lowest_hips_deg']:.0f} deg",
         "forward_bend": f"the trunk tips {values['max_trunk_flexion_deg']:.0f} deg from vertical while the hips "
                         f"stay up (drop {values['hip_drop_at_max_trunk_flexion_leg']:.2f} leg lengths)",
+        "posture": f"the person stands still for {values['quiet_standing_s']:.1f} s with no other movement",
     }[best]
     return Detection(best, confidence, scores, f"{SCREEN_NAMES[best]}: {why} (scores: {listing})", person, values)

@@ -16,7 +16,7 @@ from movement_screen.kinematics.body import both_sides_length, image_x_axis
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
-from movement_screen.screens.common import ViewScreen, banded, window_mean
+from movement_screen.screens.common import ViewScreen, banded, camera_turn, window_mean
 from movement_screen.contract.config import load
 from movement_screen.contract.result import Criterion, Finding, Repetition, Score, short_number
 
@@ -132,18 +132,6 @@ def look_alike(kin: Kinematics) -> str | None:
         return (f"sitting down onto a seat (the shins stay {shins:.0f} deg from upright while the hips come down to "
                 "knee height: something holds the hips up)")
     return None
-
-
-def camera_turn(yaw: float, low: float, high: float, margin: float = 5.0) -> str:
-    """How to move the camera so the body is seen between ``low`` and ``high`` deg of yaw (0 = facing the camera,
-    90 = side-on), in words: the turn, rounded up to 5 deg, with ``margin`` to land inside the range."""
-    if yaw < low:
-        turn = int(np.ceil((low + margin - yaw) / 5.0) * 5)
-        return (f"move the camera about {turn} deg further round toward the person's side (or have them turn that "
-                "much), so that they are seen side-on")
-    turn = int(np.ceil((yaw - high + margin) / 5.0) * 5)
-    return (f"move the camera about {turn} deg round toward the person's front (or have them turn that much to "
-            "face it)")
 
 
 def between_views(yaw: float) -> tuple[float, float] | None:

@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 """
 
-SCREENS = ("squat", "forward_bend", "gait")
+SCREENS = ("squat", "forward_bend", "gait", "posture")
 LINK_SALT = "movement-screen patient link"
 
 

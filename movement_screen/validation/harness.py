@@ -46,10 +46,11 @@ class Case:
     criterion: str
     fault: str
     size: float
-    squat: Squat
+    squat: object  # the figure's shape: a figure.Squat, or a standing.Posture for the posture screen
     expected: str  # the known verdict where the criterion is measurable
     camera: Camera
     seed: int
+    screen: str = "squat"
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,10 @@ def agrees(state: str, expected: str) -> bool:
     return state == expected
 
 
-def claims(criterion: str, yaw: float) -> bool:
-    """Whether ``criterion`` claims to be measurable with the body at ``yaw`` deg to the camera (squat.toml)."""
-    low, high = load("squat")["views"][criterion]
+def claims(criterion: str, yaw: float, screen: str = "squat") -> bool:
+    """Whether ``criterion`` claims to be measurable with the body at ``yaw`` deg to the camera (``[views]`` of
+    the screen's data file)."""
+    low, high = load(screen)["views"][criterion]
     return low <= yaw <= high
 
 
@@ -91,14 +93,23 @@ def cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 2) -> 
 
 
 def run_case(case: Case, noise: Noise = Noise()) -> Outcome:
-    """Film one case and judge it with the squat screen."""
-    kin = prepare(squat_clip(case.squat, case.camera, replace(noise, seed=case.seed)))
-    view = squat.judge_view(kin)
-    state = "no repetition"
-    if view.best is not None:
-        state = next(c.state for c in view.criteria if c.id == case.criterion)
+    """Film one case and judge it with its screen."""
+    if case.screen == "posture":
+        from movement_screen.screens import posture
+        from movement_screen.validation.figure import film
+        from movement_screen.validation.standing import stand
+
+        t, points = stand(case.squat)
+        kin = prepare(film(points, t, case.camera, replace(noise, seed=case.seed)))
+        state = next(c.state for c in posture.judge_view(kin).criteria if c.id == case.criterion)
+    else:
+        kin = prepare(squat_clip(case.squat, case.camera, replace(noise, seed=case.seed)))
+        view = squat.judge_view(kin)
+        state = "no repetition"
+        if view.best is not None:
+            state = next(c.state for c in view.criteria if c.id == case.criterion)
     # The view's own estimate of the yaw decides the claim, as it would on a real clip.
-    claimed = claims(case.criterion, kin.view.yaw_deg)
+    claimed = claims(case.criterion, kin.view.yaw_deg, case.screen)
     correct = agrees(state, case.expected) if claimed else state == "not_assessed"
     return Outcome(case, state, claimed, correct)
 
@@ -150,7 +161,7 @@ def summary_table(outcomes: list[Outcome]) -> str:
     """Markdown: per criterion, the views it claims and its share of correct verdicts there."""
     from movement_screen.contract.config import load as load_table
 
-    views = load_table("squat")["views"]
+    views = load_table(outcomes[0].case.screen if outcomes else "squat")["views"]
     share = summary(outcomes)
     counts: dict[str, int] = {}
     for o in outcomes:
@@ -162,7 +173,7 @@ def summary_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def plot(outcomes: list[Outcome], path) -> None:
+def plot(outcomes: list[Outcome], path, title: str = "Synthetic squats") -> None:
     """Share of correct verdicts against camera yaw, one line per criterion (measured views only), as a PNG."""
     import matplotlib
 
@@ -171,8 +182,10 @@ def plot(outcomes: list[Outcome], path) -> None:
 
     fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=120)
     yaws = sorted({o.case.camera.yaw_deg for o in outcomes})
-    styles = dict(zip(squat.FMS_IDS, (("o", "-"), ("s", "-"), ("^", "-"), ("D", "--"), ("v", ":"))))
-    for criterion in squat.FMS_IDS:
+    criteria = list(dict.fromkeys(o.case.criterion for o in outcomes))
+    marks = ("o", "s", "^", "D", "v", "<", ">", "p", "h")
+    styles = {c: (marks[i % len(marks)], ("-", "--", ":")[i % 3]) for i, c in enumerate(criteria)}
+    for criterion in criteria:
         xs, ys = [], []
         for y in yaws:
             group = [o for o in outcomes if o.case.criterion == criterion and o.case.camera.yaw_deg == y
@@ -187,10 +200,53 @@ def plot(outcomes: list[Outcome], path) -> None:
     ax.text(yaws[-1], 95.5, "95 %", ha="right", va="bottom", color="grey", fontsize=8)
     ax.set_xlabel("camera yaw to the body (deg): 0 = in front, 90 = at the side")
     ax.set_ylabel("known verdict given (%)")
-    ax.set_title("Synthetic squats: correct verdicts where each criterion measures")
+    ax.set_title(f"{title}: correct verdicts where each criterion measures")
     ax.set_xticks(yaws)
     ax.set_ylim(50, 102)
     ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+# The posture screen's known faults (standing.Posture), each against its own criterion.
+POSTURE_FAULTS = (
+    ("shoulder_level", "right shoulder lower (deg)", 5.0, "not pass"),
+    ("shoulder_level", "right shoulder lower (deg)", 9.0, "fail"),
+    ("pelvis_level", "right hip lower (deg)", 11.0, "not pass"),
+    ("pelvis_level", "right hip lower (deg)", 15.0, "fail"),
+    ("head_tilt", "head tilted to the right (deg)", 16.0, "not pass"),
+    ("head_tilt", "head tilted to the right (deg)", 22.0, "fail"),
+    ("trunk_lateral_shift", "trunk shifted to the right (cm)", 8.0, "not pass"),
+    ("trunk_lateral_shift", "trunk shifted to the right (cm)", 12.0, "fail"),
+    ("side_lean", "body leaning to the right (deg)", 3.0, "not pass"),
+    ("side_lean", "body leaning to the right (deg)", 6.0, "fail"),
+    ("head_forward", "head carried forward (cm)", 12.0, "not pass"),
+    ("head_forward", "head carried forward (cm)", 18.0, "fail"),
+    ("trunk_lean_standing", "hips swayed forward, trunk back (cm)", 12.0, "fail"),
+    ("hips_forward", "hips swayed forward, trunk back (cm)", 12.0, "not pass"),
+    ("knee_hyperextension", "knees pushed back (deg)", 15.0, "fail"),
+)
+POSTURE_FIELD = {"shoulder_level": "shoulder_tilt_deg", "pelvis_level": "pelvis_tilt_deg",
+                 "head_tilt": "head_tilt_deg", "trunk_lateral_shift": "trunk_shift_cm",
+                 "side_lean": "body_lean_deg", "head_forward": "head_forward_cm",
+                 "trunk_lean_standing": "sway_cm", "hips_forward": "sway_cm", "knee_hyperextension": "knee_back_deg"}
+
+
+def posture_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 2) -> list[Case]:
+    """Quiet standing, clean and with each known fault, from every camera of the grid."""
+    from movement_screen.screens.posture import FRONT_IDS, SIDE_IDS
+    from movement_screen.validation.standing import Posture
+
+    out = []
+    seed = 10_000
+    for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
+        camera = Camera(yaw, height, distance)
+        for criterion in FRONT_IDS + SIDE_IDS:
+            seed += 1
+            out.append(Case(criterion, "none (standing straight)", 0.0, Posture(), "pass", camera, seed, "posture"))
+        for criterion, fault, size, expected in POSTURE_FAULTS:
+            seed += 1
+            shape = replace(Posture(), **{POSTURE_FIELD[criterion]: size})
+            out.append(Case(criterion, fault, size, shape, expected, camera, seed, "posture"))
+    return out
