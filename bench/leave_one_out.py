@@ -38,7 +38,8 @@ def main() -> None:
     keeps = {pair: depth_keeps(*angles, "trunk") for pair, (_, angles) in pairs.items()}
     trunk_cases = [c for c in harness.cases(repeats=1) if c.criterion == "trunk_tibia_parallel"]
 
-    rows = ["| pair left out | trunk depth kept, other pairs | its labels agreeing | harness trunk-vs-shin, 25-90 deg |",
+    rows = ["| pair left out | trunk depth kept, other pairs | its labels agreeing "
+            "| harness trunk-vs-shin, 25-90 deg |",
             "|---|---|---|---|"]
     for pair, (sources, _) in pairs.items():
         others = [keep for other, keep in keeps.items() if other != pair]

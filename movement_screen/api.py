@@ -575,9 +575,9 @@ def _score_posture(sources, paths, model_file, *, pain) -> Analysis:
     cfg = load("posture")["quiet"]
     issues: list[QualityIssue] = []
     if not any(v.metrics.get("quiet_standing_s", 0.0) >= cfg["min_seconds"] for v in views):
-        issues.append(_no_movement("quiet standing", paths, f"the person did not stand still for {cfg['min_seconds']:g} "
-                                   "s. Stand relaxed, arms at the sides, looking ahead, for about 5 s, once facing "
-                                   "the camera and once side-on"))
+        issues.append(_no_movement("quiet standing", paths, "the person did not stand still for "
+                                   f"{cfg['min_seconds']:g} s. Stand relaxed, arms at the sides, looking ahead, for "
+                                   "about 5 s, once facing the camera and once side-on"))
     issues += _quality(sources, paths, "posture")
     kinds = {src.kinematics.view.kind for src in sources}
     if "frontal" not in kinds:
@@ -587,8 +587,9 @@ def _score_posture(sources, paths, model_file, *, pain) -> Analysis:
         issues.append(QualityIssue("view_missing", "no true side view: head, trunk, hips and knees from the side "
                                    "need one (spec F.1)", "info", None))
     criteria = posture.merge_views(views)
-    notes = _pain_note(pain, "quiet standing") + ["Posture cut-offs are conventions, not diagnostic values (spec D.2): the "
-                                         "findings describe alignment, they do not explain pain."]
+    notes = _pain_note(pain, "quiet standing") + [
+        "Posture cut-offs are conventions, not diagnostic values (spec D.2): the findings describe alignment, they do "
+        "not explain pain."]
     return _result("posture", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
                    metrics=_merged_metrics(views, ("frontal", "sagittal")), findings=posture.findings_from(criteria),
                    pain=pain, notes=notes)

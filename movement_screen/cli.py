@@ -230,7 +230,8 @@ KEY_METRICS = {
              "step_length_m", "trunk_forward_lean_deg", "arm_swing_left_deg", "arm_swing_right_deg"),
     "posture": ("quiet_standing_s", "shoulder_level_deg", "pelvis_level_deg", "head_tilt_deg",
                 "trunk_lateral_shift_shoulder_widths", "side_lean_deg", "head_forward_trunk_lengths",
-                "ear_shoulder_angle_deg", "trunk_lean_standing_deg", "hips_forward_deg", "knee_angle_from_straight_deg"),
+                "ear_shoulder_angle_deg", "trunk_lean_standing_deg", "hips_forward_deg",
+                "knee_angle_from_straight_deg"),
 }
 
 

@@ -36,7 +36,8 @@ def key_moments(result: dict) -> list[tuple[int, int, str]]:
             judged = [c for c in result.get("criteria", []) if c.get("source") == source and c.get("frame") is not None]
             if judged:
                 view = result["sources"][source]["view"]
-                moments.append((source, judged[0]["frame"], f"quiet standing, {view} view, {judged[0]['time_s']:.2f} s"))
+                moments.append((source, judged[0]["frame"],
+                                f"quiet standing, {view} view, {judged[0]['time_s']:.2f} s"))
         return moments[:3]
     reps = result.get("repetitions", [])
     best = result.get("best_repetition")

@@ -139,8 +139,8 @@ class _Judge:
         side = self.side_word(angle > 0)
         self.metrics["side_lean_deg"] = angle
         return self.crit("side_lean", angle, "deg",
-                         f"The line from the middle of the ankles to the middle of the shoulders leans {abs(angle):.1f} "
-                         f"deg toward the person's {side}.")
+                         "The line from the middle of the ankles to the middle of the shoulders leans "
+                         f"{abs(angle):.1f} deg toward the person's {side}.")
 
     # -- from the side -----------------------------------------------------------------------------------------
     def forward(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
