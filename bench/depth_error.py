@@ -26,6 +26,7 @@ PAIRS = (("lnewco_ohs_7026_side.mov", "lnewco_ohs_7027_front.mov"),
 
 def bottom_angles(kin) -> dict[str, float]:
     """Trunk and shin forward tip at the deepest repetition's bottom, world (body frame) and picture."""
+    from movement_screen.kinematics import geometry as geo
     from movement_screen.pose import landmarks as lm
     from movement_screen.screens import squat
     from movement_screen.screens.common import window_mean
@@ -40,8 +41,8 @@ def bottom_angles(kin) -> dict[str, float]:
                                ("shin", (lm.L_ANKLE, lm.R_ANKLE), (lm.L_KNEE, lm.R_KNEE))):
         out[name] = window_mean(body.sagittal_inclination(mid(*lower), mid(*upper)), bottom, 3)
         low, up = (kin.xy[:, lower[0]] + kin.xy[:, lower[1]]) / 2, (kin.xy[:, upper[0]] + kin.xy[:, upper[1]]) / 2
-        forward = kin.view.facing * (up[:, 0] - low[:, 0]) / np.sin(np.radians(max(kin.view.yaw_deg, 20)))
-        out[name + "_picture"] = window_mean(np.degrees(np.arctan2(forward, low[:, 1] - up[:, 1])), bottom, 3)
+        picture = geo.inclination_off_side(low, up, kin.view.facing, max(kin.view.yaw_deg, 20))
+        out[name + "_picture"] = window_mean(picture, bottom, 3)
     return out
 
 

@@ -23,7 +23,7 @@ from movement_screen.pose.sequence import Detections, PoseSequence
 from movement_screen.pose.tracking import (Track, choose_subject, link_tracks, people_seen, present,
                                            subject_sequence)
 from movement_screen.screens import bend, detect, gait, posture, squat
-from movement_screen.screens.common import ViewScreen
+from movement_screen.screens.common import ViewScreen, camera_turn
 from movement_screen.contract.config import load
 from movement_screen.screens.detect import Detection
 from movement_screen.contract.result import QualityIssue, ScreenResult, SourceInfo
@@ -508,8 +508,8 @@ def _score_squat(sources, paths, model_file, *, pain, heel_board) -> Analysis:
             issues.append(QualityIssue(
                 "turn_camera", f"{Path(paths[i]).name}: the person is turned {yaw:.0f} deg from the camera, too far "
                 f"round for the front-view criteria (up to {gap[0]:g} deg) and not far enough for the side-view ones "
-                f"(from {gap[1]:g} deg): for a side view, {squat.camera_turn(yaw, gap[1], 90.0)}; for a front view, "
-                f"{squat.camera_turn(yaw, 0.0, gap[0])}", "warning", i))
+                f"(from {gap[1]:g} deg): for a side view, {camera_turn(yaw, gap[1], 90.0)}; for a front view, "
+                f"{camera_turn(yaw, 0.0, gap[0])}", "warning", i))
     for i, view in enumerate(views):
         name = Path(paths[i]).name
         if not view.repetitions and len(sources) > 1:

@@ -29,6 +29,12 @@ def inclination(lower: np.ndarray, upper: np.ndarray, facing: float) -> np.ndarr
     return np.degrees(np.arctan2(facing * (upper[..., 0] - lower[..., 0]), lower[..., 1] - upper[..., 1]))
 
 
+def inclination_off_side(lower: np.ndarray, upper: np.ndarray, facing: float, yaw_deg: float) -> np.ndarray:
+    """:func:`inclination` seen by a camera turned off the side: the segment's forward part shrinks in the picture
+    with the sine of the body's yaw (90 = side-on), its height does not, so the forward part is stretched back."""
+    return inclination(lower, upper, facing / np.sin(np.radians(yaw_deg)))
+
+
 def lateral_inclination(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     """Frontal-plane segment angle to vertical in degrees, positive = upper end toward image right."""
     lower = np.asarray(lower, float)

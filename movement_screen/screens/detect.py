@@ -65,7 +65,7 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     travel = (np.nanmax(hip_x) - np.nanmin(hip_x)) / kin.lengths.stature if np.isfinite(hip_x).any() else np.nan
     values["hip_travel_statures"] = float(travel)
     passes = gait.find_passes(kin)
-    walked = sum(p.end_s - p.start_s for p in passes)
+    walked = gait.walked_s(passes)
     strikes = sum(e.type == "heel_strike" for e in gait.detect_events(kin, passes)[0])
     values.update(walking_s=float(walked), heel_strikes=float(strikes))
     stepping = _ramp(walked, *cfg["gait"]["walking_s"]) * _ramp(strikes, *cfg["gait"]["heel_strikes"])

@@ -98,10 +98,11 @@ def find_passes(kin: Kinematics, source: int = 0) -> list[WalkPass]:
     if kin.view.kind != "frontal":
         return _passes_along(kin, "x", source)
     toward, across = _passes_along(kin, "y", source), _passes_along(kin, "x", source)
-    return across if _walked(across) > _walked(toward) else toward
+    return across if walked_s(across) > walked_s(toward) else toward
 
 
-def _walked(passes: list[WalkPass]) -> float:
+def walked_s(passes: list[WalkPass]) -> float:
+    """Seconds of steady walking in ``passes``."""
     return sum(p.end_s - p.start_s for p in passes)
 
 
@@ -746,16 +747,15 @@ def contacts(kin: Kinematics, passes: list[WalkPass], events: list[GaitEvent]) -
     out: dict[str, list[dict]] = {side: [] for side in SIDES}
     reach = max(1, int(round(cfg["contact_window_s"] * kin.fs)))
     middle = {side: (kin.side(side, "heel")[:, 0] + kin.side(side, "toe")[:, 0]) / 2 for side in SIDES}
+    speeds = {side: np.linalg.norm(np.gradient((kin.side(side, "heel") + kin.side(side, "toe")) / 2, axis=0),
+                                   axis=1) / size for side in SIDES}
     for walk in passes:
         if walk.axis != "x":
             continue
         a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s) + 1
         for side in SIDES:
             other = "right" if side == "left" else "left"
-            angle = foot_angle(kin, side, walk.direction)
-            part = lm.SIDES[side]
-            foot = (kin.xy[:, part["heel"]] + kin.xy[:, part["toe"]]) / 2
-            speed = np.linalg.norm(np.gradient(foot, axis=0), axis=1) / size
+            angle, speed = foot_angle(kin, side, walk.direction), speeds[side]
             inside = np.arange(a, b)
             quiet = inside[np.isfinite(speed[inside]) & np.isfinite(angle[inside])]
             if len(quiet) < 5:

@@ -15,6 +15,7 @@ import numpy as np
 
 from movement_screen.contract.config import load
 from movement_screen.contract.result import Criterion, Finding
+from movement_screen.kinematics import geometry as geo
 from movement_screen.kinematics.filters import runs
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
@@ -145,9 +146,7 @@ class _Judge:
     # -- from the side -----------------------------------------------------------------------------------------
     def forward(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
         """Inclination of lower->upper forward of vertical (deg), stretched back for a camera off the side."""
-        kin = self.kin
-        ahead = kin.view.facing * (upper[:, 0] - lower[:, 0]) / np.sin(np.radians(self.yaw))
-        return np.degrees(np.arctan2(ahead, lower[:, 1] - upper[:, 1]))
+        return geo.inclination_off_side(lower, upper, self.kin.view.facing, self.yaw)
 
     def head(self) -> Criterion:
         kin = self.kin

@@ -216,13 +216,6 @@ class _Judge:
             "thigh lengths", f"At the bottom the hips are {abs(m):.2f} thigh lengths {where} the knees "
             "(heights in the body's own frame, whatever the camera's angle).", m - c["pass_above"], c["label"])
 
-    def picture_inclination(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-        """A segment's forward tip from the picture, with the camera's turn off the side taken out: the forward
-        part of the segment shrinks in the picture with the sine of the body's yaw, its height does not."""
-        kin = self.kin
-        forward = kin.view.facing * (upper[:, 0] - lower[:, 0]) / np.sin(np.radians(self.yaw))
-        return np.degrees(np.arctan2(forward, lower[:, 1] - upper[:, 1]))
-
     def trunk_and_shins(self) -> Criterion:
         """Trunk against shins from two estimates: the world landmarks in the body's sagittal plane, and (from
         ``picture_min_yaw`` round) the picture's lines corrected for the yaw.
@@ -249,9 +242,10 @@ class _Judge:
         how = ""
         picture = np.nan
         if self.yaw >= c["picture_min_yaw"]:
-            trunk_2d = self.at_bottom(self.picture_inclination(kin.mid_hip, kin.mid_shoulder))
+            trunk_2d = self.at_bottom(geo.inclination_off_side(kin.mid_hip, kin.mid_shoulder, kin.view.facing,
+                                                               self.yaw))
             knees = (kin.side("left", "knee") + kin.side("right", "knee")) / 2
-            tibia_2d = self.at_bottom(self.picture_inclination(kin.mid_ankle, knees))
+            tibia_2d = self.at_bottom(geo.inclination_off_side(kin.mid_ankle, knees, kin.view.facing, self.yaw))
             picture = trunk_2d - tibia_2d
             self.metrics.update(trunk_inclination_bottom_picture_deg=trunk_2d,
                                 tibia_inclination_bottom_picture_deg=tibia_2d,
@@ -326,9 +320,9 @@ class _Judge:
         c, tt = self.cfg["forward_lean"], self.cfg["trunk_tibia_parallel"]
         trunk = self.trunk_judged  # the trunk estimate trunk_tibia_parallel judged from
         delta = self.metrics["trunk_tibia_difference_deg"]
-        if trunk > c["trunk_incl_deg"] or (delta > tt["fail_above"] and self.trunk_state == "fail"):
+        if trunk > c["trunk_incl_deg"] or self.trunk_state == "fail":  # trunk_state: trunk minus shins, judged
             state = "fail"
-        elif delta > tt["pass_max"] or self.trunk_state != "pass":
+        elif self.trunk_state != "pass":
             state = "borderline"
         else:
             state = "pass"
