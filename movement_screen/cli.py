@@ -685,8 +685,13 @@ def _validate(args) -> int:
         figures = {"squat": (harness.cases, "synthetic", "synthetic squats", "Synthetic squats"),
                    "posture": (harness.posture_cases, "synthetic-posture", "synthetic standing",
                                "Synthetic standing posture")}
-        for screen in args.synthetic_screens.split(","):
-            make, section, desc, title = figures[screen_name(screen)]
+        chosen = [screen_name(screen) for screen in args.synthetic_screens.split(",")]
+        unknown = [screen for screen in chosen if screen not in figures]
+        if unknown:
+            raise UsageError(f"--synthetic-screens: no synthetic figure for {', '.join(unknown)} (choose from "
+                             f"{', '.join(figures)})")
+        for screen in chosen:
+            make, section, desc, title = figures[screen]
             all_cases = make()
             with tqdm(total=len(all_cases), desc=desc, unit="clip", disable=None) as bar:
                 outcomes = harness.run(all_cases, progress=lambda done, total: bar.update(1))
@@ -695,7 +700,7 @@ def _validate(args) -> int:
             if args.update:
                 replace_section(args.update, section, text)
             if args.plot:
-                plot = args.plot if screen_name(screen) == "squat" else args.plot.with_name(
+                plot = args.plot if screen == "squat" else args.plot.with_name(
                     f"{args.plot.stem}-{screen}{args.plot.suffix}")
                 harness.plot(outcomes, plot, title)
     if args.labels is not None:

@@ -120,3 +120,24 @@ def test_the_command_line_scores_a_posture_from_landmarks_with_auto(tmp_path):
     assert any("pelvis_level" in e["findings"] for e in result["exercises"])  # side plank, from the catalogue
     for name in ("report.pdf", "angles.png"):
         assert (out / name).exists(), name
+
+
+def test_asking_for_a_synthetic_figure_that_does_not_exist_is_a_one_line_usage_error():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "movement_screen", "validate", "--synthetic",
+                           "--synthetic-screens", "squat,gait"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "no synthetic figure for gait" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_posture_result_reads_plainly_for_a_patient():
+    from movement_screen.api import score_sources
+    from movement_screen.app import patient_words
+    from test_detect import built_source
+
+    result = score_sources([built_source(filmed(Posture(shoulder_tilt_deg=9.0)))], ["front.mp4"], MODEL,
+                           screen="posture").result.to_dict()
+    lines = patient_words.summary_lines(result) + [patient_words.score_sentence(result)]
+    assert any("Shoulders level" in line for line in lines), lines
+    assert not patient_words.leaks("\n".join(lines)), patient_words.leaks("\n".join(lines))
