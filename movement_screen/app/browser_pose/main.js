@@ -4,7 +4,7 @@
 // video only when the page was told the patient ticked "also send the video".
 // Talks to Streamlit with the components protocol (postMessage: componentReady, render, setComponentValue).
 
-import { coach, SquatCues } from "./coach.js";
+import { coach, isPositive, LiveCues } from "./coach.js";
 
 const SKELETON = [[11, 12], [11, 13], [13, 15], [12, 14], [14, 16], [11, 23], [12, 24], [23, 24], [23, 25],
   [25, 27], [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [0, 7], [0, 8]];
@@ -35,7 +35,7 @@ function setValue(value) { send("streamlit:setComponentValue", { value, dataType
 window.addEventListener("message", (event) => {
   if (event.data && event.data.type === "streamlit:render") {
     args = event.data.args;
-    cues = cues || new SquatCues(args.coach.squat, args.coach.setup);
+    cues = cues || new LiveCues(args.coach); // a fresh counter when the screen changes
     setHeight();
   }
 });
@@ -89,15 +89,12 @@ function onFrame(now, meta) {
     const result = landmarker.detectForVideo(video, performance.now());
     const poses = (result.landmarks || []).map((p) => p.map((q) => [q.x, q.y]));
     const vis = (result.landmarks || []).map((p) => p.map((q) => q.visibility ?? 0));
-    const said = coach(cues, poses, vis, args.screen, args.coach.setup);
+    const said = coach(cues, poses, vis, args.screen, args.coach.setup, time);
     draw(result, said.main);
     frames += 1;
     const rate = frames / Math.max((performance.now() - rateStart) / 1000, 1e-3);
-    const lines = said.messages.slice(0, 2).concat(said.cues).map((m) => {
-      const good = m === args.coach.setup.messages.good || m.startsWith("Repetitions") ||
-        m === args.coach.squat.messages.depth || m === args.coach.squat.messages.knees_ok;
-      return `<span class="${good ? "good" : "warn"}">${m}</span>`;
-    });
+    const lines = said.messages.slice(0, 2).concat(said.cues).map(
+      (m) => `<span class="${isPositive(m, args.coach) ? "good" : "warn"}">${m}</span>`);
     let tail = `Frames processed: ${frames} (${rate.toFixed(1)} per second)`;
     if (recording) {
       recording.frames.push({
