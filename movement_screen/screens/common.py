@@ -105,6 +105,19 @@ def findings_from(criteria: list[Criterion], aliases: dict[str, str] | None = No
     return out
 
 
+def outside_views(view_range, yaw: float) -> str | None:
+    """Why a criterion measured only with the body at ``view_range`` (low, high) deg of yaw cannot be measured at
+    ``yaw`` (with how to turn the camera), or None when it can."""
+    low, high = view_range
+    if not np.isfinite(yaw):
+        return "the 3-D landmarks needed to tell the camera's angle are missing"
+    if low <= yaw <= high:
+        return None
+    need = "a side view" if low > 0 else "a front or back view"
+    return (f"{need} is needed: this clip sees the body {yaw:.0f} deg from facing the camera, and this criterion is "
+            f"measured only between {low:g} and {high:g} deg; {camera_turn(yaw, low, high)}")
+
+
 def camera_turn(yaw: float, low: float, high: float, margin: float = 5.0) -> str:
     """How to move the camera so the body is seen between ``low`` and ``high`` deg of yaw (0 = facing the camera,
     90 = side-on), in words: the turn, rounded up to 5 deg, with ``margin`` to land inside the range."""

@@ -20,7 +20,7 @@ from movement_screen.kinematics.filters import runs
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
-from movement_screen.screens.common import ViewScreen, banded, camera_turn
+from movement_screen.screens.common import ViewScreen, banded, outside_views
 
 TITLES = {
     "shoulder_level": "Shoulders level",
@@ -94,14 +94,7 @@ class _Judge:
                          float(c["pass_max"] - abs(value)), c["label"], self.source, self.frame)
 
     def unmeasurable(self, cid: str) -> str | None:
-        low, high = self.cfg["views"][cid]
-        if not np.isfinite(self.yaw):
-            return "the 3-D landmarks needed to tell the camera's angle are missing"
-        if low <= self.yaw <= high:
-            return None
-        need = "a side view" if low > 0 else "a front or back view"
-        return (f"{need} is needed: this clip sees the body {self.yaw:.0f} deg from facing the camera, and this "
-                f"criterion is measured only between {low:g} and {high:g} deg; {camera_turn(self.yaw, low, high)}")
+        return outside_views(self.cfg["views"][cid], self.yaw)
 
     def median(self, series: np.ndarray) -> float:
         return _median(series, self.quiet)

@@ -46,7 +46,7 @@ class Case:
     criterion: str
     fault: str
     size: float
-    squat: object  # the figure's shape: a figure.Squat, or a standing.Posture for the posture screen
+    squat: object  # the figure's shape: a figure.Squat, a standing.Posture or a single_leg.SingleLegSquat
     expected: str  # the known verdict where the criterion is measurable
     camera: Camera
     seed: int
@@ -94,7 +94,15 @@ def cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 2) -> 
 
 def run_case(case: Case, noise: Noise = Noise()) -> Outcome:
     """Film one case and judge it with its screen."""
-    if case.screen == "posture":
+    if case.screen == "single_leg_squat":
+        from movement_screen.screens import single_leg
+        from movement_screen.validation.figure import film
+        from movement_screen.validation.single_leg import single_leg_squats
+
+        t, points = single_leg_squats(case.squat)
+        kin = prepare(film(points, t, case.camera, replace(noise, seed=case.seed)))
+        state = next(c.state for c in single_leg.judge_view(kin).criteria if c.id == case.criterion)
+    elif case.screen == "posture":
         from movement_screen.screens import posture
         from movement_screen.validation.figure import film
         from movement_screen.validation.standing import stand
@@ -249,4 +257,40 @@ def posture_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int 
             seed += 1
             shape = replace(Posture(), **{POSTURE_FIELD[criterion]: size})
             out.append(Case(criterion, fault, size, shape, expected, camera, seed, "posture"))
+    return out
+
+
+# The single-leg squat's known faults (single_leg.SingleLegSquat, on the first leg), each against its criterion.
+# The sizes are the figure's own: knee_in_cm moves the stance knee toward the midline (from about 1.5 cm outside
+# the second toe: 2 cm puts it 0.01 shank lengths inside, 8 cm 0.15).
+SINGLE_LEG_FAULTS = (
+    ("knee_inside_foot", "stance knee toward the midline (cm)", 8.0, {"knee_in_cm": 8.0}, "fail"),
+    ("free_side_pelvic_drop", "free side of the pelvis dropping (deg)", 2.0, {"pelvic_drop_deg": 2.0}, "pass"),
+    ("free_side_pelvic_drop", "free side of the pelvis dropping (deg)", 12.0, {"pelvic_drop_deg": 12.0}, "fail"),
+    ("trunk_lean_over_stance", "trunk leaning over the stance leg (deg)", 5.0, {"trunk_lean_deg": 5.0}, "pass"),
+    ("trunk_lean_over_stance", "trunk leaning over the stance leg (deg)", 20.0, {"trunk_lean_deg": 20.0}, "fail"),
+    ("balance_kept", "free foot touching down (repetition)", 2.0, {"touch_down_rep": 2}, "fail"),
+    ("single_leg_depth", "knee flexion at the bottom (deg)", 40.0, {"knee_flexion_deg": 40.0}, "fail"),
+    ("knee_difference", "stance knee toward the midline, first leg (cm)", 6.0, {"knee_in_cm": 6.0}, "not pass"),
+    ("knee_difference", "stance knee toward the midline, first leg (cm)", 10.0, {"knee_in_cm": 10.0}, "fail"),
+)
+
+
+def single_leg_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 2) -> list[Case]:
+    """Single-leg squats on each leg, clean and with each known fault, from every camera of the grid."""
+    from movement_screen.screens.single_leg import TITLES
+    from movement_screen.validation.single_leg import SingleLegSquat
+
+    out = []
+    seed = 20_000
+    for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
+        camera = Camera(yaw, height, distance)
+        for criterion in TITLES:
+            seed += 1
+            out.append(Case(criterion, "none (clean squats)", 0.0, SingleLegSquat(), "pass", camera, seed,
+                            "single_leg_squat"))
+        for criterion, fault, size, change, expected in SINGLE_LEG_FAULTS:
+            seed += 1
+            out.append(Case(criterion, fault, size, replace(SingleLegSquat(), **change), expected, camera, seed,
+                            "single_leg_squat"))
     return out

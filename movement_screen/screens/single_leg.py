@@ -1,0 +1,325 @@
+"""Single-leg squat: hip and trunk control on each leg, from the front (spec §D.1).
+
+Pure computation on :class:`Kinematics`; no file or model access. The person stands on one leg (the other foot
+lifted in front), squats a few times and changes legs, in one clip or one clip per leg. A stretch on one leg is
+where one ankle stays clearly higher than the other; its repetitions are where the hips drop and come back up.
+At each repetition's bottom, on the stance leg: the knee's place against the toes, the free side of the pelvis
+dropping, the trunk leaning over the stance leg, and the knee flexion reached; during it, whether the free foot
+touched down. Each value is the mean of a leg's repetitions; a criterion reports the worse leg and names both, and
+the two legs' knees are compared.
+
+The knee's frontal-plane projection angle (FPPA, spec D.1) is measured and reported (metrics and the knee
+criterion's reason) but not judged: on the synthetic figure a camera turned only 3 deg off square moves it by
+~3 deg per leg, the other way on the other leg, and the camera's turn cannot be known that well from one video
+(docs/validation.md). The knee's place over the toes, which move forward with it, is steady to 15 deg.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from movement_screen.contract.config import load
+from movement_screen.contract.result import Criterion, Finding, Repetition
+from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.filters import find_peaks, runs
+from movement_screen.kinematics.series import Kinematics
+from movement_screen.pose import landmarks as lm
+from movement_screen.screens import common
+from movement_screen.screens.common import ViewScreen, banded, outside_views, window_mean
+
+TITLES = {
+    "knee_inside_foot": "Knee over the foot, not inside it",
+    "free_side_pelvic_drop": "Pelvis level (free side not dropping)",
+    "trunk_lean_over_stance": "Trunk upright, not leaning over the stance leg",
+    "balance_kept": "Balance kept (free foot stays up)",
+    "single_leg_depth": "Squat depth on one leg (knee flexion)",
+    "knee_difference": "Left and right knees alike",
+}
+FRONT_IDS = ("knee_inside_foot", "free_side_pelvic_drop", "trunk_lean_over_stance", "knee_difference")
+MEASURES = {  # criterion -> the per-repetition measure it averages
+    "knee_inside_foot": "knee_inside_toe_shank",
+    "free_side_pelvic_drop": "pelvic_drop_deg",
+    "trunk_lean_over_stance": "trunk_lean_deg",
+    "single_leg_depth": "knee_flexion_deg",
+    "balance_kept": "touch_downs",
+}
+OTHER = {"left": "right", "right": "left"}
+
+
+def rules() -> dict:
+    return load("single_leg_squat")
+
+
+@dataclass(frozen=True)
+class StanceStretch:
+    """A stretch of standing on one leg: sample range [start, stop) and the leg stood on."""
+
+    start: int
+    stop: int
+    stance: str
+
+
+def foot_lift(kin: Kinematics) -> np.ndarray:
+    """How much higher the left ankle is than the right in the picture, in shank lengths (- = the right is), from
+    where it was with both feet down: a camera above the floor sees the nearer of two feet standing side by side
+    lower in the picture (by ~0.15 shank lengths seen from the side), and the model's ankle points have offsets of
+    their own; both stay the same while the person stands there."""
+    raw = (kin.side("right", "ankle")[:, 1] - kin.side("left", "ankle")[:, 1]) / kin.lengths.shank
+    level = np.nanmedian(raw[kin.standing]) if len(kin.standing) else np.nan
+    # The tallest frames have both feet down unless the whole clip is on one leg: then no correction.
+    if not np.isfinite(level) or abs(level) > rules()["stance"]["level_max_shank"]:
+        level = 0.0
+    return raw - level
+
+
+def stance_stretches(kin: Kinematics) -> list[StanceStretch]:
+    """Stretches on one leg lasting ``[stance] min_seconds`` or more; a brief touch-down does not end one."""
+    cfg = rules()["stance"]
+    lift = foot_lift(kin)
+    out: list[StanceStretch] = []
+    for stance, raised in (("right", lift > cfg["raised_shank"]), ("left", lift < -cfg["raised_shank"])):
+        # A foot put down for under a second and lifted again is a loss of balance inside one stretch.
+        merged: list[list[int]] = []
+        for a, b in runs(np.nan_to_num(raised, nan=0).astype(bool)):
+            if merged and (a - merged[-1][1]) / kin.fs < 1.0:
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        out += [StanceStretch(a, b, stance) for a, b in merged if (b - a) / kin.fs >= cfg["min_seconds"]]
+    return sorted(out, key=lambda s: s.start)
+
+
+def _clearance(kin: Kinematics, stance: str) -> np.ndarray:
+    """The free ankle's height above the stance ankle in the picture, in shank lengths (:func:`foot_lift`)."""
+    lift = foot_lift(kin)
+    return lift if stance == "right" else -lift
+
+
+def _knee_flexion_3d(kin: Kinematics, side: str) -> np.ndarray:
+    part = lm.SIDES[side]
+    hip, knee, ankle = (kin.world[:, part[k]] for k in ("hip", "knee", "ankle"))
+    u, v = hip - knee, ankle - knee
+    cos = (u * v).sum(-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    return 180.0 - np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+
+def find_repetitions(kin: Kinematics, source: int = 0) -> tuple[list[Repetition], list[int]]:
+    """Single-leg squats: each with its stance leg and the measures at its bottom (``Repetition.measures``)."""
+    cfg = rules()
+    rep_cfg = cfg["repetition"]
+    half = int(rep_cfg["bottom_window_frames"])
+    reps, bottoms = [], []
+    for stretch in stance_stretches(kin):
+        stance, free = stretch.stance, OTHER[stretch.stance]
+        span = np.arange(stretch.start, stretch.stop)
+        height = (kin.side(stance, "ankle")[:, 1] - kin.mid_hip[:, 1]) / kin.lengths.leg
+        standing = np.nanpercentile(height[span], 90)
+        drop = np.zeros(len(kin.t))
+        drop[span] = np.nan_to_num(standing - height[span], nan=0.0)
+        low = rep_cfg["min_hip_drop_leg"]
+        peaks, _ = find_peaks(drop, height=low, prominence=0.6 * low, distance=max(1, int(0.8 * kin.fs)))
+        clearance = _clearance(kin, stance)
+        flexion = _knee_flexion_3d(kin, stance)
+        previous = stretch.start
+        for peak in peaks:
+            depth = drop[peak]
+            before = np.flatnonzero(drop[stretch.start:peak] < 0.3 * depth)
+            after = np.flatnonzero(drop[peak:stretch.stop] < 0.3 * depth)
+            start = stretch.start + int(before[-1]) if len(before) else stretch.start
+            end = peak + int(after[0]) if len(after) else stretch.stop - 1
+            if (end - start) / kin.fs < rep_cfg["min_duration_s"]:
+                continue
+            top = max(stretch.start, previous)  # upright on one leg before this squat: the highest hips since the last
+            rest = top + int(np.argmin(drop[top:peak]))
+            previous = peak
+            measures = _bottom_measures(kin, stance, free, rest, peak, half)
+            # Two estimates of the knee's bend: the 3-D landmarks' angle (its depth axis scatters most from the
+            # front) and the hips' drop in the picture read as the bend of two equal segments (exact when shank
+            # and thigh share the bend, more when the hips go back further); their mean is judged.
+            drop_angle = 2 * np.degrees(np.arccos(np.clip(1 - depth, -1, 1)))
+            measures["knee_flexion_3d_deg"] = window_mean(flexion, peak, half)
+            measures["knee_flexion_from_drop_deg"] = float(drop_angle)
+            measures["knee_flexion_deg"] = float(np.nanmean([measures["knee_flexion_3d_deg"], drop_angle]))
+            touched = clearance[start:end + 1] < cfg["stance"]["touch_shank"]
+            measures["touch_downs"] = float(len(runs(np.nan_to_num(touched, nan=0).astype(bool))))
+            measures["stance_left"] = float(stance == "left")
+            reps.append(Repetition(len(reps) + 1, float(kin.t[start]), float(kin.t[peak]), float(kin.t[end]),
+                                   source, int(kin.frame[peak]), float(depth)).with_measures(measures))
+            bottoms.append(int(peak))
+    return reps, bottoms
+
+
+def _bottom_measures(kin: Kinematics, stance: str, free: str, rest: int, bottom: int, half: int) -> dict:
+    """The frontal-plane measures of one repetition at its bottom, in the picture; ``rest`` is the moment before
+    it, upright on one leg.
+
+    The frontal-plane projection angle is defined on a picture taken square to the body. A camera only a few
+    degrees off the front sees the knee's forward travel (~20 cm in a single-leg squat) as sideways travel: 5 deg
+    of turn puts ~5 deg into the knee's angle. Neither the pose model's 3-D landmarks nor a camera fitted to them
+    know the body's turn to better than ~5-10 deg (their depth scatters most), so correcting for it added as much
+    error as it took out on the synthetic figure; the knee criteria claim near-square views instead
+    (docs/validation.md).
+    """
+    def at(series: np.ndarray, sample: int = bottom) -> float:
+        return window_mean(series, sample, half)
+
+    hip, knee, ankle, toe = (kin.side(stance, k) for k in ("hip", "knee", "ankle", "toe"))
+    free_hip = kin.side(free, "hip")
+    # Medial = toward the middle of the hips, which on one leg lies between the stance hip and the free one.
+    medial = np.sign(at(kin.mid_hip[:, 0] - toe[:, 0]))
+    hip_line = np.degrees(np.arctan2(free_hip[:, 1] - hip[:, 1], np.abs(free_hip[:, 0] - hip[:, 0])))
+    toward_stance = np.sign(at(hip[:, 0] - free_hip[:, 0]))  # the stance side's direction in the picture
+    return {
+        "knee_fppa_deg": at(geo.fppa(hip, knee, ankle, kin.mid_hip[:, 0])),
+        "knee_inside_toe_shank": medial * at(knee[:, 0] - toe[:, 0]) / kin.lengths.shank,
+        "pelvic_drop_deg": at(hip_line) - at(hip_line, rest),  # + = the free side lower than before the squat
+        "trunk_lean_deg": toward_stance * at(geo.lateral_inclination(kin.mid_hip, kin.mid_shoulder)),
+    }
+
+
+def _mean(reps: list[Repetition], key: str) -> float:
+    values = np.array([r.measures.get(key, np.nan) for r in reps], float)
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if len(values) else np.nan
+
+
+def judge_view(kin: Kinematics, source: int = 0) -> ViewScreen:
+    """One clip's single-leg squats; the criteria come from :func:`judge_views` over all clips of a session."""
+    reps, bottoms = find_repetitions(kin, source)
+    metrics = {f"repetitions_{side}": float(sum((r.measures["stance_left"] == 1.0) == (side == "left")
+                                                for r in reps)) for side in ("left", "right")}
+    view = ViewScreen(source, kin.view.kind, reps, [], 0 if reps else None, metrics, bottoms)
+    view.criteria_any = judge_views([view], [kin])
+    return view
+
+
+def judge_views(views: list[ViewScreen], kins: list[Kinematics]) -> list[Criterion]:
+    """The criteria of a session: each leg's repetitions from the clips whose view the criterion claims."""
+    cfg = rules()
+    out: list[Criterion] = []
+    usable: dict[str, dict[str, list[tuple[Repetition, int, Kinematics]]]] = {}
+    for cid in TITLES:
+        if cid == "knee_difference":
+            continue
+        by_leg: dict[str, list] = {"left": [], "right": []}
+        why = []
+        for view, kin in zip(views, kins):
+            reason = outside_views(cfg["views"][cid], kin.view.yaw_deg)
+            if reason:
+                why.append(reason)
+                continue
+            for rep, bottom in zip(view.repetitions, view.bottom_samples):
+                by_leg["left" if rep.measures["stance_left"] == 1.0 else "right"].append((rep, bottom, kin))
+        usable[cid] = by_leg
+        if not by_leg["left"] and not by_leg["right"]:
+            reason = why[0] if why else "no single-leg squat was found: stand on one leg, the other foot lifted in " \
+                "front, and squat down and up 3-5 times on each leg"
+            out.append(_na(cid, reason, views, kins))
+            continue
+        out.append(_leg_criterion(cid, by_leg, cfg))
+    out.append(_difference(usable["knee_inside_foot"], cfg))
+    return out
+
+
+def _na(cid: str, reason: str, views, kins) -> Criterion:
+    view = kins[0].view.kind if kins else ""
+    return Criterion(cid, TITLES[cid], "not_assessed", reason=reason, view=view, group="single_leg",
+                     source=views[0].source if views else 0)
+
+
+def _leg_criterion(cid: str, by_leg: dict[str, list], cfg: dict) -> Criterion:
+    """The worse leg's mean, the verdict on it, and both legs in words."""
+    c = cfg[cid]
+    key = MEASURES[cid]
+    means = {side: _mean([r for r, _, _ in reps], key) for side, reps in by_leg.items() if reps}
+    worse_is_lower = cid == "single_leg_depth"
+    worst = (min if worse_is_lower else max)(means, key=lambda s: means[s] if np.isfinite(means[s]) else -np.inf)
+    value = means[worst]
+    reps = by_leg[worst]
+    # The key frame: the repetition of the worse leg that shows the value best (its own worst).
+    pick = (min if worse_is_lower else max)(range(len(reps)), key=lambda i: np.nan_to_num(
+        reps[i][0].measures.get(key, np.nan), nan=-np.inf if not worse_is_lower else np.inf))
+    rep, _, kin = reps[pick]
+    if cid == "single_leg_depth":
+        state = "not_assessed" if not np.isfinite(value) else (
+            "pass" if value >= c["pass_min"] else "borderline" if value >= c["fail_below"] else "fail")
+        rule, margin = f">= {c['pass_min']:g} pass, < {c['fail_below']:g} fail", value - c["pass_min"]
+    elif cid == "balance_kept":
+        touches = {side: int(sum(r.measures["touch_downs"] > 0 for r, _, _ in legs)) for side, legs in by_leg.items()
+                   if legs}
+        worst = max(touches, key=touches.get)
+        value = float(touches[worst])
+        state = "pass" if value == 0 else "fail"
+        rule, margin = "no touch-down pass, any fail", -value
+        words = "; ".join(f"{side} leg: the free foot touched down in {n} of {len(by_leg[side])} repetitions"
+                          for side, n in touches.items())
+        return Criterion(cid, TITLES[cid], state, value, rule, "repetitions", rep.bottom_s, kin.view.kind, words + ".",
+                         "single_leg", margin, c["label"], rep.source, rep.bottom_frame)
+    else:
+        state = banded(value, c["pass_max"], c["fail_above"])
+        rule, margin = f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", c["pass_max"] - value
+    unit = {"knee_inside_foot": "shank lengths"}.get(cid, "deg")
+    words = "; ".join(f"{side} leg {_say(cid, means[side], unit)} (mean of {len(by_leg[side])} repetitions)"
+                      for side in means)
+    if cid == "knee_inside_foot":  # the FPPA is reported with it, as a measure only
+        fppa = {side: _mean([r for r, _, _ in reps], "knee_fppa_deg") for side, reps in by_leg.items() if reps}
+        words += "; frontal-plane projection angle " + ", ".join(f"{side} {v:.1f} deg" for side, v in fppa.items()) \
+            + " (+ = valgus; a measure only: a camera a few degrees off square changes it by as much)"
+    return Criterion(cid, TITLES[cid], state, float(value), rule, unit, rep.bottom_s, kin.view.kind,
+                     f"{words}; judged on the {worst} leg.", "single_leg", float(margin), c["label"], rep.source,
+                     rep.bottom_frame)
+
+
+def _say(cid: str, value: float, unit: str) -> str:
+    if not np.isfinite(value):
+        return "could not be measured"
+    return {
+        "knee_inside_foot": f"knee {abs(value):.2f} {unit} {'inside' if value > 0 else 'outside'} the toes",
+        "free_side_pelvic_drop": f"free side of the pelvis {abs(value):.1f} deg {'lower' if value > 0 else 'higher'} "
+                                 "than when the squat began",
+        "trunk_lean_over_stance": f"trunk {abs(value):.1f} deg {'toward' if value > 0 else 'away from'} the stance "
+                                  "side",
+        "single_leg_depth": f"knee bent {value:.0f} deg at the bottom",
+    }[cid]
+
+
+def _difference(by_leg: dict[str, list], cfg: dict) -> Criterion:
+    """The two legs' knee place over the toes at the bottom compared (spec D.1's side difference, on the knee's
+    place rather than the FPPA: see the module's docstring). The knee's travel from upright would cancel the
+    model's offsets of the knee and toe points, but a camera a few degrees off square adds the knee's forward
+    travel to one leg's and takes it from the other's (like the FPPA), while the toes, ahead of the ankle as
+    the knee is at the bottom, cancel most of it."""
+    c, cid = cfg["knee_difference"], "knee_difference"
+    means = {side: _mean([r for r, _, _ in reps], "knee_inside_toe_shank") for side, reps in by_leg.items()}
+    if not all(np.isfinite(v) for v in means.values()):
+        missing = [side for side, v in means.items() if not np.isfinite(v)]
+        return Criterion(cid, TITLES[cid], "not_assessed", reason=f"no {' or '.join(missing)}-leg squat was measured "
+                         "from the front: film both legs, 3-5 squats each", group="single_leg")
+    value = abs(means["left"] - means["right"])
+    rep, _, kin = max(by_leg["left"] + by_leg["right"], key=lambda x: x[0].measures["knee_inside_toe_shank"])
+
+    def words(v: float) -> str:
+        return f"{abs(v):.2f} shank lengths {'inside' if v > 0 else 'outside'} its toes"
+    return Criterion(cid, TITLES[cid], banded(value, c["pass_max"], c["fail_above"]), float(value),
+                     f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} fail", "shank lengths", rep.bottom_s,
+                     kin.view.kind, f"At the bottom the left knee is {words(means['left'])} and the right knee "
+                     f"{words(means['right'])}: {value:.2f} shank lengths apart.", "single_leg",
+                     float(c["pass_max"] - value), c["label"], rep.source, rep.bottom_frame)
+
+
+def leg_metrics(views: list[ViewScreen]) -> dict[str, float]:
+    """Per leg: repetitions and each measure's mean, for the result's metrics."""
+    out: dict[str, float] = {}
+    for side in ("left", "right"):
+        reps = [r for v in views for r in v.repetitions if (r.measures["stance_left"] == 1.0) == (side == "left")]
+        out[f"repetitions_{side}"] = float(len(reps))
+        for key in ("knee_fppa_deg", "knee_inside_toe_shank", "pelvic_drop_deg", "trunk_lean_deg",
+                    "knee_flexion_deg"):
+            out[f"{side}_{key}"] = _mean(reps, key)
+    return out
+
+
+def findings_from(criteria: list[Criterion]) -> list[Finding]:
+    return common.findings_from(criteria)
