@@ -342,9 +342,8 @@ def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -
         drop = squat.hip_drop(src.kinematics)
         deep = np.isfinite(drop).any() and np.nanmax(drop) >= squat.repetition_rules()["min_hip_drop_leg"]
         return squat.look_alike(src.kinematics) if deep else None
-    if screen == "sit_to_stand" and not sit_to_stand.find_stands(src.kinematics):
-        # No rise from a seat: hips dropping in a lunge, a step or a lift are not a sit-to-stand either.
-        other = squat.look_alike(src.kinematics)
+    if screen == "sit_to_stand":  # not recognised as one (too few stands): hips dropping in a lunge, a step or a
+        other = squat.look_alike(src.kinematics)  # lift are not a sit-to-stand either; a single sit is scored
         return other if other and not other.startswith("sitting") else None
     return None
 
