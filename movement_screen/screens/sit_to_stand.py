@@ -331,7 +331,10 @@ class _Judge:
             along = (knee[:, 1] - hip[:, 1]) / np.where(np.abs(span) > 1e-6, span, np.nan)
             line_x = hip[:, 0] + along * (ankle[:, 0] - hip[:, 0])
             inward.append((knee[:, 0] - line_x) * np.sign(mid - line_x) / kin.lengths.shank)
-        most = np.fmax(*inward)
+        # Both knees on average: a body turned a little off square shifts each knee, ahead of its hip-ankle line
+        # during the rise, sideways in the picture, one toward the midline and the other away; knees moving in
+        # together add. (A single knee moving in shows at half its size.)
+        most = (inward[0] + inward[1]) / 2
         per = []
         for s in self.full:
             w = np.arange(s.seat_off, s.full + 1)
@@ -341,7 +344,8 @@ class _Judge:
                 per.append((float(most[w][i]), int(w[i])))
         self.metrics["knees_inward_rise_shank"] = float(np.median([v for v, _ in per])) if per else np.nan
         return self.banded("knees_inward_rise", per, "shank lengths", lambda v, worst, k: (
-            f"While rising, the knee came {v:.2f} shank lengths inside the line from hip to ankle (median of {k} "
+            f"While rising, the knees came {v:.2f} shank lengths inside the line from hip to ankle (both knees on "
+            f"average, median of {k} "
             f"stands, most {worst:.2f})" + ("." if v <= self.cfg["knees_inward_rise"]["pass_max"] else
                                             ": the knees move in toward each other as the person stands.")))
 
