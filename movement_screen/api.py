@@ -240,7 +240,8 @@ def analyze(
 ) -> Analysis:
     """Analyse one clip, or several clips of the same movement from different views, and score the screen.
 
-    ``screen`` is "auto" (decide from the movement), "squat", "forward_bend" (or "forward-bend") or "gait".
+    ``screen`` is "auto" (decide from the movement), "squat", "forward_bend" (or "forward-bend"), "gait", "posture"
+    or "sit_to_stand" (or "sit-to-stand").
     ``person`` picks the screened person by rank (1 = the person filling most of the video) in every clip.
     ``pain`` is the person's answer ("yes", "no") or "not_asked". ``heel_board`` says the clip was filmed with
     the heels raised on a board (FMS score 2 trial).
@@ -326,7 +327,8 @@ def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -
     The screened person doing the chosen movement makes the clip fit, whoever else walks past. Otherwise the clip
     is read the way ``--screen auto`` reads it: a main person who walks across the picture makes it a walking
     clip whoever was screened, else the screened person's movement decides. A squat chosen for hips
-    that drop in a lunge, a step, a lift or onto a seat does not fit either. A clip whose movement cannot be told
+    that drop in a lunge, a step, a lift or onto a seat does not fit either, nor a sit-to-stand chosen for a lunge,
+    a step or a lift. A clip whose movement cannot be told
     (too little movement) is not refused here: it is scored, and says it found no movement.
     """
     found = src.detection

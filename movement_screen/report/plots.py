@@ -105,7 +105,7 @@ def _gait_panel(ax, kin, view_screen, t) -> None:
 
 def _sit_to_stand_panel(ax, kin, view_screen, t) -> None:
     """Sit-to-stand: the hips' height from the seat (0) to standing (1), each full stand marked, and the span the
-    five-times sit-to-stand time covers."""
+    five-times sit-to-stand time covers (and the 30-s mark when the clip is long enough)."""
     ax.plot(t, hip_rise(kin), color="black", label="hips: 0 seated, 1 standing")
     for rep in view_screen.repetitions:
         ax.plot(rep.bottom_s - kin.t[0], 1.0, "v", color="tab:red", ms=6)
@@ -115,6 +115,9 @@ def _sit_to_stand_panel(ax, kin, view_screen, t) -> None:
     if start is not None and total is not None and np.isfinite(total):
         ax.axvspan(start - kin.t[0], start + total - kin.t[0], color="tab:orange", alpha=0.12,
                    label=f"five stands: {total:.1f} s")
+    count = view_screen.metrics.get("chair_stands_30s")
+    if start is not None and count is not None:
+        ax.axvline(start + 30.0 - kin.t[0], color="tab:orange", lw=1.2, label=f"30 s: {count:.0f} stands")
     ax.set_ylim(-0.2, 1.3)
     ax.set_ylabel("share of the rise")
     ax.set_title("sit-to-stand: hip height, each full stand (v)", fontsize=9)
