@@ -1,4 +1,4 @@
-"""Which screen a clip holds (squat, forward bend, gait), decided from the movement itself.
+"""Which screen a clip holds (squat, forward bend, gait, posture, sit-to-stand), decided from the movement itself.
 
 Each screen has one piece of evidence a person would use too, turned into a 0-1 score by a ramp between
 "clearly not" and "clearly yes" (data file ``detect.toml``):
