@@ -22,7 +22,7 @@ from movement_screen.pose import models
 from movement_screen.pose.sequence import Detections, PoseSequence
 from movement_screen.pose.tracking import (Track, choose_subject, link_tracks, people_seen, present,
                                            subject_sequence)
-from movement_screen.screens import bend, detect, gait, posture, squat
+from movement_screen.screens import bend, detect, gait, posture, sit_to_stand, squat
 from movement_screen.screens.common import ViewScreen, camera_turn
 from movement_screen.contract.config import load
 from movement_screen.screens.detect import Detection
@@ -30,7 +30,7 @@ from movement_screen.contract.result import QualityIssue, ScreenResult, SourceIn
 from movement_screen.store.history import Store
 from movement_screen.video.reader import MIN_FRAMES, VideoInfo, probe
 
-SCREENS = ("auto", "squat", "forward_bend", "gait", "posture")
+SCREENS = ("auto", "squat", "forward_bend", "gait", "posture", "sit_to_stand")
 NO_MOVEMENT = "no_movement"
 CUTOFF_HZ = 6.0  # spec §0.3: 3-6 Hz for squat and bend, 4-6 Hz for gait  [C]
 MAIN_PERSON_FRACTION = 0.5  # a walker counts as a main person when their size x time is half the top person's
@@ -80,7 +80,8 @@ def screen_name(screen: str) -> str:
     """Accept the CLI spelling (forward-bend) as well as the result's (forward_bend)."""
     name = screen.replace("-", "_")
     if name not in SCREENS:
-        raise UsageError(f"unknown screen '{screen}': choose one of auto, squat, forward-bend, gait, posture")
+        raise UsageError(f"unknown screen '{screen}': choose one of auto, squat, forward-bend, gait, posture, "
+                         "sit-to-stand")
     return name
 
 
@@ -234,14 +235,19 @@ def analyze(
     answered_at: str | None = None,
     catalogue: str | Path | None = None,
     on: date | None = None,
+    age: float | None = None,
+    sex: str | None = None,
 ) -> Analysis:
     """Analyse one clip, or several clips of the same movement from different views, and score the screen.
 
-    ``screen`` is "auto" (decide from the movement), "squat", "forward_bend" (or "forward-bend") or "gait".
+    ``screen`` is "auto" (decide from the movement), "squat", "forward_bend" (or "forward-bend"), "gait", "posture"
+    or "sit_to_stand" (or "sit-to-stand").
     ``person`` picks the screened person by rank (1 = the person filling most of the video) in every clip.
     ``pain`` is the person's answer ("yes", "no") or "not_asked". ``heel_board`` says the clip was filmed with
     the heels raised on a board (FMS score 2 trial).
     ``height_cm`` gives a scale: fingertip-to-floor in cm, gait step length and speed.
+    ``age`` (years) and ``sex`` ("female" or "male") compare the sit-to-stand's timed tests with their norms; without
+    them the time and count are still given, their verdicts not_assessed saying what is missing.
     ``answers`` are the red-flag pre-screen answers (question id -> yes; None = not asked), given at
     ``answered_at`` (ISO time; now when None); with ``catalogue``
     (None = the packaged one) and ``on`` (the session date) they decide the exercise plan (see :func:`advise`).
@@ -259,6 +265,10 @@ def analyze(
     plan_catalogue = load_catalogue(catalogue)
     if height_cm is not None and not 50 <= height_cm <= 250:
         raise UsageError(f"--height-cm {height_cm:g} is not a person's height in centimetres (50-250)")
+    if age is not None and not 5 <= age <= 120:
+        raise UsageError(f"--age {age:g} is not a person's age in years (5-120)")
+    if sex is not None and sex not in sit_to_stand.SEXES:
+        raise UsageError(f"--sex must be one of {', '.join(sit_to_stand.SEXES)}, not '{sex}'")
     from movement_screen.pose.landmarks_file import is_landmarks_file, read_landmarks
 
     tables = [is_landmarks_file(p) for p in paths]
@@ -277,7 +287,7 @@ def analyze(
         screen = _agree(sources, names)
     sources, names, excluded = keep_matching(sources, names, screen, person)
     analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, heel_board=heel_board,
-                             height_cm=height_cm)
+                             height_cm=height_cm, age=age, sex=sex)
     if excluded:
         result = analysis.result
         analysis = replace(analysis, result=replace(
@@ -286,7 +296,8 @@ def analyze(
                 "clip_excluded", f"{Path(e['path']).name} was left out: it shows {e['looks_like']}, not "
                 f"{detect.ARTICLE_NAMES[screen]}. Nothing was measured from it", "warning", None) for e in excluded)]))
     settings = {"heel_board": heel_board, "person": person, "height_cm": height_cm,
-                "catalogue": str(catalogue) if catalogue else None, "on": on.isoformat() if on else None}
+                "catalogue": str(catalogue) if catalogue else None, "on": on.isoformat() if on else None,
+                "age": age, "sex": sex}
     analysis = replace(analysis, result=replace(analysis.result, settings=settings))
     return advise(analysis, screening, plan_catalogue, on)
 
@@ -316,7 +327,8 @@ def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -
     The screened person doing the chosen movement makes the clip fit, whoever else walks past. Otherwise the clip
     is read the way ``--screen auto`` reads it: a main person who walks across the picture makes it a walking
     clip whoever was screened, else the screened person's movement decides. A squat chosen for hips
-    that drop in a lunge, a step, a lift or onto a seat does not fit either. A clip whose movement cannot be told
+    that drop in a lunge, a step, a lift or onto a seat does not fit either, nor a sit-to-stand chosen for a lunge,
+    a step or a lift. A clip whose movement cannot be told
     (too little movement) is not refused here: it is scored, and says it found no movement.
     """
     found = src.detection
@@ -332,6 +344,9 @@ def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -
         drop = squat.hip_drop(src.kinematics)
         deep = np.isfinite(drop).any() and np.nanmax(drop) >= squat.repetition_rules()["min_hip_drop_leg"]
         return squat.look_alike(src.kinematics) if deep else None
+    if screen == "sit_to_stand":  # not recognised as one (too few stands): hips dropping in a lunge, a step or a
+        other = squat.look_alike(src.kinematics)  # lift are not a sit-to-stand either; a single sit is scored
+        return other if other and not other.startswith("sitting") else None
     return None
 
 
@@ -375,7 +390,7 @@ def _agree(sources: list[SourceAnalysis], paths: list[str]) -> str:
 
 def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: models.ModelFile | None, *,
                   screen: str = "squat", pain: str = "not_asked", heel_board: bool = False,
-                  height_cm: float | None = None) -> Analysis:
+                  height_cm: float | None = None, age: float | None = None, sex: str | None = None) -> Analysis:
     """Score a screen from already-estimated sources (pure: no model, no files)."""
     screen = screen_name(screen)
     if screen == "squat":
@@ -386,7 +401,10 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
         return _score_gait(sources, paths, model_file, pain=pain, height_cm=height_cm)
     if screen == "posture":
         return _score_posture(sources, paths, model_file, pain=pain)
-    raise UsageError("score_sources needs a decided screen (squat, forward_bend, gait or posture), not auto")
+    if screen == "sit_to_stand":
+        return _score_sit_to_stand(sources, paths, model_file, pain=pain, age=age, sex=sex)
+    raise UsageError("score_sources needs a decided screen (squat, forward_bend, gait, posture or sit_to_stand), not "
+                     "auto")
 
 
 def _round_yaw(yaw: float) -> float | None:
@@ -593,6 +611,40 @@ def _score_posture(sources, paths, model_file, *, pain) -> Analysis:
     return _result("posture", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
                    metrics=_merged_metrics(views, ("frontal", "sagittal")), findings=posture.findings_from(criteria),
                    pain=pain, notes=notes)
+
+
+def _score_sit_to_stand(sources, paths, model_file, *, pain, age, sex) -> Analysis:
+    views = [sit_to_stand.judge_view(src.kinematics, i, age, sex) for i, src in enumerate(sources)]
+    issues: list[QualityIssue] = []
+    if not any(v.repetitions for v in views):
+        issues.append(_no_movement("sit-to-stand", paths, "the hips never rose from a seat to full standing. Sit on a "
+                                   "chair without arms, arms crossed on the chest, and stand up fully and sit down "
+                                   "again 5 times, filmed from the side"))
+    issues += _quality(sources, paths, "sit_to_stand")
+    views_cfg = load("sit_to_stand")["views"]
+    yaws = [src.kinematics.view.yaw_deg for src in sources]
+    if any(v.repetitions for v in views):
+        if not any(views_cfg["trunk_lean_seat_off"][0] <= y <= views_cfg["trunk_lean_seat_off"][1] for y in yaws):
+            issues.append(QualityIssue("view_missing", "no side view: the trunk's lean at seat-off needs one",
+                                       "info", None))
+        if not any(views_cfg["knees_inward_rise"][0] <= y <= views_cfg["knees_inward_rise"][1] for y in yaws):
+            issues.append(QualityIssue("view_missing", "no front view: the knees moving inward while rising need "
+                                       "one (a second clip facing the camera)", "info", None))
+    missing = [word for word, given in (("age (--age)", age is not None), ("sex (--sex)", sex is not None))
+               if not given]
+    if missing and any(v.repetitions for v in views):
+        issues.append(QualityIssue("norms_need_input", f"no {' or '.join(missing)} given: the times are measured "
+                                   "but not compared with the age (and, for the 30-s count, sex) norms", "info",
+                                   None))
+    criteria = sit_to_stand.merge_views(views)
+    notes = _pain_note(pain, "sit-to-stand") + [
+        "Timed tests are standardised: a chair without arms about 43-45 cm high against a wall, arms crossed on the "
+        "chest, as quickly as safely possible; their norms are for people aged 60 and over (sources in "
+        "sit_to_stand.toml). Stop if the person is unsteady."]
+    return _result("sit_to_stand", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
+                   metrics=_merged_metrics(views, ("sagittal", "oblique")),
+                   findings=sit_to_stand.findings_from(criteria), pain=pain,
+                   repetitions=[r for v in views for r in v.repetitions], notes=notes)
 
 
 def _score_gait(sources, paths, model_file, *, pain, height_cm) -> Analysis:

@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("videos", nargs="+", metavar="VIDEO",
                          help="video file(s) of the same movement, or a landmarks.csv written by an earlier analysis "
                          "(scored again without the pose model)")
-    analyze.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait", "posture"],
+    analyze.add_argument("--screen", default="auto",
+                         choices=["auto", "squat", "forward-bend", "gait", "posture", "sit-to-stand"],
                          help="which screen (default: auto, decided from the movement)")
     analyze.add_argument("--out", type=Path, help="folder for result.json, landmarks.csv, angles.csv, "
                          "annotated.mp4, angles.png (default: ./out/<first video name>)")
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
                          "board (the FMS score-2 trial)")
     analyze.add_argument("--height-cm", type=float, help="the person's height: gives fingertip-to-floor in cm and "
                          "gait step length and speed")
+    _norm_options(analyze)
     analyze.add_argument("--max-people", type=int, default=3,
                          help="most people tracked per frame (default 3; a first look tracks only as many as "
                               "there are)")
@@ -76,8 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("folder", type=Path, help="folder searched recursively for videos (by content and name)")
     batch.add_argument("--out", type=Path, required=True, help="folder for one result folder per video, "
                        "summary.csv, criteria.csv, errors.csv (and summary.parquet with pyarrow)")
-    batch.add_argument("--screen", default="auto", choices=["auto", "squat", "forward-bend", "gait", "posture"],
+    batch.add_argument("--screen", default="auto",
+                       choices=["auto", "squat", "forward-bend", "gait", "posture", "sit-to-stand"],
                        help="which screen (default: auto, decided per video)")
+    _norm_options(batch, " (every video of the batch: one person's clips)")
     batch.add_argument("--workers", type=int, default=1, help="local worker processes (default 1; each uses "
                        "the model's own threads, see bench/RESULTS.md)")
     batch.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786 (needs "
@@ -125,7 +129,8 @@ def _parser() -> argparse.ArgumentParser:
 
     history = sub.add_parser("history", help="a patient's sessions and whether each change is real")
     history.add_argument("patient", help="patient id")
-    history.add_argument("--screen", choices=["squat", "forward-bend", "gait", "posture"], help="only this screen")
+    history.add_argument("--screen", choices=["squat", "forward-bend", "gait", "posture", "sit-to-stand"],
+                         help="only this screen")
     history.add_argument("--store", type=Path, help="history file")
 
     patient = sub.add_parser("patient", help="list patients, or erase one")
@@ -187,9 +192,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--update", type=Path, metavar="MARKDOWN",
                           help="also write the tables into this file (e.g. docs/validation.md), between its markers")
     validate.add_argument("--plot", type=Path, metavar="PNG", help="with --synthetic: also draw accuracy against yaw "
-                          "(the posture figure goes beside it, named PNG-posture)")
-    validate.add_argument("--synthetic-screens", default="squat,posture", metavar="LIST",
-                          help="with --synthetic: which figures to run (squat, posture; default both)")
+                          "(the other figures go beside it, named PNG-posture, PNG-sit-to-stand)")
+    validate.add_argument("--synthetic-screens", default="squat,posture,sit_to_stand", metavar="LIST",
+                          help="with --synthetic: which figures to run (squat, posture, sit_to_stand; default all)")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
 
     samples = sub.add_parser("samples", help="fetch published clips of real people (the demo's by default)",
@@ -221,6 +226,7 @@ GROUP_HEADERS = {
     "limits": "Not measurable from 2-D video:",
     "gait": "Criteria (gait, against normative ranges):",
     "posture": "Criteria (standing posture; conventions, not diagnoses):",
+    "sit_to_stand": "Criteria (sit-to-stand: timed tests against age norms, then how the person rises):",
 }
 KEY_METRICS = {
     "forward_bend": ("max_trunk_inclination_deg", "max_hip_flexion_deg", "max_knee_flexion_deg", "descent_time_s",
@@ -232,6 +238,8 @@ KEY_METRICS = {
                 "trunk_lateral_shift_shoulder_widths", "side_lean_deg", "head_forward_trunk_lengths",
                 "ear_shoulder_angle_deg", "trunk_lean_standing_deg", "hips_forward_deg",
                 "knee_angle_from_straight_deg"),
+    "sit_to_stand": ("full_stands", "five_times_sit_to_stand_s", "chair_stands_30s", "rise_time_s", "sit_time_s",
+                     "slowest_rise_s", "hands_drop_share", "trunk_lean_seat_off_deg", "knees_inward_rise_shank"),
 }
 
 
@@ -318,6 +326,14 @@ def _answers(args) -> dict[str, bool] | None:
     return {} if args.no_red_flags else None
 
 
+def _norm_options(command, which: str = "") -> None:
+    group = command.add_argument_group("the person, for norms")
+    group.add_argument("--age", type=float, help="the person's age in years: the sit-to-stand's timed tests are "
+                       f"compared with the norms for the age{which}")
+    group.add_argument("--sex", choices=["female", "male"], help="the person's sex: the 30-s chair-stand norms "
+                       f"differ for women and men{which}")
+
+
 def _output_options(command) -> None:
     group = command.add_argument_group("exports and privacy")
     group.add_argument("--export", type=_export_kinds, default=(), metavar="trc,mot",
@@ -368,7 +384,7 @@ def _analyze(args) -> int:
         model=args.model, person=args.person, pain=args.pain or "not_asked",
         heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
         progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue, export=args.export,
-        privacy=args.privacy,
+        privacy=args.privacy, age=args.age, sex=args.sex,
     )
     result = done.result
     if args.json:
@@ -392,7 +408,8 @@ def _batch(args) -> int:
     from movement_screen.batch.runner import run_batch
     from movement_screen.batch.worker import Settings
 
-    settings = Settings(args.screen, args.model, args.max_people, not args.no_video, tuple(args.export), args.privacy)
+    settings = Settings(args.screen, args.model, args.max_people, not args.no_video, tuple(args.export), args.privacy,
+                        args.age, args.sex)
     report = run_batch(args.folder, args.out, settings, workers=args.workers, dask=args.dask, force=args.force,
                        retry_failed=args.retry_failed, progress=False if args.quiet else None)
     failed = report.failed
@@ -663,7 +680,7 @@ def _demo(args) -> int:
         videos=[str(clip)], screen="auto", out=args.out, json=False, model="full", person=None, pain=None,
         heel_board=False, height_cm=None, max_people=3, no_video=False, quiet=False, answers=None,
         flag=[], no_red_flags=False, plan=False, catalogue=None, report=True, patient=None, patient_name=None,
-        export=(), privacy="none",
+        export=(), privacy="none", age=None, sex=None,
         date=None, store=None,
     ))
     if code == EXIT_OK:
@@ -684,7 +701,9 @@ def _validate(args) -> int:
 
         figures = {"squat": (harness.cases, "synthetic", "synthetic squats", "Synthetic squats"),
                    "posture": (harness.posture_cases, "synthetic-posture", "synthetic standing",
-                               "Synthetic standing posture")}
+                               "Synthetic standing posture"),
+                   "sit_to_stand": (harness.chair_cases, "synthetic-sit-to-stand", "synthetic sit-to-stand",
+                                    "Synthetic sit-to-stand")}
         chosen = [screen_name(screen) for screen in args.synthetic_screens.split(",")]
         unknown = [screen for screen in chosen if screen not in figures]
         if unknown:
@@ -696,12 +715,14 @@ def _validate(args) -> int:
             with tqdm(total=len(all_cases), desc=desc, unit="clip", disable=None) as bar:
                 outcomes = harness.run(all_cases, progress=lambda done, total: bar.update(1))
             text = harness.table(outcomes) + "\n\n" + harness.summary_table(outcomes)
+            if screen == "sit_to_stand":  # the timed test measured against the built time
+                text += "\n\n" + harness.timing_table(outcomes)
             print(text)
             if args.update:
                 replace_section(args.update, section, text)
             if args.plot:
                 plot = args.plot if screen == "squat" else args.plot.with_name(
-                    f"{args.plot.stem}-{screen}{args.plot.suffix}")
+                    f"{args.plot.stem}-{screen.replace('_', '-')}{args.plot.suffix}")
                 harness.plot(outcomes, plot, title)
     if args.labels is not None:
         from movement_screen.validation import agreement

@@ -69,6 +69,7 @@ def rescore_folder(folder: Path, height_cm: float | None = None) -> Rescored:
         analysis = api.analyze(folder / "landmarks.csv", before["screen"], pain=before.get("pain") or "not_asked",
                                answers=answers, height_cm=height_cm or used.get("height_cm"),
                                heel_board=bool(used.get("heel_board")), person=used.get("person"),
+                               age=used.get("age"), sex=used.get("sex"),
                                catalogue=used.get("catalogue"),
                                on=date.fromisoformat(used["on"]) if used.get("on") else None)
     except ScreenError as exc:

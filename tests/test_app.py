@@ -54,6 +54,10 @@ def test_choosing_a_screen_shows_how_to_film_it(app):
     assert "arms straight up overhead" in texts(app)
     app.radio(key="screen").set_value("posture").run()
     assert "Standing posture" in texts(app) and "about five seconds" in texts(app)
+    assert not [n for n in app.number_input if n.key == "age"]  # the age box belongs to the sit-to-stand only
+    app.radio(key="screen").set_value("sit_to_stand").run()
+    assert "chair without arms" in texts(app) and "arms crossed on your chest" in texts(app)
+    assert [n for n in app.number_input if n.key == "age"] and app.radio(key="sex").value == "not given"
 
 
 def test_no_video_is_a_clear_message(app):

@@ -54,6 +54,18 @@ def test_sitting_down_onto_a_seat_is_declined():
     assert found.screen is None and "sitting down onto a seat" in found.reason
 
 
+def test_standing_up_from_a_seat_again_and_again_is_a_sit_to_stand_and_squats_stay_squats():
+    from movement_screen.validation.chair import Chair, sit
+
+    t, points = sit(Chair())
+    found = decide(prepare(film(points, t, Camera(60))))
+    assert found.screen == "sit_to_stand" and found.confidence >= 0.9, found.reason
+    assert found.scores["squat"] == 0.0
+    for yaw in (0, 90):  # three squats in a row rise three times from low hips, but with no seat under them
+        found = decide(prepare(squat_clip(Squat(), Camera(yaw), reps=3)))
+        assert found.screen == "squat" and found.scores["sit_to_stand"] == 0.0, (yaw, found.reason)
+
+
 def test_a_lunge_is_declined_from_the_side_and_from_the_front():
     for yaw in (90, 15):
         found = decide(prepare(lunge_clip(yaw)))

@@ -58,3 +58,14 @@ def test_the_posture_figure_gives_each_known_verdict_where_its_criterion_claims_
     assert set(share) == set(FRONT_IDS + SIDE_IDS)
     assert all(value >= 0.9 for value in share.values()), share
     assert all(o.state == "not_assessed" for o in outcomes if not o.claimed)
+
+
+def test_the_chair_figure_gives_each_known_verdict_where_its_criterion_claims_to_measure():
+    outcomes = harness.run(harness.chair_cases(yaws=(0.0, 90.0), heights=(1.0,), distances=(3.0,), repeats=1))
+    share = harness.summary(outcomes)
+    from movement_screen.screens.sit_to_stand import TITLES
+
+    assert set(share) == set(TITLES)
+    assert all(value >= 0.9 for value in share.values()), share
+    assert all(o.state == "not_assessed" for o in outcomes if not o.claimed)
+    assert "| all |" in harness.timing_table(outcomes)  # the 5xSTS time against the built one

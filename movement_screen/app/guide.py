@@ -52,10 +52,18 @@ GUIDES = {
         "to it (a quarter-turn).",
         "The camera level and at hip height: a tilted camera tilts every line it measures.",
     )),
+    "sit_to_stand": Guide("sit_to_stand", "Standing up from a chair (sit-to-stand)", ("side", "front"), COMMON, (
+        "A firm chair without arms, about knee height (43-45 cm), its back against a wall so it cannot slide.",
+        "Sit in the middle of the seat, feet flat on the floor about hip-width apart, arms crossed on your chest.",
+        "Stand up fully and sit down 5 times as quickly as you safely can, without using your hands; for the "
+        "30-second test, keep going for 30 seconds. Sit still for a moment before you start.",
+        "Record from the side (your side square to the camera); a second clip facing the camera shows the knees.",
+        "Someone should stand nearby if you might be unsteady. Stop if it hurts or you feel dizzy.",
+    )),
 }
 GUIDES["auto"] = Guide("auto", "Let the app decide", ("side",), COMMON, (
-    "Record a squat, a forward bend, walking or standing still for a posture check as described for that screen; "
-    "the app tells which one it is from the movement.",
+    "Record a squat, a forward bend, walking, standing still for a posture check or standing up from a chair as "
+    "described for that screen; the app tells which one it is from the movement.",
 ))
 
 

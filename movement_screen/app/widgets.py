@@ -21,7 +21,8 @@ from movement_screen.app.results import STATE_WORDS, criteria_table, evidence_fr
 from movement_screen.errors import ScreenError
 
 SCREEN_LABELS = {"auto": "Detect it for me", "squat": "Deep squat", "forward_bend": "Forward bend (toe touch)",
-                 "gait": "Walking (gait)", "posture": "Standing posture"}
+                 "gait": "Walking (gait)", "posture": "Standing posture",
+                 "sit_to_stand": "Sit-to-stand (chair)"}
 RESULT_KEYS = ("result_dir", "trend", "saved_for", "session_id")  # the result on screen, in the session state
 
 
@@ -96,11 +97,13 @@ def clear_result() -> None:
 
 
 def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: Answers, height: float | None,
-            patient: str | None, own: bool = True, keep: list[Path] = (), folder: Path | None = None) -> None:
+            patient: str | None, own: bool = True, keep: list[Path] = (), folder: Path | None = None,
+            age: float | None = None, sex: str | None = None) -> None:
     """Run a session on ``videos`` for ``patient`` and show its result. ``own``: the inputs are the app's own
     copies (uploads, camera), recorded with the session and erased with the patient; ``keep``: files to store
     with the result (a video the patient chose to send); ``folder``: the session folder the inputs are in (the
-    result goes into it; a session that fails leaves nothing of it behind)."""
+    result goes into it; a session that fails leaves nothing of it behind). ``age`` and ``sex``: the sit-to-stand's
+    timed tests are compared with their norms."""
     from movement_screen.session import run_session
 
     model = pose_model()
@@ -124,7 +127,7 @@ def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: Answers,
     try:
         done = run_session(videos, folder / "results", screen=screen, report=True, patient=patient,
                            on=date.today(), model=model.variant, answers=answers.given, answered_at=answers.at,
-                           height_cm=height,
+                           height_cm=height, age=age, sex=sex,
                            progress=progress, origin="home link" if visitor.kind == "patient" else None,
                            own_inputs=own, keep=keep,
                            privacy="deidentify" if visitor.kind == "patient" or st.session_state.get("deidentify")

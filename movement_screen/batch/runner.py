@@ -7,7 +7,7 @@ import shutil
 import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterator
@@ -85,7 +85,7 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
     root, out = Path(root), Path(out).resolve()
     if workers < 1:
         raise UsageError("--workers must be 1 or more")
-    settings = Settings(screen_name(settings.screen), settings.model, settings.max_people, settings.video)
+    settings = replace(settings, screen=screen_name(settings.screen))
     found = find_videos(root, exclude=out)
     if not found.videos:
         others = ", ".join(f"{n} {kind}" for kind, n in sorted(found.ignored.items())) or "nothing"

@@ -34,6 +34,8 @@ class Settings:
     video: bool = True
     export: tuple[str, ...] = ()  # "trc", "mot": OpenSim files
     privacy: str = "none"  # "none", "deidentify" (faces blurred) or "stick_figure" (no picture at all)
+    age: float | None = None  # the person's age and sex, for the sit-to-stand's norms (one person's clips)
+    sex: str | None = None
 
     @property
     def key(self) -> str:
@@ -105,7 +107,7 @@ def score_video(job: Job, settings: Settings, out: str) -> dict:
     try:
         done = run_session([job.path], staging, screen=settings.screen, video=settings.video, model=settings.model,
                            max_people=settings.max_people, progress=False, export=settings.export,
-                           privacy=settings.privacy)
+                           privacy=settings.privacy, age=settings.age, sex=settings.sex)
         reason = done.unscorable_reason
         record.update(status=UNSCORABLE if reason else OK, error=reason or "",
                       row=summary_row(done.result), criteria=criteria_rows(done.result))

@@ -2,7 +2,9 @@
 
 A change counts as real only when it exceeds the measure's MDC (data file ``change.toml``, each with its source);
 where none is known the change is reported as "cannot tell". Direction comes from the criterion's margin
-(distance inside its pass limit), so "better" means the same thing for every measure.
+(distance inside its pass limit), so "better" means the same thing for every measure; a measure whose pass limit
+moves with the person (the sit-to-stand's age norms) says in ``change.toml`` which way is better (``better =
+"lower"`` or ``"higher"``), and its change is taken from the value itself, measured even without a verdict.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ def mdc_of(measure: str) -> dict:
     entry = load("change")["measure"].get(measure, {})
     return {"mdc": entry.get("mdc"), "unit": entry.get("unit"), "evidence": entry.get("evidence"),
             "source": entry.get("source", "none known")}
+
+
+def _better(measure: str) -> int | None:
+    """+1 when a higher value is better, -1 when lower is, for a measure whose change is read from its value."""
+    return {"higher": 1, "lower": -1}.get(load("change")["measure"].get(measure, {}).get("better"))
 
 
 def change(measure: str, before: float | None, after: float | None) -> dict:
@@ -43,11 +50,18 @@ def change(measure: str, before: float | None, after: float | None) -> dict:
 def measures(result: dict) -> dict[str, dict]:
     """The trend-able measures of a result: each assessed criterion's value and margin, and the score.
 
-    Only criteria with a margin count: the margin is what says which way is better.
+    Only criteria with a margin count: the margin is what says which way is better. A measure that says so in
+    ``change.toml`` (``better``) counts by its value, with or without a verdict.
     """
     out = {}
     for c in result.get("criteria", []):
-        if c["state"] != "not_assessed" and c.get("value") is not None and c.get("margin") is not None:
+        if c.get("value") is None:
+            continue
+        direction = _better(c["id"])
+        if direction is not None:
+            out[c["id"]] = {"title": c["title"], "value": c["value"], "margin": direction * c["value"],
+                            "state": None if c["state"] == "not_assessed" else c["state"], "unit": c.get("unit")}
+        elif c["state"] != "not_assessed" and c.get("margin") is not None:
             out[c["id"]] = {"title": c["title"], "value": c["value"], "margin": c.get("margin"),
                             "state": c["state"], "unit": c.get("unit")}
     score = result.get("score") or {}
@@ -82,7 +96,13 @@ def trend(sessions: list[dict]) -> list[dict]:
 
 
 def _margin_change(name: str, before: dict, after: dict) -> dict:
-    # The margin grows when the value moves toward pass, whatever the criterion's direction.
+    # The margin grows when the value moves toward pass, whatever the criterion's direction; a measure read by its
+    # value (its pass limit moves with the person's age) compares the values themselves.
+    direction = _better(name)
+    if direction is not None:
+        verdict = change(name, direction * before["value"], direction * after["value"])
+        verdict["delta"] = after["value"] - before["value"]
+        return verdict
     verdict = change(name, before["margin"], after["margin"])
     verdict["delta"] = after["value"] - before["value"]
     return verdict

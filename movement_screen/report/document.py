@@ -16,7 +16,7 @@ from movement_screen.contract.result import short_number
 
 STATE_WORDS = {"pass": "pass", "borderline": "borderline", "fail": "fail", "not_assessed": "n/a"}
 SCREEN_NAMES = {"squat": "Deep / overhead squat", "forward_bend": "Standing forward bend and return",
-                "gait": "Gait (walking)", "posture": "Standing posture"}
+                "gait": "Gait (walking)", "posture": "Standing posture", "sit_to_stand": "Sit-to-stand (chair)"}
 KEY_MEASURES = {
     "squat": (),
     "forward_bend": ("max_trunk_inclination_deg", "max_knee_flexion_deg", "descent_time_s", "return_time_s",
@@ -25,6 +25,8 @@ KEY_MEASURES = {
              "walking_speed_m_s", "step_length_m"),
     "posture": ("quiet_standing_s", "shoulder_level_deg", "pelvis_level_deg", "head_forward_trunk_lengths",
                 "hips_forward_deg"),
+    "sit_to_stand": ("five_times_sit_to_stand_s", "chair_stands_30s", "rise_time_s", "sit_time_s",
+                     "trunk_lean_seat_off_deg"),
 }
 VERDICT_WORDS = {"better": "real improvement", "worse": "real decline", "no_real_change": "within MDC",
                  "cannot_tell": "no MDC known", "not_measured": "not measured"}
@@ -99,6 +101,8 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
                   f"{sum(e['type'] == 'heel_strike' for e in result.get('events', []))} heel strikes")
     elif result["screen"] == "posture":
         counts = f"{result.get('metrics', {}).get('quiet_standing_s') or 0:.1f} s of quiet standing"
+    elif result["screen"] == "sit_to_stand":
+        counts = f"{len(result.get('repetitions', []))} full stand(s) up from the seat"
     else:
         counts = f"{len(result.get('repetitions', []))} repetition(s)"
     summary.append(f"Analysed: {counts}; {result['people_seen']} person(s) in view.")

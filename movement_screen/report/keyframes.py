@@ -2,7 +2,8 @@
 
 Built from what an analysis folder holds (result.json, landmarks.csv) and the source video, so a report can be
 made later from a result file alone. Squat: the bottom of the reported repetition in each clip. Forward bend:
-the lowest point of the first bend. Gait: a heel strike of each foot in the middle of the walk.
+the lowest point of the first bend. Gait: a heel strike of each foot in the middle of the walk. Sit-to-stand: seat-off
+of the slowest rise and the fifth full stand.
 """
 
 from __future__ import annotations
@@ -38,6 +39,19 @@ def key_moments(result: dict) -> list[tuple[int, int, str]]:
                 view = result["sources"][source]["view"]
                 moments.append((source, judged[0]["frame"],
                                 f"quiet standing, {view} view, {judged[0]['time_s']:.2f} s"))
+        return moments[:3]
+    if result["screen"] == "sit_to_stand":  # seat-off of the slowest rise, and the fifth full stand (the 5xSTS end)
+        reps = [r for r in result.get("repetitions", []) if r.get("bottom_frame") is not None]
+        if reps:
+            slowest = max(reps, key=lambda r: r["bottom_s"] - r["start_s"])
+            fps = result["sources"][slowest["source"]]["fps"] or 30.0
+            seat_off = slowest["bottom_frame"] - int(round((slowest["bottom_s"] - slowest["start_s"]) * fps))
+            moments.append((slowest["source"], max(seat_off, 0), f"seat-off of the slowest rise (stand "
+                                                                 f"{slowest['index']}), {slowest['start_s']:.2f} s"))
+        timed = next((c for c in result.get("criteria", []) if c["id"] == "five_times_sit_to_stand"
+                      and c.get("frame") is not None), None)
+        if timed:
+            moments.append((timed["source"], timed["frame"], f"fifth full stand, {timed['time_s']:.2f} s"))
         return moments[:3]
     reps = result.get("repetitions", [])
     best = result.get("best_repetition")

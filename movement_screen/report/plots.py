@@ -11,6 +11,7 @@ import numpy as np
 from movement_screen.kinematics import geometry as geo
 from movement_screen.screens.bend import fingertip_height, trunk_flexion
 from movement_screen.screens.posture import quiet_samples
+from movement_screen.screens.sit_to_stand import hip_rise
 from movement_screen.screens.squat import hip_drop
 
 
@@ -43,6 +44,8 @@ def plot_angles(analysis, path: Path) -> Path:
             _gait_panel(ax_depth, kin, view_screen, t)
         elif screen == "posture":
             _posture_panel(ax_depth, kin, t)
+        elif screen == "sit_to_stand":
+            _sit_to_stand_panel(ax_depth, kin, view_screen, t)
         elif screen == "forward_bend":
             ax_depth.plot(t, trunk_flexion(kin), color="tab:green", label="trunk from vertical (deg)")
             ax_depth.plot(t, 100 * fingertip_height(kin), color="tab:brown",
@@ -98,6 +101,26 @@ def _gait_panel(ax, kin, view_screen, t) -> None:
                     mfc="none" if event.rejected else colour)
     ax.set_ylabel("leg lengths ahead of the hips")
     ax.set_title("gait: heel strikes (v) and toe-offs (^); hollow = left out of the timing", fontsize=9)
+
+
+def _sit_to_stand_panel(ax, kin, view_screen, t) -> None:
+    """Sit-to-stand: the hips' height from the seat (0) to standing (1), each full stand marked, and the span the
+    five-times sit-to-stand time covers (and the 30-s mark when the clip is long enough)."""
+    ax.plot(t, hip_rise(kin), color="black", label="hips: 0 seated, 1 standing")
+    for rep in view_screen.repetitions:
+        ax.plot(rep.bottom_s - kin.t[0], 1.0, "v", color="tab:red", ms=6)
+        ax.annotate(str(rep.index), (rep.bottom_s - kin.t[0], 1.0), textcoords="offset points", xytext=(0, 6),
+                    ha="center", fontsize=7, color="tab:red")
+    start, total = view_screen.metrics.get("first_rise_start_s"), view_screen.metrics.get("five_times_sit_to_stand_s")
+    if start is not None and total is not None and np.isfinite(total):
+        ax.axvspan(start - kin.t[0], start + total - kin.t[0], color="tab:orange", alpha=0.12,
+                   label=f"five stands: {total:.1f} s")
+    count = view_screen.metrics.get("chair_stands_30s")
+    if start is not None and count is not None:
+        ax.axvline(start + 30.0 - kin.t[0], color="tab:orange", lw=1.2, label=f"30 s: {count:.0f} stands")
+    ax.set_ylim(-0.2, 1.3)
+    ax.set_ylabel("share of the rise")
+    ax.set_title("sit-to-stand: hip height, each full stand (v)", fontsize=9)
 
 
 def _posture_panel(ax, kin, t) -> None:

@@ -1,4 +1,4 @@
-"""Which screen a clip holds (squat, forward bend, gait), decided from the movement itself.
+"""Which screen a clip holds (squat, forward bend, gait, posture, sit-to-stand), decided from the movement itself.
 
 Each screen has one piece of evidence a person would use too, turned into a 0-1 score by a ramp between
 "clearly not" and "clearly yes" (data file ``detect.toml``):
@@ -7,7 +7,10 @@ Each screen has one piece of evidence a person would use too, turned into a 0-1 
   with alternating heel strikes;
 * squat: the hips drop a good part of the leg length with the knees bending;
 * forward bend: the trunk tips far from vertical while the hips stay up;
-* standing posture: the person stands still for a few seconds, and nothing else happens.
+* standing posture: the person stands still for a few seconds, and nothing else happens;
+* sit-to-stand: the hips go down to about knee height and back up again and again, the shins staying fairly
+  upright at the bottom (a seat holds the hips up); a squat's shins lean well forward, and a squat with few
+  stands up from a seat keeps its squat evidence (a single sit is declined as sitting down onto a seat).
 
 The screen with the highest score wins when it is clear enough; otherwise the clip is refused with the scores,
 so the person can choose ``--screen``.
@@ -20,12 +23,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from movement_screen.kinematics.series import Kinematics
-from movement_screen.screens import bend, gait, posture, squat
+from movement_screen.screens import bend, gait, posture, sit_to_stand, squat
 from movement_screen.contract.config import load
 
-SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walking", "posture": "standing posture"}
+SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walking", "posture": "standing posture",
+                "sit_to_stand": "sit-to-stand"}
 ARTICLE_NAMES = {"squat": "a squat", "forward_bend": "a forward bend", "gait": "walking",
-                 "posture": "standing still (posture)"}
+                 "posture": "standing still (posture)", "sit_to_stand": "a sit-to-stand"}
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,16 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     values.update(max_trunk_flexion_deg=max_flex, hip_drop_at_max_trunk_flexion_leg=drop_at_flex)
     bend_score = _ramp(max_flex, *cfg["forward_bend"]["trunk_deg"]) * (
         1.0 - _ramp(drop_at_flex, *cfg["forward_bend"]["hip_drop_leg"]))
+    stands, shin, hips_above = sit_to_stand.seat_evidence(kin)
+    values.update(full_stands=float(stands), seated_shin_deg=shin, seated_hips_above_knees_thigh=hips_above)
+    seated = _ramp(shin, *cfg["sit_to_stand"]["shin_deg"]) * _ramp(hips_above, *cfg["sit_to_stand"]["hips_above_knees"])
+    sts_score = _ramp(stands, *cfg["sit_to_stand"]["full_stands"]) * seated
+    squat_score *= 1.0 - seated * _ramp(stands, *cfg["sit_to_stand"]["not_a_squat_stands"])
     quiet = len(posture.quiet_samples(kin)) / kin.fs
     values["quiet_standing_s"] = float(quiet)
-    moving = max(squat_score, bend_score, gait_score)
+    moving = max(squat_score, bend_score, gait_score, sts_score)
     scores = {"squat": squat_score, "forward_bend": bend_score, "gait": gait_score,
-              "posture": _ramp(quiet, *cfg["posture"]["quiet_s"]) * (1.0 - moving)}
+              "posture": _ramp(quiet, *cfg["posture"]["quiet_s"]) * (1.0 - moving), "sit_to_stand": sts_score}
     return scores, values
 
 
@@ -112,11 +121,11 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
                          "to score it as a squat anyway choose --screen squat", person, values)
     if scores[best] < cfg["still_below"]:
         return Detection(None, 0.0, scores, "looks like standing still, too briefly or too restlessly for a posture "
-                         f"screen (no squat, forward bend or walking seen: {listing}): choose --screen squat, "
-                         "forward-bend, gait or posture", person, values)
+                         f"screen (no squat, forward bend, walking or sit-to-stand seen: {listing}): choose --screen "
+                         "squat, forward-bend, gait, posture or sit-to-stand", person, values)
     if confidence < cfg["min_confidence"]:
         return Detection(None, confidence, scores, f"could not tell which movement this is ({listing}): choose "
-                         "--screen squat, forward-bend, gait or posture", person, values)
+                         "--screen squat, forward-bend, gait, posture or sit-to-stand", person, values)
     why = {
         "gait": f"the person travels {values['hip_travel_statures']:.1f} body heights across the picture, "
                 f"walking for {values['walking_s']:.1f} s",
@@ -125,5 +134,7 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
         "forward_bend": f"the trunk tips {values['max_trunk_flexion_deg']:.0f} deg from vertical while the hips "
                         f"stay up (drop {values['hip_drop_at_max_trunk_flexion_leg']:.2f} leg lengths)",
         "posture": f"the person stands still for {values['quiet_standing_s']:.1f} s with no other movement",
+        "sit_to_stand": f"the person stands up from a seat {values['full_stands']:.0f} times, the shins "
+                        f"{values['seated_shin_deg']:.0f} deg from upright when seated",
     }[best]
     return Detection(best, confidence, scores, f"{SCREEN_NAMES[best]}: {why} (scores: {listing})", person, values)

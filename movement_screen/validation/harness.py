@@ -46,7 +46,8 @@ class Case:
     criterion: str
     fault: str
     size: float
-    squat: object  # the figure's shape: a figure.Squat, a standing.Posture or a single_leg.SingleLegSquat
+    squat: object  # the figure's shape: a figure.Squat, a standing.Posture (posture), a single_leg.SingleLegSquat
+    # (single_leg_squat) or a chair.Chair (sit_to_stand)
     expected: str  # the known verdict where the criterion is measurable
     camera: Camera
     seed: int
@@ -59,6 +60,7 @@ class Outcome:
     state: str  # the verdict given
     claimed: bool  # the criterion claims to be measurable in this view
     correct: bool
+    value: float | None = None  # the criterion's measured value (the sit-to-stand's timed tests are compared too)
 
 
 def agrees(state: str, expected: str) -> bool:
@@ -110,6 +112,18 @@ def run_case(case: Case, noise: Noise = Noise()) -> Outcome:
         t, points = stand(case.squat)
         kin = prepare(film(points, t, case.camera, replace(noise, seed=case.seed)))
         state = next(c.state for c in posture.judge_view(kin).criteria if c.id == case.criterion)
+    elif case.screen == "sit_to_stand":
+        from movement_screen.screens import sit_to_stand
+        from movement_screen.validation.chair import sit
+        from movement_screen.validation.figure import film
+
+        t, points = sit(case.squat)
+        kin = prepare(film(points, t, case.camera, replace(noise, seed=case.seed)))
+        found = next(c for c in sit_to_stand.judge_view(kin, 0, CHAIR_AGE, CHAIR_SEX).criteria
+                     if c.id == case.criterion)
+        claimed = claims(case.criterion, kin.view.yaw_deg, case.screen)
+        correct = agrees(found.state, case.expected) if claimed else found.state == "not_assessed"
+        return Outcome(case, found.state, claimed, correct, found.value)
     else:
         kin = prepare(squat_clip(case.squat, case.camera, replace(noise, seed=case.seed)))
         view = squat.judge_view(kin)
@@ -260,6 +274,76 @@ def posture_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int 
     return out
 
 
+# The sit-to-stand's known faults and paces (chair.Chair), each against its own criterion. Every case is a woman
+# of 65: the 5xSTS norm is then 11.4 s (fail from 15 s), the 30-s chair stand's normal range starts at 11 stands.
+CHAIR_AGE, CHAIR_SEX = 65.0, "female"
+CHAIR_FAULTS = (
+    ("five_times_sit_to_stand", "slower pace: known 5xSTS time (s)", 12.8,
+     {"rise_s": 1.2, "top_s": 0.2, "sit_s": 1.3, "bottom_s": 0.2}, "borderline"),
+    ("five_times_sit_to_stand", "slower pace: known 5xSTS time (s)", 16.8,
+     {"rise_s": 1.6, "top_s": 0.3, "sit_s": 1.6, "bottom_s": 0.3}, "fail"),
+    ("chair_stand_30s", "known stands in 30 s", 12.0, {"stands": 15}, "pass"),
+    ("chair_stand_30s", "known stands in 30 s (the 9th half way up)", 9.0,
+     {"stands": 12, "rise_s": 1.5, "top_s": 0.3, "sit_s": 1.5, "bottom_s": 0.31}, "fail"),
+    ("hands_on_thighs", "hands pushing on the thighs", 1.0, {"hands": "thighs"}, "fail"),
+    ("hands_on_thighs", "hands pushing on the seat", 1.0, {"hands": "seat"}, "fail"),
+    ("trunk_lean_seat_off", "extra trunk lean at seat-off (deg)", 15.0, {"extra_lean_deg": 15.0}, "not pass"),
+    ("trunk_lean_seat_off", "extra trunk lean at seat-off (deg)", 25.0, {"extra_lean_deg": 25.0}, "fail"),
+    ("knees_inward_rise", "knees inward at mid-rise (cm)", 6.0, {"knee_in_cm": 6.0}, "not pass"),
+    ("knees_inward_rise", "knees inward at mid-rise (cm)", 10.0, {"knee_in_cm": 10.0}, "fail"),
+    ("uncontrolled_sit", "sit-down time, rise 1.0 s (s)", 0.6, {"sit_s": 0.6}, "not pass"),
+    ("uncontrolled_sit", "sit-down time, rise 1.0 s (s)", 0.45, {"sit_s": 0.45}, "fail"),
+)
+
+
+def chair_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 2) -> list[Case]:
+    """Sit-to-stands, clean (5 stands in a known 10.8 s) and with each known fault or pace, from every camera of the
+    grid. The 30-s count has no clean case of its own: its two paces sit either side of the norm."""
+    from movement_screen.validation.chair import Chair
+
+    out = []
+    seed = 20_000
+    for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
+        camera = Camera(yaw, height, distance)
+        for criterion in ("five_times_sit_to_stand", "hands_on_thighs", "trunk_lean_seat_off", "knees_inward_rise",
+                          "uncontrolled_sit"):
+            seed += 1
+            size = 10.8 if criterion == "five_times_sit_to_stand" else 0.0
+            out.append(Case(criterion, "none (a steady 5xSTS)", size, Chair(), "pass", camera, seed, "sit_to_stand"))
+        for criterion, fault, size, change, expected in CHAIR_FAULTS:
+            seed += 1
+            out.append(Case(criterion, fault, size, replace(Chair(), **change), expected, camera, seed,
+                            "sit_to_stand"))
+    return out
+
+
+def timing_table(outcomes: list[Outcome]) -> str:
+    """Markdown: the five-times sit-to-stand time measured against the built one, per camera yaw."""
+    from movement_screen.validation.chair import five_times_s
+
+    rows: dict[float, list[float]] = {}
+    for o in outcomes:
+        if o.case.criterion == "five_times_sit_to_stand" and o.value is not None:
+            rows.setdefault(o.case.camera.yaw_deg, []).append(o.value - five_times_s(o.case.squat))
+    if not rows:
+        return ""
+    lines = ["| yaw | clips | mean error (s) | SD (s) | largest error (s) |", "|---|---|---|---|---|"]
+    every = []
+    for yaw in sorted(rows):
+        e = rows[yaw]
+        every += e
+        lines.append(f"| {yaw:g} | {len(e)} | {sum(e) / len(e):+.2f} | {_sd(e):.2f} | {max(e, key=abs):+.2f} |")
+    lines.append(f"| all | {len(every)} | {sum(every) / len(every):+.2f} | {_sd(every):.2f} | "
+                 f"{max(every, key=abs):+.2f} |")
+    return "\n".join(lines)
+
+
+def _sd(values: list[float]) -> float:
+    mean = sum(values) / len(values)
+    return (sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)) ** 0.5
+
+
+
 # The single-leg squat's known faults (single_leg.SingleLegSquat, on the first leg), each against its criterion.
 # The sizes are the figure's own: knee_in_cm moves the stance knee toward the midline (from about 1.5 cm outside
 # the second toe: 2 cm puts it 0.01 shank lengths inside, 8 cm 0.15).
@@ -282,7 +366,7 @@ def single_leg_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: i
     from movement_screen.validation.single_leg import SingleLegSquat
 
     out = []
-    seed = 20_000
+    seed = 40_000
     for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
         camera = Camera(yaw, height, distance)
         for criterion in TITLES:

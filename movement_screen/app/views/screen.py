@@ -38,11 +38,19 @@ def upload_section(visitor: Visitor, patient: str | None, screen: str, answers: 
                                   key=f"video_paths_{owner}")
     height = st.number_input("Height in cm (optional: gives step length and walking speed)", min_value=0,
                              max_value=250, value=0, key="height")
+    age, sex = None, None
+    if screen == "sit_to_stand":  # the timed tests' norms are by age, and the 30-s count's by sex too
+        age = st.number_input("Age in years (optional: compares the times with the norms for the age)", min_value=0,
+                              max_value=120, value=0, key="age") or None
+        sex = st.radio("Sex (optional: the 30-second norms differ for women and men)", ["not given", "female",
+                       "male"], key="sex", horizontal=True)
+        sex = None if sex == "not given" else sex
     if st.button("Analyse my movement", type="primary", key="analyse", disabled=answers is None):
         folder = new_folder()
         videos = save_inputs(uploads, path_text, folder)
         if videos:
-            analyse(visitor, videos, screen, answers, height or None, patient, own=bool(uploads), folder=folder)
+            analyse(visitor, videos, screen, answers, height or None, patient, own=bool(uploads), folder=folder,
+                    age=age, sex=sex)
     if answers is None:
         st.caption("Answer the safety questions above first.")
 

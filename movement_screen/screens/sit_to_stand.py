@@ -1,0 +1,423 @@
+"""Sit-to-stand: standing up from a chair without arms and sitting down again, from the side (or a front view).
+
+Pure computation on :class:`Kinematics`; no file or model access. Two timed, standardised outcome measures, each
+against published age norms (``sit_to_stand.toml``, [N]): the five-times sit-to-stand time (5xSTS: from the start of
+the first rise to the fifth full stand; Bohannon 2006, Buatois 2008) and the 30-second chair-stand count (full stands
+in 30 s from the start of the first rise; Rikli & Jones). They need the person's age (and sex for the 30-s count):
+without them the time and count are still measured and given, with the verdict ``not_assessed`` saying what is
+missing. How the person rises, each a banded convention [C] over the median stand: the hands pushing on the thighs
+or the seat (the wrists low toward the knees instead of crossed on the chest), the trunk's lean at seat-off, the
+knees moving inward during the rise (front view), and sitting down much faster than the rise ("plops down").
+
+Stands are found in the hips' height in the picture, which every view shows: a rise crosses half the way from the
+seated to the standing level after the hips sat on the seat; it is full when the hips reach the standing level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from movement_screen.contract.config import load
+from movement_screen.contract.result import Criterion, Finding, Repetition
+from movement_screen.kinematics import geometry as geo
+from movement_screen.kinematics.series import Kinematics
+from movement_screen.pose import landmarks as lm
+from movement_screen.screens import common
+from movement_screen.screens.common import ViewScreen, banded, camera_turn
+
+TITLES = {
+    "five_times_sit_to_stand": "Five-times sit-to-stand time (against age norms)",
+    "chair_stand_30s": "30-second chair stands (against age and sex norms)",
+    "hands_on_thighs": "Rises without pushing with the hands",
+    "trunk_lean_seat_off": "Trunk lean at seat-off",
+    "knees_inward_rise": "Knees in line while rising (front view)",
+    "uncontrolled_sit": "Sits down under control",
+}
+TIMED_IDS = ("five_times_sit_to_stand", "chair_stand_30s")
+HOW_IDS = ("hands_on_thighs", "trunk_lean_seat_off", "knees_inward_rise", "uncontrolled_sit")
+SEXES = ("female", "male")
+
+
+@dataclass(frozen=True)
+class Stand:
+    """One rise from the seat (sample indices into the kinematics)."""
+
+    seat_off: int  # the last sample with the hips on the seat before the rise
+    half: int  # the hips cross half way up
+    full: int | None  # the hips reach the standing level (None: the rise stopped short)
+    down: int | None  # the hips cross half way down again (None: still up when the clip ends)
+    seated: int | None  # back on the seat
+    rise_s: float | None  # between 20 % and 80 % of the hips' travel, up
+    sit_s: float | None  # ... and down
+
+
+def hip_rise(kin: Kinematics) -> np.ndarray:
+    """The hips' height in the picture as a share of their travel: 0 = the seated level, 1 = standing (5th and 95th
+    percentiles of the clip); NaN when the hips do not travel far enough to be a sit-to-stand."""
+    cfg = load("sit_to_stand")["stands"]
+    height = -kin.mid_hip[:, 1]
+    if not np.isfinite(height).any():
+        return np.full(len(height), np.nan)
+    low, high = np.nanpercentile(height, 5), np.nanpercentile(height, 95)
+    if (high - low) / kin.lengths.leg < cfg["min_travel_leg"]:
+        return np.full(len(height), np.nan)
+    rise = (height - low) / (high - low)
+    return np.where(np.isfinite(rise), rise, np.interp(np.arange(len(rise)), np.flatnonzero(np.isfinite(rise)),
+                                                       rise[np.isfinite(rise)]))
+
+
+def find_stands(kin: Kinematics) -> list[Stand]:
+    """Every rise from the seat, in order, each with where it became a full stand and sat down again."""
+    cfg = load("sit_to_stand")["stands"]
+    r = hip_rise(kin)
+    if not np.isfinite(r).any():
+        return []
+    n = len(r)
+    half = cfg["half_way"]
+    ups = np.flatnonzero((r[:-1] < half) & (r[1:] >= half)) + 1
+    downs = np.flatnonzero((r[:-1] >= half) & (r[1:] < half)) + 1
+    stands: list[Stand] = []
+    last_end = 0
+    for up in ups:
+        if up < last_end:
+            continue
+        on_seat = np.flatnonzero(r[last_end:up] <= cfg["seated_below"])
+        if not len(on_seat):  # not a rise from the seat (the clip began part-way up, or a half sit)
+            continue
+        seat_off = last_end + int(on_seat[-1])
+        later = downs[downs > up]
+        down = int(later[0]) if len(later) else None
+        stop = down if down is not None else n
+        reached = np.flatnonzero(r[up:stop] >= cfg["full_stand_above"])
+        full = up + int(reached[0]) if len(reached) else None
+        seated = None
+        if down is not None:
+            back = np.flatnonzero(r[down:] <= cfg["seated_below"])
+            seated = down + int(back[0]) if len(back) else None
+        stands.append(Stand(seat_off, int(up), full, down, seated, _between(kin, r, up, +1, cfg),
+                            _between(kin, r, down, -1, cfg) if down is not None else None))
+        last_end = seated if seated is not None else n
+    return stands
+
+
+def _between(kin: Kinematics, r: np.ndarray, cross: int, direction: int, cfg: dict) -> float | None:
+    """Time the hips take between ``timing_low`` and ``timing_high`` of their travel around a half-way crossing,
+    each crossing placed between samples (a rise lasts a few tenths of a second: whole frames would be too coarse)."""
+    low, high = cfg["timing_low"], cfg["timing_high"]
+    first, last = (low, high) if direction > 0 else (high, low)
+    before = np.flatnonzero(direction * (r[:cross] - first) <= 0)
+    after = np.flatnonzero(direction * (r[cross:] - last) >= 0)
+    if not len(before) or not len(after):
+        return None
+    return _crossing(kin.t, r, cross + int(after[0]), last) - _crossing(kin.t, r, int(before[-1]) + 1, first)
+
+
+def _crossing(t: np.ndarray, r: np.ndarray, i: int, level: float) -> float:
+    """The time ``r`` crosses ``level`` between samples ``i - 1`` and ``i``, by straight-line interpolation."""
+    if i <= 0 or i >= len(r) or r[i] == r[i - 1]:
+        return float(t[min(max(i, 0), len(t) - 1)])
+    share = float(np.clip((level - r[i - 1]) / (r[i] - r[i - 1]), 0.0, 1.0))
+    return float(t[i - 1] + share * (t[i] - t[i - 1]))
+
+
+def onset(kin: Kinematics, stand: Stand) -> int | None:
+    """The start of a rise: the last sample before seat-off at which the shoulders were still at rest (seated
+    still). None when the person did not sit still long enough before it for the start to be seen."""
+    cfg = load("sit_to_stand")["stands"]
+    r = hip_rise(kin)
+    shoulders = kin.mid_shoulder
+    run = stand.seat_off
+    while run > 0 and r[run - 1] <= cfg["seated_below"]:
+        run -= 1
+    rest = int(round(cfg["rest_before_s"] * kin.fs))
+    if stand.seat_off - run < rest + 2:
+        return None
+    still = np.nanmedian(shoulders[run:run + rest], axis=0)
+    moved = np.linalg.norm(shoulders[run:stand.seat_off + 1] - still, axis=1) / kin.lengths.trunk
+    calm = np.flatnonzero(moved <= cfg["onset_trunk"])
+    if not len(calm) or calm[0] > rest:  # never at rest at the start of the seated stretch
+        return None
+    return run + int(calm[-1])
+
+
+def _band(table: dict, age: float) -> tuple[str, float] | None:
+    for band, value in table.items():
+        low, high = (int(x) for x in band.split("-"))
+        if low <= age < high + 1:
+            return band, value
+    return None
+
+
+def _ages(table: dict) -> str:
+    bands = sorted(int(x) for band in table for x in band.split("-"))
+    return f"{bands[0]}-{bands[-1]}"
+
+
+class _Judge:
+    def __init__(self, kin: Kinematics, stands: list[Stand], source: int, age: float | None, sex: str | None):
+        self.kin, self.stands, self.source, self.age, self.sex = kin, stands, source, age, sex
+        self.cfg = load("sit_to_stand")
+        self.view = kin.view.kind
+        self.yaw = kin.view.yaw_deg
+        self.full = [s for s in stands if s.full is not None]
+        self.metrics: dict[str, float] = {"full_stands": float(len(self.full)), "stands_started": float(len(stands))}
+        self.start = onset(kin, stands[0]) if stands else None
+        if self.start is not None:
+            self.metrics["first_rise_start_s"] = float(kin.t[self.start])
+
+    def at(self, sample: int) -> tuple[float, int]:
+        return float(self.kin.t[sample]), int(self.kin.frame[sample])
+
+    def na(self, cid: str, reason: str, value: float | None = None, unit: str | None = None,
+           sample: int | None = None) -> Criterion:
+        time, frame = self.at(sample) if sample is not None else (None, None)
+        return Criterion(cid, TITLES[cid], "not_assessed", value, None, unit, time, self.view, reason, "sit_to_stand",
+                         None, self.cfg[cid]["label"], self.source, frame)
+
+    def unmeasurable(self, cid: str) -> str | None:
+        low, high = self.cfg["views"][cid]
+        if not np.isfinite(self.yaw):
+            return "the 3-D landmarks needed to tell the camera's angle are missing"
+        if low <= self.yaw <= high:
+            return None
+        need = "a side view" if low > 0 else "a front or back view"
+        return (f"{need} is needed: this clip sees the body {self.yaw:.0f} deg from facing the camera, and this "
+                f"criterion is measured only between {low:g} and {high:g} deg; {camera_turn(self.yaw, low, high)}")
+
+    def no_start(self) -> str:
+        return ("the start of the first rise was not seen: begin filming with the person sitting still, arms crossed "
+                f"on the chest, for at least {self.cfg['stands']['rest_before_s'] + 0.2:.1f} s before they stand")
+
+    # -- the timed tests ---------------------------------------------------------------------------------------
+    def five_times(self) -> Criterion:
+        cid, c = "five_times_sit_to_stand", self.cfg["five_times_sit_to_stand"]
+        need = int(c["stands"])
+        if len(self.full) < need:
+            return self.na(cid, f"{len(self.full)} full stand(s) were found: {need} are needed (stand up fully and "
+                           f"sit down {need} times)")
+        if self.start is None:
+            return self.na(cid, self.no_start())
+        fifth = self.full[need - 1].full
+        seconds = float(self.kin.t[fifth] - self.kin.t[self.start])
+        self.metrics["five_times_sit_to_stand_s"] = seconds
+        measured = f"{need} stands took {seconds:.1f} s from the start of the first rise to the {need}th full stand"
+        if self.age is None:
+            return self.na(cid, f"{measured}; no age given (--age): the norms are by age", seconds, "s", fifth)
+        band = _band(c["norm_s"], self.age)
+        if band is None:
+            return self.na(cid, f"{measured}; no norm for age {self.age:g} in these sources (ages "
+                           f"{_ages(c['norm_s'])}): reported without a verdict", seconds, "s", fifth)
+        decade, norm = band
+        fall = c["fall_risk_s"]
+        state = "pass" if seconds <= norm else ("borderline" if seconds < fall else "fail")
+        words = {"pass": f"within the mean for {decade} y ({norm:g} s)",
+                 "borderline": f"slower than the mean for {decade} y ({norm:g} s): worse than average",
+                 "fail": f"{fall:g} s or more: a raised risk of falls in older adults"}[state]
+        time, frame = self.at(fifth)
+        return Criterion(cid, TITLES[cid], state, seconds, f"<= {norm:g} s pass (mean at {decade} y), >= {fall:g} s "
+                         "fail (fall risk)", "s", time, self.view, f"{measured}: {words}.", "sit_to_stand",
+                         float(norm - seconds), c["label"], self.source, frame)
+
+    def thirty_seconds(self) -> Criterion:
+        cid, c = "chair_stand_30s", self.cfg["chair_stand_30s"]
+        if not self.stands:
+            return self.na(cid, "no stand up from the seat was found")
+        if self.start is None:
+            return self.na(cid, self.no_start())
+        window = c["seconds"]
+        end_time = float(self.kin.t[self.start]) + window
+        if self.kin.t[-1] < end_time:
+            covered = float(self.kin.t[-1] - self.kin.t[self.start])
+            return self.na(cid, f"the clip covers {covered:.1f} s from the start of the first rise: the 30-s chair "
+                           f"stand needs {window:g} s of standing up and sitting down")
+        end = self.kin.sample_at(end_time)
+        r = hip_rise(self.kin)
+        count = sum(1 for s in self.full if s.full <= end)
+        rising = [s for s in self.stands if s.seat_off <= end and (s.full is None or s.full > end)]
+        half_up = bool(rising) and r[end] > self.cfg["stands"]["half_way"]
+        count += int(half_up)
+        self.metrics["chair_stands_30s"] = float(count)
+        measured = f"{count} full stands in {window:g} s" + (" (the last more than half way up at 30 s)" if half_up
+                                                            else "")
+        missing = [word for word, given in (("age (--age)", self.age is not None),
+                                            ("sex (--sex)", self.sex is not None)) if not given]
+        if missing:
+            return self.na(cid, f"{measured}; no {' or '.join(missing)} given: the norms are by age and sex",
+                           float(count), "stands", end)
+        band = _band(c[{"female": "women", "male": "men"}[self.sex]], self.age)
+        if band is None:
+            return self.na(cid, f"{measured}; no norm for age {self.age:g} in these sources (ages "
+                           f"{_ages(c['women'])}): reported without a verdict", float(count), "stands", end)
+        ages, lowest = band
+        near = lowest - c["borderline_below"]
+        state = "pass" if count >= lowest else ("borderline" if count >= near else "fail")
+        group = "women" if self.sex == "female" else "men"
+        words = {"pass": f"within or above the normal range for {group} aged {ages} (from {lowest})",
+                 "borderline": f"one below the normal range for {group} aged {ages} (from {lowest}), within the "
+                               "count's error",
+                 "fail": f"below average for {group} aged {ages} (normal from {lowest}): a fall-risk sign"}[state]
+        time, frame = self.at(end)
+        return Criterion(cid, TITLES[cid], state, float(count), f">= {lowest} pass, < {near} fail ({group} {ages})",
+                         "stands", time, self.view, f"{measured}: {words}.", "sit_to_stand", float(count - lowest),
+                         c["label"], self.source, frame)
+
+    # -- how the person rises ----------------------------------------------------------------------------------
+    def banded(self, cid: str, per_stand: list[tuple[float, int]], unit: str, reason) -> Criterion:
+        """The median stand's value against the band; ``reason(value, worst)`` says it in words."""
+        per_stand = [(v, i) for v, i in per_stand if np.isfinite(v)]
+        if not per_stand:
+            return self.na(cid, "no full stand was seen well enough to measure this")
+        c = self.cfg[cid]
+        ordered = sorted(per_stand)
+        value, sample = ordered[(len(ordered) - 1) // 2]
+        worst = ordered[-1][0]
+        state = banded(value, c["pass_max"], c["fail_above"])
+        time, frame = self.at(sample)
+        return Criterion(cid, TITLES[cid], state, float(value), f"<= {c['pass_max']:g} pass, > {c['fail_above']:g} "
+                         "fail", unit, time, self.view, reason(value, worst, len(per_stand)), "sit_to_stand",
+                         float(c["pass_max"] - value), c["label"], self.source, frame)
+
+    def rise_window(self, stand: Stand) -> np.ndarray:
+        """From just before seat-off (the lean forward with the hips still on the seat) to half way up."""
+        back = int(round(0.5 * self.kin.fs))
+        return np.arange(max(0, stand.seat_off - back), stand.half + 1)
+
+    def hands(self) -> Criterion:
+        kin = self.kin
+        wrist = np.fmax(kin.xy[:, lm.L_WRIST, 1], kin.xy[:, lm.R_WRIST, 1])  # the lower wrist (y grows down)
+        knees = (kin.xy[:, lm.L_KNEE, 1] + kin.xy[:, lm.R_KNEE, 1]) / 2
+        shoulders = kin.mid_shoulder[:, 1]
+        share = (wrist - shoulders) / np.where(knees - shoulders > 0, knees - shoulders, np.nan)
+        per = []
+        for s in self.full:
+            w = self.rise_window(s)
+            part = share[w]
+            if np.isfinite(part).any():
+                i = int(np.nanargmax(part))
+                per.append((float(part[i]), int(w[i])))
+        self.metrics["hands_drop_share"] = float(np.median([v for v, _ in per])) if per else np.nan
+        return self.banded("hands_on_thighs", per, self.cfg["hands_on_thighs"]["unit"], lambda v, worst, k: (
+            f"During the rise the hands came down {v:.2f} of the way from the shoulders to the knees (median of {k} "
+            f"stands, lowest {worst:.2f}): " + ("arms crossed on the chest, no push." if v <= self.cfg[
+                "hands_on_thighs"]["pass_max"] else "the hands were low, on the thighs or the seat: they help push "
+                "the body up (or the arms were not crossed on the chest).")))
+
+    def trunk(self) -> Criterion:
+        kin = self.kin
+        lean = geo.inclination_off_side(kin.mid_hip, kin.mid_shoulder, kin.view.facing, self.yaw)
+        per = []
+        for s in self.full:
+            w = self.rise_window(s)
+            part = lean[w]
+            if np.isfinite(part).any():
+                i = int(np.nanargmax(part))
+                per.append((float(part[i]), int(w[i])))
+        self.metrics["trunk_lean_seat_off_deg"] = float(np.median([v for v, _ in per])) if per else np.nan
+        return self.banded("trunk_lean_seat_off", per, "deg", lambda v, worst, k: (
+            f"The trunk leaned {v:.0f} deg forward of vertical at seat-off (median of {k} stands, most {worst:.0f} "
+            "deg)" + ("." if v <= self.cfg["trunk_lean_seat_off"]["pass_max"] else ": a large lean moves the work "
+                      "from the thighs to the hips and back, often to make up for weak thigh muscles.")))
+
+    def knees(self) -> Criterion:
+        kin = self.kin
+        r = hip_rise(kin)
+        mid = kin.mid_hip[:, 0]
+        inward = []
+        for side in ("left", "right"):
+            hip, knee, ankle = kin.side(side, "hip"), kin.side(side, "knee"), kin.side(side, "ankle")
+            span = ankle[:, 1] - hip[:, 1]
+            along = (knee[:, 1] - hip[:, 1]) / np.where(np.abs(span) > 1e-6, span, np.nan)
+            line_x = hip[:, 0] + along * (ankle[:, 0] - hip[:, 0])
+            inward.append((knee[:, 0] - line_x) * np.sign(mid - line_x) / kin.lengths.shank)
+        # Both knees on average: a body turned a little off square shifts each knee, ahead of its hip-ankle line
+        # during the rise, sideways in the picture, one toward the midline and the other away; knees moving in
+        # together add. (A single knee moving in shows at half its size.)
+        most = (inward[0] + inward[1]) / 2
+        per = []
+        for s in self.full:
+            w = np.arange(s.seat_off, s.full + 1)
+            w = w[(r[w] >= 0.2) & (r[w] <= 0.9)]
+            if len(w) and np.isfinite(most[w]).any():
+                i = int(np.nanargmax(most[w]))
+                per.append((float(most[w][i]), int(w[i])))
+        self.metrics["knees_inward_rise_shank"] = float(np.median([v for v, _ in per])) if per else np.nan
+        return self.banded("knees_inward_rise", per, "shank lengths", lambda v, worst, k: (
+            f"While rising, the knees came {v:.2f} shank lengths inside the line from hip to ankle (both knees on "
+            f"average, median of {k} "
+            f"stands, most {worst:.2f})" + ("." if v <= self.cfg["knees_inward_rise"]["pass_max"] else
+                                            ": the knees move in toward each other as the person stands.")))
+
+    def sitting(self) -> Criterion:
+        per = [(s.rise_s / s.sit_s, s.down) for s in self.full if s.rise_s and s.sit_s]
+        rises = [s.rise_s for s in self.full if s.rise_s]
+        sits = [s.sit_s for s in self.full if s.sit_s]
+        self.metrics.update(rise_time_s=float(np.median(rises)) if rises else np.nan,
+                            sit_time_s=float(np.median(sits)) if sits else np.nan,
+                            slowest_rise_s=float(max(rises)) if rises else np.nan)
+        if not per:
+            return self.na("uncontrolled_sit", "no sit-down after a full stand was seen: sit down fully after each "
+                           "stand, and keep filming until seated")
+        return self.banded("uncontrolled_sit", per, self.cfg["uncontrolled_sit"]["unit"], lambda v, worst, k: (
+            f"The hips went down {v:.1f} times as fast as they came up (median of {k} stands, fastest {worst:.1f})"
+            + ("." if v <= self.cfg["uncontrolled_sit"]["pass_max"] else ": the person drops onto the seat instead "
+               "of lowering themselves under control.")))
+
+
+def judge_view(kin: Kinematics, source: int = 0, age: float | None = None, sex: str | None = None) -> ViewScreen:
+    """The sit-to-stand criteria of one view; those the view cannot measure are ``not_assessed``."""
+    stands = find_stands(kin)
+    judge = _Judge(kin, stands, source, age, sex)
+    found: dict[str, Criterion] = {}
+    if not judge.full:
+        why = ("no full stand up from a seat was found: sit on a chair without arms, arms crossed on the chest, and "
+               "stand up fully and sit down again 5 times")
+        found = {cid: judge.na(cid, why) for cid in TITLES}
+    else:
+        measures = {"five_times_sit_to_stand": judge.five_times, "chair_stand_30s": judge.thirty_seconds,
+                    "hands_on_thighs": judge.hands, "trunk_lean_seat_off": judge.trunk,
+                    "knees_inward_rise": judge.knees, "uncontrolled_sit": judge.sitting}
+        for cid, measure in measures.items():
+            why = judge.unmeasurable(cid)
+            found[cid] = judge.na(cid, why) if why else measure()
+    reps = []
+    for i, s in enumerate(judge.full, 1):
+        reps.append(Repetition(i, float(kin.t[s.seat_off]), float(kin.t[s.full]),
+                               float(kin.t[s.seated if s.seated is not None else len(kin.t) - 1]), source,
+                               int(kin.frame[s.full]), hold_s=None))
+    return ViewScreen(source, kin.view.kind, reps, [], None, judge.metrics, [s.full for s in judge.full],
+                      criteria_any=[found[cid] for cid in TITLES])
+
+
+def merge_views(views: list[ViewScreen]) -> list[Criterion]:
+    return common.merge_views(views, lambda: [Criterion(cid, TITLES[cid], "not_assessed", reason="no sit-to-stand "
+                                                        "was found", group="sit_to_stand") for cid in TITLES])
+
+
+def findings_from(criteria: list[Criterion]) -> list[Finding]:
+    return common.findings_from(criteria)
+
+
+def seat_evidence(kin: Kinematics) -> tuple[int, float, float]:
+    """What tells sitting down onto a seat from squatting, for ``--screen auto``: the number of full stands up from
+    low hips, and at the seated moments (median over the stands) the shins' lean from upright (deg) and the hips'
+    height above the knees (thigh lengths), in the body's own frame. A free squat brings the knees well forward to
+    keep its balance (shins 25-40 deg); a seat holds the hips up behind upright shins."""
+    stands = [s for s in find_stands(kin) if s.full is not None]
+    if not stands or kin.body is None:
+        return len(stands), np.nan, np.nan
+    body = kin.body
+    coords = body.coords(kin.world)
+    shins = body.sagittal_inclination(kin.world_mid(lm.L_ANKLE, lm.R_ANKLE), kin.world_mid(lm.L_KNEE, lm.R_KNEE))
+    knees = (coords[:, lm.L_KNEE, 2] + coords[:, lm.R_KNEE, 2]) / 2
+    hips = (coords[:, lm.L_HIP, 2] + coords[:, lm.R_HIP, 2]) / 2
+    thigh = float(np.nanmedian(np.linalg.norm(kin.world[:, lm.L_HIP] - kin.world[:, lm.L_KNEE], axis=1)))
+    half = max(1, int(round(0.1 * kin.fs)))
+    r = hip_rise(kin)
+    # Each stand's seated moment: the hips at their lowest in the second before seat-off (by seat-off itself the
+    # hips have begun to move forward over the feet, tipping the shins).
+    seated = [s.seat_off - int(np.argmin(r[max(0, s.seat_off - int(kin.fs)):s.seat_off + 1][::-1])) for s in stands]
+    shin = [common.window_mean(shins, i, half) for i in seated]
+    above = [common.window_mean(hips - knees, i, half) / thigh for i in seated]
+    return len(stands), float(np.nanmedian(shin)), float(np.nanmedian(above))
