@@ -22,7 +22,7 @@ from movement_screen.pose import models
 from movement_screen.pose.sequence import Detections, PoseSequence
 from movement_screen.pose.tracking import (Track, choose_subject, link_tracks, people_seen, present,
                                            subject_sequence)
-from movement_screen.screens import bend, detect, gait, posture, sit_to_stand, squat
+from movement_screen.screens import bend, detect, gait, posture, single_leg, sit_to_stand, squat
 from movement_screen.screens.common import ViewScreen, camera_turn
 from movement_screen.contract.config import load
 from movement_screen.screens.detect import Detection
@@ -30,7 +30,7 @@ from movement_screen.contract.result import QualityIssue, ScreenResult, SourceIn
 from movement_screen.store.history import Store
 from movement_screen.video.reader import MIN_FRAMES, VideoInfo, probe
 
-SCREENS = ("auto", "squat", "forward_bend", "gait", "posture", "sit_to_stand")
+SCREENS = ("auto", "squat", "forward_bend", "gait", "posture", "single_leg_squat", "sit_to_stand")
 NO_MOVEMENT = "no_movement"
 CUTOFF_HZ = 6.0  # spec §0.3: 3-6 Hz for squat and bend, 4-6 Hz for gait  [C]
 MAIN_PERSON_FRACTION = 0.5  # a walker counts as a main person when their size x time is half the top person's
@@ -80,8 +80,7 @@ def screen_name(screen: str) -> str:
     """Accept the CLI spelling (forward-bend) as well as the result's (forward_bend)."""
     name = screen.replace("-", "_")
     if name not in SCREENS:
-        raise UsageError(f"unknown screen '{screen}': choose one of auto, squat, forward-bend, gait, posture, "
-                         "sit-to-stand")
+        raise UsageError(f"unknown screen '{screen}': choose auto, {detect.CHOICES}")
     return name
 
 
@@ -403,8 +402,9 @@ def score_sources(sources: list[SourceAnalysis], paths: list[str], model_file: m
         return _score_posture(sources, paths, model_file, pain=pain)
     if screen == "sit_to_stand":
         return _score_sit_to_stand(sources, paths, model_file, pain=pain, age=age, sex=sex)
-    raise UsageError("score_sources needs a decided screen (squat, forward_bend, gait, posture or sit_to_stand), not "
-                     "auto")
+    if screen == "single_leg_squat":
+        return _score_single_leg(sources, paths, model_file, pain=pain)
+    raise UsageError(f"score_sources needs a decided screen ({detect.CHOICES}), not auto")
 
 
 def _round_yaw(yaw: float) -> float | None:
@@ -611,6 +611,43 @@ def _score_posture(sources, paths, model_file, *, pain) -> Analysis:
     return _result("posture", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
                    metrics=_merged_metrics(views, ("frontal", "sagittal")), findings=posture.findings_from(criteria),
                    pain=pain, notes=notes)
+
+
+def _score_single_leg(sources, paths, model_file, *, pain) -> Analysis:
+    views = [single_leg.judge_view(src.kinematics, i) for i, src in enumerate(sources)]
+    cfg = single_leg.rules()
+    issues: list[QualityIssue] = []
+    if not any(v.repetitions for v in views):
+        issues.append(_no_movement("single-leg squat", paths, "no stretch of standing on one leg with the hips going "
+                                   f"down and up was found (one foot lifted for {cfg['stance']['min_seconds']:g} s or "
+                                   "more). Face the camera, lift one foot in front, squat down and up 3-5 times, then "
+                                   "change legs"))
+    issues += _quality(sources, paths, "single_leg_squat")
+    front = cfg["views"]["knee_inside_foot"]
+    for i, (src, view) in enumerate(zip(sources, views)):
+        yaw = src.kinematics.view.yaw_deg
+        if view.repetitions and np.isfinite(yaw) and yaw > front[1]:
+            issues.append(QualityIssue(
+                "face_camera", f"{Path(paths[i]).name}: the person is turned {yaw:.0f} deg from the camera: the knee, "
+                f"pelvis and trunk are judged from the front (up to {front[1]:g} deg): {camera_turn(yaw, *front)}",
+                "warning", i))
+    metrics = single_leg.leg_metrics(views)
+    least = cfg["repetition"]["min_reps_per_leg"]
+    for side in ("left", "right"):
+        count = int(metrics[f"repetitions_{side}"])
+        if any(v.repetitions for v in views) and count < least:
+            issues.append(QualityIssue(
+                "few_repetitions", f"{count} single-leg squat(s) on the {side} leg: {least}-5 per leg make the "
+                "values steadier (spec F.3)" + (" and let the two legs be compared" if count == 0 else ""),
+                "warning" if count == 0 else "info", None))
+    criteria = single_leg.judge_views(views, [src.kinematics for src in sources])
+    notes = _pain_note(pain, "single-leg squat") + [
+        "The knee's frontal-plane projection angle (FPPA) is reported, not judged: a camera a few degrees off square "
+        "changes it by as much as the fault it would flag (docs/validation.md). The knee is judged by its place over "
+        "the toes."]
+    return _result("single_leg_squat", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
+                   metrics=metrics, findings=single_leg.findings_from(criteria), pain=pain,
+                   repetitions=[r for v in views for r in v.repetitions], notes=notes)
 
 
 def _score_sit_to_stand(sources, paths, model_file, *, pain, age, sex) -> Analysis:

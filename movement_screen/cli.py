@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="video file(s) of the same movement, or a landmarks.csv written by an earlier analysis "
                          "(scored again without the pose model)")
     analyze.add_argument("--screen", default="auto",
-                         choices=["auto", "squat", "forward-bend", "gait", "posture", "sit-to-stand"],
+                         choices=["auto", "squat", "forward-bend", "gait", "posture", "single-leg-squat",
+                                  "sit-to-stand"],
                          help="which screen (default: auto, decided from the movement)")
     analyze.add_argument("--out", type=Path, help="folder for result.json, landmarks.csv, angles.csv, "
                          "annotated.mp4, angles.png (default: ./out/<first video name>)")
@@ -79,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", type=Path, required=True, help="folder for one result folder per video, "
                        "summary.csv, criteria.csv, errors.csv (and summary.parquet with pyarrow)")
     batch.add_argument("--screen", default="auto",
-                       choices=["auto", "squat", "forward-bend", "gait", "posture", "sit-to-stand"],
+                       choices=["auto", "squat", "forward-bend", "gait", "posture", "single-leg-squat",
+                                "sit-to-stand"],
                        help="which screen (default: auto, decided per video)")
     _norm_options(batch, " (every video of the batch: one person's clips)")
     batch.add_argument("--workers", type=int, default=1, help="local worker processes (default 1; each uses "
@@ -129,7 +131,8 @@ def _parser() -> argparse.ArgumentParser:
 
     history = sub.add_parser("history", help="a patient's sessions and whether each change is real")
     history.add_argument("patient", help="patient id")
-    history.add_argument("--screen", choices=["squat", "forward-bend", "gait", "posture", "sit-to-stand"],
+    history.add_argument("--screen", choices=["squat", "forward-bend", "gait", "posture", "single-leg-squat",
+                                              "sit-to-stand"],
                          help="only this screen")
     history.add_argument("--store", type=Path, help="history file")
 
@@ -192,9 +195,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--update", type=Path, metavar="MARKDOWN",
                           help="also write the tables into this file (e.g. docs/validation.md), between its markers")
     validate.add_argument("--plot", type=Path, metavar="PNG", help="with --synthetic: also draw accuracy against yaw "
-                          "(the other figures go beside it, named PNG-posture, PNG-sit-to-stand)")
-    validate.add_argument("--synthetic-screens", default="squat,posture,sit_to_stand", metavar="LIST",
-                          help="with --synthetic: which figures to run (squat, posture, sit_to_stand; default all)")
+                          "(the other figures go beside it, named PNG-posture, PNG-single-leg-squat, "
+                          "PNG-sit-to-stand)")
+    validate.add_argument("--synthetic-screens", default="squat,posture,single_leg_squat,sit_to_stand", metavar="LIST",
+                          help="with --synthetic: which figures to run (squat, posture, single_leg_squat, "
+                          "sit_to_stand; default all)")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
 
     samples = sub.add_parser("samples", help="fetch published clips of real people (the demo's by default)",
@@ -227,6 +232,7 @@ GROUP_HEADERS = {
     "gait": "Criteria (gait, against normative ranges):",
     "posture": "Criteria (standing posture; conventions, not diagnoses):",
     "sit_to_stand": "Criteria (sit-to-stand: timed tests against age norms, then how the person rises):",
+    "single_leg": "Criteria (single-leg squat, the worse leg of each; both legs in the reason):",
 }
 KEY_METRICS = {
     "forward_bend": ("max_trunk_inclination_deg", "max_hip_flexion_deg", "max_knee_flexion_deg", "descent_time_s",
@@ -238,6 +244,10 @@ KEY_METRICS = {
                 "trunk_lateral_shift_shoulder_widths", "side_lean_deg", "head_forward_trunk_lengths",
                 "ear_shoulder_angle_deg", "trunk_lean_standing_deg", "hips_forward_deg",
                 "knee_angle_from_straight_deg"),
+    "single_leg_squat": ("repetitions_left", "repetitions_right", "left_knee_fppa_deg", "right_knee_fppa_deg",
+                         "left_knee_inside_toe_shank", "right_knee_inside_toe_shank", "left_pelvic_drop_deg",
+                         "right_pelvic_drop_deg", "left_trunk_lean_deg", "right_trunk_lean_deg",
+                         "left_knee_flexion_deg", "right_knee_flexion_deg"),
     "sit_to_stand": ("full_stands", "five_times_sit_to_stand_s", "chair_stands_30s", "rise_time_s", "sit_time_s",
                      "slowest_rise_s", "hands_drop_share", "trunk_lean_seat_off_deg", "knees_inward_rise_shank"),
 }
@@ -702,6 +712,8 @@ def _validate(args) -> int:
         figures = {"squat": (harness.cases, "synthetic", "synthetic squats", "Synthetic squats"),
                    "posture": (harness.posture_cases, "synthetic-posture", "synthetic standing",
                                "Synthetic standing posture"),
+                   "single_leg_squat": (harness.single_leg_cases, "synthetic-single-leg-squat",
+                                        "synthetic single-leg squats", "Synthetic single-leg squats"),
                    "sit_to_stand": (harness.chair_cases, "synthetic-sit-to-stand", "synthetic sit-to-stand",
                                     "Synthetic sit-to-stand")}
         chosen = [screen_name(screen) for screen in args.synthetic_screens.split(",")]

@@ -19,7 +19,7 @@ from movement_screen.care.safety import evaluate
 from movement_screen.kinematics.series import prepare
 from movement_screen.pose.sequence import Detections
 from movement_screen.pose.tracking import link_tracks, people_seen
-from movement_screen.screens import bend, gait, posture, sit_to_stand, squat
+from movement_screen.screens import bend, gait, posture, single_leg, sit_to_stand, squat
 from movement_screen.validation.figure import Camera, Noise, Squat, film, squat_clip
 from movement_screen.validation.walker import Walk, walk
 from movement_screen.video.reader import VideoInfo
@@ -36,7 +36,7 @@ def criterion_ids() -> set[str]:
     """Every criterion id the screens can emit: the keys of their *TITLES tables (every Criterion is built from
     one)."""
     ids = set()
-    for module in (squat, bend, gait, posture, sit_to_stand):
+    for module in (squat, bend, gait, posture, single_leg, sit_to_stand):
         for name, value in vars(module).items():
             if name.endswith("TITLES") and isinstance(value, dict):
                 ids |= set(value)

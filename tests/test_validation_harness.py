@@ -69,3 +69,17 @@ def test_the_chair_figure_gives_each_known_verdict_where_its_criterion_claims_to
     assert all(value >= 0.9 for value in share.values()), share
     assert all(o.state == "not_assessed" for o in outcomes if not o.claimed)
     assert "| all |" in harness.timing_table(outcomes)  # the 5xSTS time against the built one
+
+
+def test_the_single_leg_figure_gives_each_known_verdict_where_its_criterion_claims_to_measure():
+    outcomes = harness.run(harness.single_leg_cases(yaws=(0.0, 45.0, 90.0), heights=(1.0,), distances=(3.0,),
+                                                    repeats=1))
+    share = harness.summary(outcomes)
+    from movement_screen.screens.single_leg import TITLES
+
+    assert set(share) == set(TITLES)
+    assert all(value >= 0.9 for value in share.values()), share
+    assert all(o.state == "not_assessed" for o in outcomes if not o.claimed)
+    # The front-view knee, pelvis and trunk criteria claim no side view.
+    assert not any(o.claimed for o in outcomes if o.case.camera.yaw_deg == 90.0 and o.case.criterion in (
+        "knee_inside_foot", "free_side_pelvic_drop", "trunk_lean_over_stance", "knee_difference"))

@@ -52,6 +52,13 @@ GUIDES = {
         "to it (a quarter-turn).",
         "The camera level and at hip height: a tilted camera tilts every line it measures.",
     )),
+    "single_leg_squat": Guide("single_leg_squat", "Squat on one leg (single-leg squat)", ("front",), COMMON, (
+        "Face the camera square, 2-3 m away, camera at knee to hip height; bare feet, hands on your hips.",
+        "Stand on one leg and lift the other foot in front of you (hip and knee bent, the foot off the floor).",
+        "Bend the standing knee slowly, about 2 seconds down and 2 up, as far as is comfortable (about 60 degrees), "
+        "3-5 times. Put the foot down, then do the same on the other leg, in the same clip or a second one.",
+        "Stand near a wall or a chair you can touch if you lose your balance; stop if it hurts.",
+    )),
     "sit_to_stand": Guide("sit_to_stand", "Standing up from a chair (sit-to-stand)", ("side", "front"), COMMON, (
         "A firm chair without arms, about knee height (43-45 cm), its back against a wall so it cannot slide.",
         "Sit in the middle of the seat, feet flat on the floor about hip-width apart, arms crossed on your chest.",
@@ -62,8 +69,8 @@ GUIDES = {
     )),
 }
 GUIDES["auto"] = Guide("auto", "Let the app decide", ("side",), COMMON, (
-    "Record a squat, a forward bend, walking, standing still for a posture check or standing up from a chair as "
-    "described for that screen; the app tells which one it is from the movement.",
+    "Record a squat, a forward bend, walking, standing still for a posture check, a squat on one leg or standing up "
+    "from a chair as described for that screen; the app tells which one it is from the movement.",
 ))
 
 

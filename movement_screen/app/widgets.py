@@ -22,7 +22,7 @@ from movement_screen.errors import ScreenError
 
 SCREEN_LABELS = {"auto": "Detect it for me", "squat": "Deep squat", "forward_bend": "Forward bend (toe touch)",
                  "gait": "Walking (gait)", "posture": "Standing posture",
-                 "sit_to_stand": "Sit-to-stand (chair)"}
+                 "single_leg_squat": "Single-leg squat", "sit_to_stand": "Sit-to-stand (chair)"}
 RESULT_KEYS = ("result_dir", "trend", "saved_for", "session_id")  # the result on screen, in the session state
 
 

@@ -58,10 +58,10 @@ class Exercise:
 
 def known_findings() -> set[str]:
     """Every finding id the screens can produce (criterion ids, plus the FMS score finding)."""
-    from movement_screen.screens import bend, gait, posture, sit_to_stand, squat
+    from movement_screen.screens import bend, gait, posture, single_leg, sit_to_stand, squat
 
     return {*squat.FMS_TITLES, *squat.NASM_TITLES, *bend.TITLES, *gait.TITLES, *posture.TITLES,
-            *sit_to_stand.TITLES, "fms_score_low"}
+            *single_leg.TITLES, *sit_to_stand.TITLES, "fms_score_low"}
 
 
 def load_catalogue(path: str | Path | None = None) -> list[Exercise]:

@@ -16,7 +16,8 @@ from movement_screen.contract.result import short_number
 
 STATE_WORDS = {"pass": "pass", "borderline": "borderline", "fail": "fail", "not_assessed": "n/a"}
 SCREEN_NAMES = {"squat": "Deep / overhead squat", "forward_bend": "Standing forward bend and return",
-                "gait": "Gait (walking)", "posture": "Standing posture", "sit_to_stand": "Sit-to-stand (chair)"}
+                "gait": "Gait (walking)", "posture": "Standing posture", "single_leg_squat": "Single-leg squat",
+                "sit_to_stand": "Sit-to-stand (chair)"}
 KEY_MEASURES = {
     "squat": (),
     "forward_bend": ("max_trunk_inclination_deg", "max_knee_flexion_deg", "descent_time_s", "return_time_s",
@@ -25,6 +26,8 @@ KEY_MEASURES = {
              "walking_speed_m_s", "step_length_m"),
     "posture": ("quiet_standing_s", "shoulder_level_deg", "pelvis_level_deg", "head_forward_trunk_lengths",
                 "hips_forward_deg"),
+    "single_leg_squat": ("repetitions_left", "repetitions_right", "left_knee_fppa_deg", "right_knee_fppa_deg",
+                         "left_knee_flexion_deg", "right_knee_flexion_deg"),
     "sit_to_stand": ("five_times_sit_to_stand_s", "chair_stands_30s", "rise_time_s", "sit_time_s",
                      "trunk_lean_seat_off_deg"),
 }
@@ -103,6 +106,10 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
         counts = f"{result.get('metrics', {}).get('quiet_standing_s') or 0:.1f} s of quiet standing"
     elif result["screen"] == "sit_to_stand":
         counts = f"{len(result.get('repetitions', []))} full stand(s) up from the seat"
+    elif result["screen"] == "single_leg_squat":
+        metrics = result.get("metrics", {})
+        counts = (f"{metrics.get('repetitions_left') or 0:.0f} squat(s) on the left leg, "
+                  f"{metrics.get('repetitions_right') or 0:.0f} on the right")
     else:
         counts = f"{len(result.get('repetitions', []))} repetition(s)"
     summary.append(f"Analysed: {counts}; {result['people_seen']} person(s) in view.")

@@ -40,6 +40,20 @@ def key_moments(result: dict) -> list[tuple[int, int, str]]:
                 moments.append((source, judged[0]["frame"],
                                 f"quiet standing, {view} view, {judged[0]['time_s']:.2f} s"))
         return moments[:3]
+    if result["screen"] == "single_leg_squat":  # the bottoms the findings were judged at, else one per leg
+        frames = set()
+        for c in sorted(result.get("criteria", []), key=lambda c: c["state"] != "fail"):
+            if c["state"] in ("fail", "borderline") and c.get("frame") is not None and c["frame"] not in frames:
+                frames.add(c["frame"])
+                moments.append((c["source"], c["frame"], f"{c['title'].lower()}: {c['state']}, {c['time_s']:.2f} s"))
+        for leg, stance in (("left", 1.0), ("right", 0.0)):
+            rep = next((r for r in result.get("repetitions", []) if r.get("measures", {}).get("stance_left") == stance
+                        and r.get("bottom_frame") is not None), None)
+            if rep and rep["bottom_frame"] not in frames:
+                frames.add(rep["bottom_frame"])
+                moments.append((rep["source"], rep["bottom_frame"], f"bottom of a squat on the {leg} leg, "
+                                                                    f"{rep['bottom_s']:.2f} s"))
+        return moments[:3]
     if result["screen"] == "sit_to_stand":  # seat-off of the slowest rise, and the fifth full stand (the 5xSTS end)
         reps = [r for r in result.get("repetitions", []) if r.get("bottom_frame") is not None]
         if reps:

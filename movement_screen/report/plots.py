@@ -46,6 +46,8 @@ def plot_angles(analysis, path: Path) -> Path:
             _posture_panel(ax_depth, kin, t)
         elif screen == "sit_to_stand":
             _sit_to_stand_panel(ax_depth, kin, view_screen, t)
+        elif screen == "single_leg_squat":
+            _single_leg_panel(ax_depth, kin, view_screen, t)
         elif screen == "forward_bend":
             ax_depth.plot(t, trunk_flexion(kin), color="tab:green", label="trunk from vertical (deg)")
             ax_depth.plot(t, 100 * fingertip_height(kin), color="tab:brown",
@@ -101,6 +103,26 @@ def _gait_panel(ax, kin, view_screen, t) -> None:
                     mfc="none" if event.rejected else colour)
     ax.set_ylabel("leg lengths ahead of the hips")
     ax.set_title("gait: heel strikes (v) and toe-offs (^); hollow = left out of the timing", fontsize=9)
+
+
+def _single_leg_panel(ax, kin, view_screen, t) -> None:
+    """Single-leg squat: which foot is lifted and how far, the stretches on each leg shaded, and each squat's bottom
+    marked with the knee's place over the toes (the judged knee measure)."""
+    from movement_screen.screens.single_leg import foot_lift, stance_stretches
+
+    ax.plot(t, foot_lift(kin), color="black", label="foot lifted (shank lengths, + left foot, - right foot)")
+    colours = {"left": "tab:blue", "right": "tab:orange"}
+    for stretch in stance_stretches(kin):
+        ax.axvspan(t[stretch.start], t[stretch.stop - 1], color=colours[stretch.stance], alpha=0.10)
+    for side in ("left", "right"):
+        reps = [r for r in view_screen.repetitions if (r.measures["stance_left"] == 1.0) == (side == "left")]
+        if reps:
+            ax.plot([r.bottom_s - kin.t[0] for r in reps], [r.measures["knee_inside_toe_shank"] for r in reps], "v",
+                    color=colours[side], ms=7, label=f"on the {side} leg: knee inside the toes at the bottom")
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_ylabel("shank lengths")
+    ax.set_title("single-leg squat: lifted foot, stretches on each leg (shaded), each squat's knee place (v)",
+                 fontsize=9)
 
 
 def _sit_to_stand_panel(ax, kin, view_screen, t) -> None:

@@ -1,4 +1,4 @@
-"""Which screen a clip holds (squat, forward bend, gait, posture, sit-to-stand), decided from the movement itself.
+"""Which screen a clip holds (squat, forward bend, gait, posture, single-leg squat, sit-to-stand), from the movement.
 
 Each screen has one piece of evidence a person would use too, turned into a 0-1 score by a ramp between
 "clearly not" and "clearly yes" (data file ``detect.toml``):
@@ -8,6 +8,7 @@ Each screen has one piece of evidence a person would use too, turned into a 0-1 
 * squat: the hips drop a good part of the leg length with the knees bending;
 * forward bend: the trunk tips far from vertical while the hips stay up;
 * standing posture: the person stands still for a few seconds, and nothing else happens;
+* single-leg squat: one foot stays lifted for a few seconds while the hips go down and up on the other leg;
 * sit-to-stand: the hips go down to about knee height and back up again and again, the shins staying fairly
   upright at the bottom (a seat holds the hips up); a squat's shins lean well forward, and a squat with few
   stands up from a seat keeps its squat evidence (a single sit is declined as sitting down onto a seat).
@@ -23,13 +24,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from movement_screen.kinematics.series import Kinematics
-from movement_screen.screens import bend, gait, posture, sit_to_stand, squat
+from movement_screen.screens import bend, gait, posture, single_leg, sit_to_stand, squat
 from movement_screen.contract.config import load
 
 SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walking", "posture": "standing posture",
-                "sit_to_stand": "sit-to-stand"}
+                "sit_to_stand": "sit-to-stand", "single_leg_squat": "single-leg squat"}
 ARTICLE_NAMES = {"squat": "a squat", "forward_bend": "a forward bend", "gait": "walking",
-                 "posture": "standing still (posture)", "sit_to_stand": "a sit-to-stand"}
+                 "posture": "standing still (posture)", "sit_to_stand": "a sit-to-stand",
+                 "single_leg_squat": "a single-leg squat"}
+CHOICES = "squat, forward-bend, gait, posture, single-leg-squat or sit-to-stand"  # the --screen spellings
 
 
 @dataclass(frozen=True)
@@ -97,11 +100,19 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     seated = _ramp(shin, *cfg["sit_to_stand"]["shin_deg"]) * _ramp(hips_above, *cfg["sit_to_stand"]["hips_above_knees"])
     sts_score = _ramp(stands, *cfg["sit_to_stand"]["full_stands"]) * seated
     squat_score *= 1.0 - seated * _ramp(stands, *cfg["sit_to_stand"]["not_a_squat_stands"])
+    stretches = single_leg.stance_stretches(kin)
+    one_leg = max(((s.stop - s.start) / kin.fs for s in stretches), default=0.0)
+    one_leg_reps = len(single_leg.find_repetitions(kin)[0]) if stretches else 0
+    values.update(one_leg_s=float(one_leg), single_leg_squats=float(one_leg_reps))
+    sls_score = _ramp(one_leg, *cfg["single_leg_squat"]["one_leg_s"]) * _ramp(
+        one_leg_reps, *cfg["single_leg_squat"]["repetitions"])
+    squat_score *= 1.0 - sls_score  # a squat on one leg is never a deep squat
     quiet = len(posture.quiet_samples(kin)) / kin.fs
     values["quiet_standing_s"] = float(quiet)
-    moving = max(squat_score, bend_score, gait_score, sts_score)
+    moving = max(squat_score, bend_score, gait_score, sts_score, sls_score)
     scores = {"squat": squat_score, "forward_bend": bend_score, "gait": gait_score,
-              "posture": _ramp(quiet, *cfg["posture"]["quiet_s"]) * (1.0 - moving), "sit_to_stand": sts_score}
+              "posture": _ramp(quiet, *cfg["posture"]["quiet_s"]) * (1.0 - moving), "sit_to_stand": sts_score,
+              "single_leg_squat": sls_score}
     return scores, values
 
 
@@ -121,11 +132,11 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
                          "to score it as a squat anyway choose --screen squat", person, values)
     if scores[best] < cfg["still_below"]:
         return Detection(None, 0.0, scores, "looks like standing still, too briefly or too restlessly for a posture "
-                         f"screen (no squat, forward bend, walking or sit-to-stand seen: {listing}): choose --screen "
-                         "squat, forward-bend, gait, posture or sit-to-stand", person, values)
+                         f"screen (no squat, forward bend, walking, single-leg squat or sit-to-stand seen: {listing}): "
+                         f"choose --screen {CHOICES}", person, values)
     if confidence < cfg["min_confidence"]:
         return Detection(None, confidence, scores, f"could not tell which movement this is ({listing}): choose "
-                         "--screen squat, forward-bend, gait, posture or sit-to-stand", person, values)
+                         f"--screen {CHOICES}", person, values)
     why = {
         "gait": f"the person travels {values['hip_travel_statures']:.1f} body heights across the picture, "
                 f"walking for {values['walking_s']:.1f} s",
@@ -134,6 +145,8 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
         "forward_bend": f"the trunk tips {values['max_trunk_flexion_deg']:.0f} deg from vertical while the hips "
                         f"stay up (drop {values['hip_drop_at_max_trunk_flexion_leg']:.2f} leg lengths)",
         "posture": f"the person stands still for {values['quiet_standing_s']:.1f} s with no other movement",
+        "single_leg_squat": f"one foot stays lifted for {values['one_leg_s']:.1f} s while the person squats "
+                            f"{values['single_leg_squats']:.0f} times on the other leg",
         "sit_to_stand": f"the person stands up from a seat {values['full_stands']:.0f} times, the shins "
                         f"{values['seated_shin_deg']:.0f} deg from upright when seated",
     }[best]

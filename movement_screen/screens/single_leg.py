@@ -80,10 +80,13 @@ def stance_stretches(kin: Kinematics) -> list[StanceStretch]:
     lift = foot_lift(kin)
     out: list[StanceStretch] = []
     for stance, raised in (("right", lift > cfg["raised_shank"]), ("left", lift < -cfg["raised_shank"])):
-        # A foot put down for under a second and lifted again is a loss of balance inside one stretch.
+        # A foot put down briefly between two lifts, one of them long, is a loss of balance inside one stretch; in
+        # walking each lift (a swing) is short.
         merged: list[list[int]] = []
+        long = cfg["min_seconds"] * kin.fs
         for a, b in runs(np.nan_to_num(raised, nan=0).astype(bool)):
-            if merged and (a - merged[-1][1]) / kin.fs < 1.0:
+            if merged and (a - merged[-1][1]) / kin.fs < cfg["rejoin_s"] and max(
+                    merged[-1][1] - merged[-1][0], b - a) >= long:
                 merged[-1][1] = b
             else:
                 merged.append([a, b])
@@ -219,7 +222,9 @@ def judge_views(views: list[ViewScreen], kins: list[Kinematics]) -> list[Criteri
             out.append(_na(cid, reason, views, kins))
             continue
         out.append(_leg_criterion(cid, by_leg, cfg))
-    out.append(_difference(usable["knee_inside_foot"], cfg))
+    knee = next(c for c in out if c.id == "knee_inside_foot")
+    out.append(_na("knee_difference", knee.reason, views, kins) if knee.state == "not_assessed" else
+               _difference(usable["knee_inside_foot"], cfg))
     return out
 
 

@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 """
 
-SCREENS = ("squat", "forward_bend", "gait", "posture", "sit_to_stand")
+SCREENS = ("squat", "forward_bend", "gait", "posture", "single_leg_squat", "sit_to_stand")
 LINK_SALT = "movement-screen patient link"
 
 
