@@ -239,8 +239,8 @@ def analyze(
 ) -> Analysis:
     """Analyse one clip, or several clips of the same movement from different views, and score the screen.
 
-    ``screen`` is "auto" (decide from the movement), "squat", "forward_bend" (or "forward-bend"), "gait", "posture"
-    or "sit_to_stand" (or "sit-to-stand").
+    ``screen`` is "auto" (decide from the movement), "squat", "forward_bend" (or "forward-bend"), "gait", "posture",
+    "single_leg_squat" (or "single-leg-squat") or "sit_to_stand" (or "sit-to-stand").
     ``person`` picks the screened person by rank (1 = the person filling most of the video) in every clip.
     ``pain`` is the person's answer ("yes", "no") or "not_asked". ``heel_board`` says the clip was filmed with
     the heels raised on a board (FMS score 2 trial).

@@ -63,15 +63,20 @@ class StanceStretch:
 
 def foot_lift(kin: Kinematics) -> np.ndarray:
     """How much higher the left ankle is than the right in the picture, in shank lengths (- = the right is), from
-    where it was with both feet down: a camera above the floor sees the nearer of two feet standing side by side
-    lower in the picture (by ~0.15 shank lengths seen from the side), and the model's ankle points have offsets of
-    their own; both stay the same while the person stands there."""
+    where it was with both feet down.
+
+    A camera above the floor sees the nearer of two feet standing side by side lower in the picture (by 0.3-0.45
+    shank lengths in the shared side-view squats), and the model's ankle points have offsets of their own; both
+    stay the same while the person stands there. Both feet are down in the standing frames where both knees are
+    straight (3-D landmarks): upright on one leg the lifted leg's knee is bent. A clip that never stands on both
+    feet gets no correction (from the front the offset is small)."""
     raw = (kin.side("right", "ankle")[:, 1] - kin.side("left", "ankle")[:, 1]) / kin.lengths.shank
-    level = np.nanmedian(raw[kin.standing]) if len(kin.standing) else np.nan
-    # The tallest frames have both feet down unless the whole clip is on one leg: then no correction.
-    if not np.isfinite(level) or abs(level) > rules()["stance"]["level_max_shank"]:
-        level = 0.0
-    return raw - level
+    standing = kin.standing
+    if len(standing):
+        bent = np.fmax(_knee_flexion_3d(kin, "left"), _knee_flexion_3d(kin, "right"))[standing]
+        standing = standing[bent < rules()["stance"]["straight_knees_deg"]]
+    level = np.nanmedian(raw[standing]) if len(standing) else np.nan
+    return raw - (level if np.isfinite(level) else 0.0)
 
 
 def stance_stretches(kin: Kinematics) -> list[StanceStretch]:
@@ -135,7 +140,7 @@ def find_repetitions(kin: Kinematics, source: int = 0) -> tuple[list[Repetition]
             if (end - start) / kin.fs < rep_cfg["min_duration_s"]:
                 continue
             top = max(stretch.start, previous)  # upright on one leg before this squat: the highest hips since the last
-            rest = top + int(np.argmin(drop[top:peak]))
+            rest = top + int(np.argmin(drop[top:peak + 1]))
             previous = peak
             measures = _bottom_measures(kin, stance, free, rest, peak, half)
             # Two estimates of the knee's bend: the 3-D landmarks' angle (its depth axis scatters most from the
