@@ -55,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="most people tracked per frame (default 3; a first look tracks only as many as "
                               "there are)")
     analyze.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
-                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default) or direct "
-                            "(its two networks run by LiteRT: faster; needs pip install ai-edge-litert)")
+                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
+                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
+                            "LiteRT: faster; see bench/RESULTS.md section 8)")
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
     _output_options(analyze)
@@ -98,8 +99,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="most people tracked per frame (default 3; a first look tracks only as many as "
                             "there are)")
     batch.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
-                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default) or direct "
-                            "(its two networks run by LiteRT: faster; needs pip install ai-edge-litert)")
+                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
+                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
+                            "LiteRT: faster; see bench/RESULTS.md section 8)")
     batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster, smaller)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     _output_options(batch)
@@ -208,8 +210,9 @@ def _parser() -> argparse.ArgumentParser:
                           "sit_to_stand; default all)")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
     validate.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
-                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default) or direct "
-                            "(its two networks run by LiteRT: faster; needs pip install ai-edge-litert)")
+                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
+                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
+                            "LiteRT: faster; see bench/RESULTS.md section 8)")
 
 
     samples = sub.add_parser("samples", help="fetch published clips of real people (the demo's by default)",
@@ -428,9 +431,10 @@ def _analyze(args) -> int:
 def _batch(args) -> int:
     from movement_screen.batch.runner import run_batch
     from movement_screen.batch.worker import Settings
+    from movement_screen.pose.estimator import check_backend
 
     settings = Settings(args.screen, args.model, args.max_people, not args.no_video, tuple(args.export), args.privacy,
-                        args.age, args.sex, args.pose_backend or "tasks")
+                        args.age, args.sex, check_backend(args.pose_backend))
     report = run_batch(args.folder, args.out, settings, workers=args.workers, dask=args.dask, force=args.force,
                        retry_failed=args.retry_failed, progress=False if args.quiet else None)
     failed = report.failed

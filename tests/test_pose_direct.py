@@ -105,9 +105,15 @@ def test_heatmap_refinement_moves_a_confident_landmark():
     heat[30, 22, 5] = 5.0  # a confident cell for landmark 5 near where it was put
     unit = np.full((39, 2), 0.5)
     unit[5] = [20 / 64, 31 / 64]
+    heat[0, 1, 7] = 5.0  # at the map's corner: the window is cut by the edge
+    unit[7] = [0.5 / 64, 0.5 / 64]
+    unit[8] = [-0.1, 0.5]  # outside the crop: kept
+    heat[:, :, 8] = 5.0
     out = direct.refine_with_heatmap(unit, heat)
     assert np.allclose(out[5], [22 / 64, 30 / 64], atol=1e-3)
+    assert np.allclose(out[7], [1 / 64, 0], atol=1e-3)
     assert np.allclose(out[6], unit[6])  # no confident cell: kept
+    assert np.allclose(out[8], unit[8])
 
 
 def test_a_detection_replaces_the_tracked_region_it_overlaps():
@@ -130,7 +136,7 @@ def test_direct_backend_agrees_with_tasks_on_a_real_clip(model):
     d = estimate_video(path, info, model, progress=False, backend="direct")
     t = estimate_video(path, info, model, progress=False, backend="tasks")
     assert d.xy.shape == t.xy.shape and np.array_equal(d.t, t.t)
-    assert d.poses_tracked == t.poses_tracked == 1
+    assert t.poses_tracked == 1 and d.poses_tracked == 3  # the direct backend needs no first look
     one = d.valid.sum(axis=1) == 1
     assert one.mean() > 0.9  # one person in most frames
     both = d.valid[:, 0] & t.valid[:, 0]

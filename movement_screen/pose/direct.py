@@ -13,8 +13,11 @@ them, step for step:
    x (x, y, z, visibility logit, presence logit), the 64x64 heatmap that refines x and y, the world landmarks
    (turned back by the region's rotation) and the pose-presence score (below 0.5: the person is lost);
 4. tracking: the next frame's region comes from the auxiliary landmarks 33 (centre) and 34 (alignment point) as
-   in step 2; the detector runs only while fewer people than ``max_people`` are tracked (or every
-   ``detect_every`` frames), and a detected region replaces a tracked one it overlaps (IoU > 0.5).
+   in step 2; a detected region replaces a tracked one it overlaps (IoU > 0.5), and two tracked regions that
+   overlap so are one person. The detector runs when nobody is tracked or someone was just lost, and every
+   ``detect_every`` frames while fewer than ``max_people`` are tracked, to admit newcomers. (The Tasks landmarker
+   runs it on every frame with fewer than its pose count tracked, which is why the Tasks path first counts the
+   people; this backend needs no first look.)
 
 No smoothing: the project filters the landmark series later. ``detect`` returns what
 :meth:`pose.estimator.PoseEstimator.detect` returns, so :func:`pose.estimator.estimate_video` builds the same
@@ -42,6 +45,7 @@ ROI_SCALE = 1.25
 HEATMAP_KERNEL = 7
 HEATMAP_MIN_CONFIDENCE = 0.5
 ASSOCIATION_IOU = 0.5
+DETECT_EVERY = 10  # frames between detector runs while fewer than max_people are tracked (newcomers wait this long)
 
 
 def default_threads() -> int:
@@ -108,21 +112,29 @@ def cut(rgb: np.ndarray, roi: Roi, side: int = LANDMARK_SIDE) -> np.ndarray:
 
 def refine_with_heatmap(unit_xy: np.ndarray, heatmap: np.ndarray, kernel: int = HEATMAP_KERNEL,
                         min_confidence: float = HEATMAP_MIN_CONFIDENCE) -> np.ndarray:
-    """Each landmark moved to the sigmoid-weighted mean cell of the heatmap ``[H, W, 39]`` around it, when the
-    most confident cell there reaches ``min_confidence`` (MediaPipe's refinement step)."""
-    h, w, _ = heatmap.shape
-    out = unit_xy.copy()
-    half = (kernel - 1) // 2
-    for i, (x, y) in enumerate(unit_xy):
-        col, row = int(x * w), int(y * h)
-        if not (0 <= col < w and 0 <= row < h):
-            continue
-        r0, r1, c0, c1 = max(0, row - half), min(h, row + half + 1), max(0, col - half), min(w, col + half + 1)
-        conf = ssd.sigmoid(heatmap[r0:r1, c0:c1, i])
-        total = conf.sum()
-        if conf.max() >= min_confidence and total > 0:
-            rows, cols = np.mgrid[r0:r1, c0:c1]
-            out[i] = ((cols * conf).sum() / w / total, (rows * conf).sum() / h / total)
+    """Each landmark moved to the sigmoid-weighted mean cell of the heatmap ``[H, W, 39]`` in the ``kernel`` x
+    ``kernel`` window around it (cells outside the map weigh nothing), when the most confident cell there reaches
+    ``min_confidence`` (MediaPipe's refinement step); landmarks outside the map are kept."""
+    h, w, n = heatmap.shape
+    out = np.array(unit_xy, np.float64, copy=True)
+    cols = np.trunc(out[:n, 0] * w).astype(int)
+    rows = np.trunc(out[:n, 1] * h).astype(int)
+    inside = np.flatnonzero((cols >= 0) & (cols < w) & (rows >= 0) & (rows < h))
+    if not len(inside):
+        return out
+    offsets = np.arange(kernel) - (kernel - 1) // 2
+    r = rows[inside, None] + offsets  # [L, k]
+    c = cols[inside, None] + offsets
+    valid = ((r >= 0) & (r < h))[:, :, None] & ((c >= 0) & (c < w))[:, None, :]  # [L, k, k]
+    values = heatmap[np.clip(r, 0, h - 1)[:, :, None], np.clip(c, 0, w - 1)[:, None, :], inside[:, None, None]]
+    conf = np.where(valid, ssd.sigmoid(values), 0.0)
+    total = conf.sum(axis=(1, 2))
+    refine = (conf.max(axis=(1, 2)) >= min_confidence) & (total > 0)
+    safe = np.where(total > 0, total, 1.0)
+    x = (conf * c[:, None, :]).sum(axis=(1, 2)) / w / safe
+    y = (conf * r[:, :, None]).sum(axis=(1, 2)) / h / safe
+    out[inside[refine], 0] = x[refine]
+    out[inside[refine], 1] = y[refine]
     return out
 
 
@@ -177,7 +189,7 @@ class DirectPoseEstimator:
     (or detecting in every frame with ``image_mode``). A context manager like :class:`PoseEstimator`."""
 
     def __init__(self, model: ModelFile, max_people: int = 3, min_confidence: float = 0.5, image_mode: bool = False,
-                 num_threads: int | None = None, detect_every: int = 0):
+                 num_threads: int | None = None, detect_every: int = DETECT_EVERY):
         try:
             with zipfile.ZipFile(model.path) as bundle:
                 detector, landmarker = bundle.read(BUNDLE_DETECTOR), bundle.read(BUNDLE_LANDMARKER)
@@ -199,7 +211,8 @@ class DirectPoseEstimator:
         self.image_mode = image_mode
         self.detect_every = detect_every
         self._tracked: list[Roi] = []
-        self._frames = 0
+        self._since_detection = 0
+        self._lost = False
         self.detector_runs = 0
         self.landmark_runs = 0
 
@@ -272,17 +285,19 @@ class DirectPoseEstimator:
     def poses(self, rgb: np.ndarray) -> list[Pose]:
         """Every person in one frame (tracked from the last frame unless ``image_mode``)."""
         rois = [] if self.image_mode else list(self._tracked)
-        run_detector = (self.image_mode or len(rois) < self.max_people
-                        or (self.detect_every and self._frames % self.detect_every == 0))
-        self._frames += 1
-        if run_detector:
+        self._since_detection += 1
+        if (not rois or self._lost
+                or (len(rois) < self.max_people and self._since_detection >= max(1, self.detect_every))):
             rois = associate(rois, [roi for roi, _ in self.detect_people(rgb)])
+            self._since_detection = 0
         found = []
         for roi in rois[:self.max_people]:
             pose = self.landmarks(rgb, roi)
             if pose.score >= self.min_confidence:
                 found.append(pose)
-        self._tracked = [p.next_roi() for p in found]
+        self._lost = len(found) < min(len(rois), self.max_people)
+        kept = associate([], [p.next_roi() for p in found])  # two regions on one person: the later one stays
+        self._tracked = kept
         return found
 
     def count(self, rgb: np.ndarray) -> int:

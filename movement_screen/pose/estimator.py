@@ -23,8 +23,9 @@ DEFAULT_MAX_PEOPLE = 3
 DEFAULT_INFERENCE_SIDE = 640
 # "tasks": MediaPipe's Tasks PoseLandmarker (the reference); "direct": the same two networks run by LiteRT with
 # the graph's steps in Python (pose/direct.py, needs ai-edge-litert; bench/pose_equivalence.py compares them).
+# $MOVEMENT_SCREEN_POSE_BACKEND sets the default for a whole run (e.g. the test suite on the direct backend).
 BACKENDS = ("tasks", "direct")
-DEFAULT_BACKEND = "tasks"
+DEFAULT_BACKEND = os.environ.get("MOVEMENT_SCREEN_POSE_BACKEND") or "tasks"
 
 
 def check_backend(backend: str | None) -> str:
@@ -152,7 +153,8 @@ def count_people(path: str | Path, model: ModelFile, max_people: int, samples: i
     frames = sample_frames(path, samples, inference_side, rotation)
     if not frames:
         return max_people
-    with open_estimator(model, max_people, image_mode=True, backend=backend) as looker:  # closed before the video landmarker loads
+    # the looker is closed before the video landmarker loads
+    with open_estimator(model, max_people, image_mode=True, backend=backend) as looker:
         found = max(looker.count(image) for image in frames)
     # Each pose tracked beyond the people present makes the detector run on every frame (the Tasks landmarker on
     # the two-person walking clip: 25.3 frames/s tracking 3 poses, 31.4 tracking 2; `python
@@ -188,8 +190,9 @@ def estimate_video(
 
     warm_imports()  # scipy.signal loads while the model runs, instead of before it
     backend = check_backend(backend)
-    tracked = count_people(path, model, max_people, inference_side=inference_side, rotation=info.rotation,
-                           backend=backend)
+    # the direct backend admits newcomers without running its detector on every frame: no first look needed
+    tracked = max_people if backend == "direct" else count_people(
+        path, model, max_people, inference_side=inference_side, rotation=info.rotation)
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
                disable=(not show) if show is not None else None, file=sys.stderr)
     with open_estimator(model, tracked, backend=backend) as estimator, bar:
