@@ -121,6 +121,23 @@ def test_a_detection_replaces_the_tracked_region_it_overlaps():
     detected = [Roi(105, 102, 82, 0.1), Roi(500, 300, 60, 0.0)]
     kept = direct.associate(tracked, detected)
     assert [(r.cx, r.cy) for r in kept] == [(300, 100), (105, 102), (500, 300)]
+    # two people crossing (their regions overlapping each other) and one of them detected: both stay
+    crossing = [Roi(100, 100, 80, 0.0), Roi(110, 100, 80, 0.0)]
+    assert len(direct.associate(crossing, [Roi(111, 101, 80, 0.0)])) == 2
+
+
+def test_one_person_found_twice_is_one():
+    roi = Roi(100, 100, 200, 0.0)
+    rng = np.random.default_rng(2)
+    xy = rng.uniform(0, 200, (39, 2))
+
+    def pose(points, score):
+        return direct.Pose(points, np.zeros(39), np.ones(33), np.ones(33), np.zeros((33, 3)), score, roi)
+
+    same = pose(xy + 2.0, 0.95)  # 2 px apart: the same person
+    other = pose(xy + [[30.0, 0.0]] * 39, 0.9)  # everywhere 30 px off: someone else beside them
+    kept = direct.drop_duplicates([pose(xy, 0.9), same, other])
+    assert [p.score for p in kept] == [0.95, 0.9] and kept[1] is other
 
 
 @pytest.mark.pipeline

@@ -13,8 +13,8 @@ them, step for step:
    x (x, y, z, visibility logit, presence logit), the 64x64 heatmap that refines x and y, the world landmarks
    (turned back by the region's rotation) and the pose-presence score (below 0.5: the person is lost);
 4. tracking: the next frame's region comes from the auxiliary landmarks 33 (centre) and 34 (alignment point) as
-   in step 2; a detected region replaces a tracked one it overlaps (IoU > 0.5), and two tracked regions that
-   overlap so are one person. The detector runs when nobody is tracked or someone was just lost, and every
+   in step 2; a detected region replaces the tracked one it overlaps most (IoU > 0.5), and two poses with
+   nearly the same landmarks are one person found twice. The detector runs when nobody is tracked or someone was just lost, and every
    ``detect_every`` frames while fewer than ``max_people`` are tracked, to admit newcomers. (The Tasks landmarker
    runs it on every frame with fewer than its pose count tracked, which is why the Tasks path first counts the
    people; this backend needs no first look.)
@@ -45,6 +45,7 @@ ROI_SCALE = 1.25
 HEATMAP_KERNEL = 7
 HEATMAP_MIN_CONFIDENCE = 0.5
 ASSOCIATION_IOU = 0.5
+DUPLICATE_FRACTION = 0.05  # two poses whose landmarks lie this close (of the region's side) are one person
 DETECT_EVERY = 10  # frames between detector runs while fewer than max_people are tracked (newcomers wait this long)
 
 
@@ -296,8 +297,8 @@ class DirectPoseEstimator:
             if pose.score >= self.min_confidence:
                 found.append(pose)
         self._lost = len(found) < min(len(rois), self.max_people)
-        kept = associate([], [p.next_roi() for p in found])  # two regions on one person: the later one stays
-        self._tracked = kept
+        found = drop_duplicates(found)
+        self._tracked = [p.next_roi() for p in found]
         return found
 
     def count(self, rgb: np.ndarray) -> int:
@@ -321,13 +322,29 @@ class DirectPoseEstimator:
 
 
 def associate(tracked: list[Roi], detected: list[Roi], threshold: float = ASSOCIATION_IOU) -> list[Roi]:
-    """Tracked regions, then detected ones; a later region replaces an earlier one it overlaps by more than
-    ``threshold`` (IoU of the unrotated squares), as MediaPipe's rect association does."""
-    kept: list[Roi] = []
-    for roi in [*tracked, *detected]:
-        box = roi.bounds()
+    """Tracked regions, then the detected ones: each detected region replaces the tracked region it overlaps most
+    if by more than ``threshold`` (IoU of the unrotated squares), as MediaPipe's rect association prefers the
+    detector's. Only the best match is replaced, so that two people crossing stay two while one is detected."""
+    kept = list(tracked)
+    for roi in detected:
         if kept:
-            overlap = ssd.iou(box, np.array([k.bounds() for k in kept]))
-            kept = [k for k, o in zip(kept, overlap) if o <= threshold]
+            overlap = ssd.iou(roi.bounds(), np.array([k.bounds() for k in kept]))
+            best = int(np.argmax(overlap))
+            if overlap[best] > threshold:
+                del kept[best]
         kept.append(roi)
     return kept
+
+
+def drop_duplicates(poses: list[Pose], fraction: float = DUPLICATE_FRACTION) -> list[Pose]:
+    """One person found twice (two regions converged on them): poses whose 33 landmarks lie within ``fraction``
+    of the region's side of another's (median distance) are one, the more certain kept. Two people crossing
+    differ in their limbs, so both stay."""
+    order = sorted(range(len(poses)), key=lambda i: -poses[i].score)
+    kept: list[int] = []
+    for i in order:
+        a = poses[i]
+        if all(np.median(np.linalg.norm(a.xy[:lm.COUNT] - poses[j].xy[:lm.COUNT], axis=1))
+               >= fraction * min(a.roi.side, poses[j].roi.side) for j in kept):
+            kept.append(i)
+    return [poses[i] for i in sorted(kept)]
