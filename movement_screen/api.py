@@ -268,7 +268,7 @@ def analyze(
         from movement_screen.pose.estimator import check_backend
 
         check_backend(pose_backend)
-        screening = evaluate_answers(answers, pain, answered_at)  # unknown question ids fail before the slow part
+    screening = evaluate_answers(answers, pain, answered_at)  # unknown question ids fail before the slow part
     plan_catalogue = load_catalogue(catalogue)
     if height_cm is not None and not 50 <= height_cm <= 250:
         raise UsageError(f"--height-cm {height_cm:g} is not a person's height in centimetres (50-250)")
