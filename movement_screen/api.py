@@ -150,7 +150,7 @@ LANDMARKS_CODEC = "landmarks"  # VideoInfo.codec of a source that was a landmark
 
 
 def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "squat", person: int | None = None,
-                   max_people: int = 3, progress=None) -> SourceAnalysis:
+                   max_people: int = 3, progress=None, pose_backend: str | None = None) -> SourceAnalysis:
     """Pose, subject and kinematics for one clip; ``screen`` "auto" also decides the screen.
 
     When the person lies across the picture in most frames where they are found (a phone video whose rotation
@@ -165,7 +165,8 @@ def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "
     from movement_screen.video.reader import turned
 
     def analysed(info: VideoInfo) -> tuple[SourceAnalysis | None, Detections, NoPersonError | None]:
-        detections = quantized(estimate_video(path, info, model, max_people=max_people, progress=progress))
+        detections = quantized(estimate_video(path, info, model, max_people=max_people, progress=progress,
+                                              **({"backend": pose_backend} if pose_backend else {})))
         try:
             return _from_detections(info, detections, path, screen, person), detections, None
         except NoPersonError as exc:  # a person lying across the picture may be found too seldom
@@ -236,6 +237,7 @@ def analyze(
     on: date | None = None,
     age: float | None = None,
     sex: str | None = None,
+    pose_backend: str | None = None,
 ) -> Analysis:
     """Analyse one clip, or several clips of the same movement from different views, and score the screen.
 
@@ -250,6 +252,8 @@ def analyze(
     ``answers`` are the red-flag pre-screen answers (question id -> yes; None = not asked), given at
     ``answered_at`` (ISO time; now when None); with ``catalogue``
     (None = the packaged one) and ``on`` (the session date) they decide the exercise plan (see :func:`advise`).
+    ``pose_backend`` runs the pose model through MediaPipe's Tasks landmarker ("tasks") or directly ("direct",
+    pose/direct.py); None: the default (:data:`pose.estimator.DEFAULT_BACKEND`).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -260,6 +264,10 @@ def analyze(
         raise UsageError("pain must be 'yes', 'no' or 'not_asked'")
     if answers is not None and (pain == "not_asked" or answers.get("pain_during_test")):
         pain = "yes" if answers.get("pain_during_test") else "no"  # the questionnaire asks about pain too
+    if pose_backend is not None:
+        from movement_screen.pose.estimator import check_backend
+
+        check_backend(pose_backend)
     screening = evaluate_answers(answers, pain, answered_at)  # unknown question ids fail before the slow part
     plan_catalogue = load_catalogue(catalogue)
     if height_cm is not None and not 50 <= height_cm <= 250:
@@ -280,7 +288,7 @@ def analyze(
                 names.append(source.path)
         else:
             sources.append(analyse_source(p, model_file, screen=screen, person=person, max_people=max_people,
-                                          progress=progress))
+                                          progress=progress, pose_backend=pose_backend))
             names.append(str(p))
     if screen == "auto":
         screen = _agree(sources, names)

@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--max-people", type=int, default=3,
                          help="most people tracked per frame (default 3; a first look tracks only as many as "
                               "there are)")
+    analyze.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
+                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
+                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
+                            "LiteRT: faster; see bench/RESULTS.md section 8)")
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
     _output_options(analyze)
@@ -94,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--max-people", type=int, default=3,
                        help="most people tracked per frame (default 3; a first look tracks only as many as "
                             "there are)")
+    batch.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
+                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
+                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
+                            "LiteRT: faster; see bench/RESULTS.md section 8)")
     batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster, smaller)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     _output_options(batch)
@@ -201,6 +209,11 @@ def _parser() -> argparse.ArgumentParser:
                           help="with --synthetic: which figures to run (squat, posture, single_leg_squat, "
                           "sit_to_stand; default all)")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
+    validate.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
+                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
+                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
+                            "LiteRT: faster; see bench/RESULTS.md section 8)")
+
 
     samples = sub.add_parser("samples", help="fetch published clips of real people (the demo's by default)",
                              description="Fetch published clips (licence and SHA-256 checked) into a folder: the "
@@ -393,6 +406,7 @@ def _analyze(args) -> int:
         patient=args.patient, patient_name=args.patient_name, store=args.store, on=args.date,
         model=args.model, person=args.person, pain=args.pain or "not_asked",
         heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
+        pose_backend=args.pose_backend,
         progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue, export=args.export,
         privacy=args.privacy, age=args.age, sex=args.sex,
     )
@@ -417,9 +431,10 @@ def _analyze(args) -> int:
 def _batch(args) -> int:
     from movement_screen.batch.runner import run_batch
     from movement_screen.batch.worker import Settings
+    from movement_screen.pose.estimator import check_backend
 
     settings = Settings(args.screen, args.model, args.max_people, not args.no_video, tuple(args.export), args.privacy,
-                        args.age, args.sex)
+                        args.age, args.sex, check_backend(args.pose_backend))
     report = run_batch(args.folder, args.out, settings, workers=args.workers, dask=args.dask, force=args.force,
                        retry_failed=args.retry_failed, progress=False if args.quiet else None)
     failed = report.failed
@@ -688,7 +703,7 @@ def _demo(args) -> int:
     print(f"Sample clip: {clip}", file=sys.stderr)
     code = _analyze(argparse.Namespace(
         videos=[str(clip)], screen="auto", out=args.out, json=False, model="full", person=None, pain=None,
-        heel_board=False, height_cm=None, max_people=3, no_video=False, quiet=False, answers=None,
+        heel_board=False, height_cm=None, max_people=3, pose_backend=None, no_video=False, quiet=False, answers=None,
         flag=[], no_red_flags=False, plan=False, catalogue=None, report=True, patient=None, patient_name=None,
         export=(), privacy="none", age=None, sex=None,
         date=None, store=None,
@@ -742,7 +757,7 @@ def _validate(args) -> int:
         labels = agreement.read_labels(args.labels)
         groups = len({(lab.clips, lab.screen) for lab in labels})
         with tqdm(total=groups, desc="labelled clips", unit="group", disable=None) as bar:
-            verdicts = agreement.run(args.labels, args.videos, args.model,
+            verdicts = agreement.run(args.labels, args.videos, args.model, pose_backend=args.pose_backend,
                                      progress=lambda i, total, name: bar.update(1 if i else 0))
             bar.update(groups - bar.n)
         text = agreement.tables(verdicts)

@@ -38,7 +38,7 @@ def test_multi_person_scene_counts_people_and_keeps_one_subject(multi):
 
 def test_a_one_person_clip_is_tracked_with_one_pose_and_a_crowd_with_room_for_all(model, multi):
     # Tracking 3 poses when there is 1 runs the person detector on every frame; the first look avoids that.
-    one = analyse_source(clip("lnewco_ohs_7032_side.mov"), model, progress=False)
+    one = analyse_source(clip("lnewco_ohs_7032_side.mov"), model, progress=False, pose_backend="tasks")
     assert one.detections.poses_tracked == 1
     assert one.sequence.found.mean() > 0.9  # the one person is still followed throughout
     first, _ = multi
@@ -79,9 +79,10 @@ def test_a_clip_gives_the_same_landmarks_whatever_was_analysed_before(model):
     from movement_screen.video.reader import iter_frames
 
     before = clip_b = clip("lnewco_ohs_7033_front.mov")  # ends where it starts: tracking could carry over
-    estimate_video(before, probe(before), model, progress=False)  # the shared landmarker has seen another clip
+    # the Tasks landmarker's own behaviour, whatever $MOVEMENT_SCREEN_POSE_BACKEND says
+    estimate_video(before, probe(before), model, progress=False, backend="tasks")  # it has seen another clip
     info = probe(clip_b)
-    reused = estimate_video(clip_b, info, model, progress=False)
+    reused = estimate_video(clip_b, info, model, progress=False, backend="tasks")
     with PoseEstimator(model, reused.poses_tracked) as fresh:
         for row, frame in enumerate(iter_frames(clip_b)):
             xy, _, _ = fresh.detect(frame.small, int(round(frame.time_s * 1000)))

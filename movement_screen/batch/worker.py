@@ -36,10 +36,14 @@ class Settings:
     privacy: str = "none"  # "none", "deidentify" (faces blurred) or "stick_figure" (no picture at all)
     age: float | None = None  # the person's age and sex, for the sit-to-stand's norms (one person's clips)
     sex: str | None = None
+    pose_backend: str = "tasks"  # "tasks" or "direct" (pose/estimator.py BACKENDS)
 
     @property
     def key(self) -> str:
-        return json.dumps({**asdict(self), "schema": SCHEMA_VERSION, "version": __version__}, sort_keys=True)
+        fields = asdict(self)
+        if fields["pose_backend"] == "tasks":  # results made before the choice existed stay valid
+            del fields["pose_backend"]
+        return json.dumps({**fields, "schema": SCHEMA_VERSION, "version": __version__}, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ def score_video(job: Job, settings: Settings, out: str) -> dict:
     try:
         done = run_session([job.path], staging, screen=settings.screen, video=settings.video, model=settings.model,
                            max_people=settings.max_people, progress=False, export=settings.export,
-                           privacy=settings.privacy, age=settings.age, sex=settings.sex)
+                           privacy=settings.privacy, age=settings.age, sex=settings.sex,
+                           pose_backend=settings.pose_backend)
         reason = done.unscorable_reason
         record.update(status=UNSCORABLE if reason else OK, error=reason or "",
                       row=summary_row(done.result), criteria=criteria_rows(done.result))

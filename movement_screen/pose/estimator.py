@@ -21,6 +21,30 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 DEFAULT_MAX_PEOPLE = 3
 DEFAULT_INFERENCE_SIDE = 640
+# "tasks": MediaPipe's Tasks PoseLandmarker (the reference); "direct": the same two networks run by LiteRT with
+# the graph's steps in Python (pose/direct.py, needs ai-edge-litert; bench/pose_equivalence.py compares them).
+# $MOVEMENT_SCREEN_POSE_BACKEND sets the default for a whole run (e.g. the test suite on the direct backend).
+BACKENDS = ("tasks", "direct")
+DEFAULT_BACKEND = os.environ.get("MOVEMENT_SCREEN_POSE_BACKEND") or "tasks"
+
+
+def check_backend(backend: str | None) -> str:
+    from movement_screen.errors import UsageError
+
+    backend = backend or DEFAULT_BACKEND
+    if backend not in BACKENDS:
+        raise UsageError(f"unknown pose backend '{backend}': choose one of {', '.join(BACKENDS)}")
+    return backend
+
+
+def open_estimator(model: ModelFile, max_people: int = DEFAULT_MAX_PEOPLE, *, image_mode: bool = False,
+                   backend: str | None = None):
+    """A pose estimator of the chosen backend (both have ``detect``, ``count`` and ``close``)."""
+    if check_backend(backend) == "direct":
+        from movement_screen.pose.direct import DirectPoseEstimator
+
+        return DirectPoseEstimator(model, max_people, image_mode=image_mode)
+    return PoseEstimator(model, max_people, image_mode=image_mode)
 
 
 @contextlib.contextmanager
@@ -113,7 +137,8 @@ PEOPLE_SAMPLES = 6  # frames spread over the clip for the first look at how many
 
 
 def count_people(path: str | Path, model: ModelFile, max_people: int, samples: int = PEOPLE_SAMPLES,
-                 inference_side: int = DEFAULT_INFERENCE_SIDE, rotation: int | None = None) -> int:
+                 inference_side: int = DEFAULT_INFERENCE_SIDE, rotation: int | None = None,
+                 backend: str | None = None) -> int:
     """How many poses to track: the most people an image-mode look finds in frames spread over the clip (1 at
     least, ``max_people`` at most).
 
@@ -128,7 +153,8 @@ def count_people(path: str | Path, model: ModelFile, max_people: int, samples: i
     frames = sample_frames(path, samples, inference_side, rotation)
     if not frames:
         return max_people
-    with PoseEstimator(model, max_people, image_mode=True) as looker:  # closed before the video landmarker loads
+    # the looker is closed before the video landmarker loads
+    with open_estimator(model, max_people, image_mode=True, backend=backend) as looker:
         found = max(looker.count(image) for image in frames)
     # Each pose tracked beyond the people present makes the detector run on every frame (the Tasks landmarker on
     # the two-person walking clip: 25.3 frames/s tracking 3 poses, 31.4 tracking 2; `python
@@ -145,12 +171,14 @@ def estimate_video(
     max_people: int = DEFAULT_MAX_PEOPLE,
     inference_side: int = DEFAULT_INFERENCE_SIDE,
     progress=None,
+    backend: str | None = None,
 ) -> Detections:
     """Every pose in every frame of ``path``, in upright original pixels (inference runs on a downscaled copy).
     The picture is turned as ``info`` says (:func:`video.reader.turned` turns a sideways one upright).
 
     ``progress``: None shows a bar only on a terminal, True always, False never; a function is called as
     ``progress(frames_done, frames_expected)`` instead (the app's progress bar).
+    ``backend``: "tasks" (MediaPipe's Tasks landmarker) or "direct" (pose/direct.py); None: DEFAULT_BACKEND.
     """
     from tqdm import tqdm
 
@@ -161,10 +189,13 @@ def estimate_video(
     from movement_screen.kinematics.filters import warm_imports
 
     warm_imports()  # scipy.signal loads while the model runs, instead of before it
-    tracked = count_people(path, model, max_people, inference_side=inference_side, rotation=info.rotation)
+    backend = check_backend(backend)
+    # the direct backend admits newcomers without running its detector on every frame: no first look needed
+    tracked = max_people if backend == "direct" else count_people(
+        path, model, max_people, inference_side=inference_side, rotation=info.rotation)
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
                disable=(not show) if show is not None else None, file=sys.stderr)
-    with PoseEstimator(model, tracked) as estimator, bar:
+    with open_estimator(model, tracked, backend=backend) as estimator, bar:
         for frame in prefetched(iter_frames(path, max_side=inference_side, rotation=info.rotation)):
             xy_norm, vis, world = estimator.detect(frame.small, int(round(frame.time_s * 1000)))
             slot_xy = np.full((max_people, lm.COUNT, 2), np.nan, np.float32)

@@ -74,7 +74,7 @@ def _locate(clip: str, labels_file: Path, videos: Path | None) -> Path:
 
 
 def run(labels_file: str | Path, videos: str | Path | None = None, model: str = "full",
-        progress=None) -> list[Verdict]:
+        progress=None, pose_backend: str | None = None) -> list[Verdict]:
     """Analyse every labelled group of clips once and pair each label with the verdict given."""
     from movement_screen.api import analyze
 
@@ -90,7 +90,7 @@ def run(labels_file: str | Path, videos: str | Path | None = None, model: str = 
             progress(i, len(groups), " + ".join(clips))
         try:
             paths = [_locate(c, labels_file, videos) for c in clips]
-            result = analyze(paths, screen, model=model, pain="no").result
+            result = analyze(paths, screen, model=model, pain="no", pose_backend=pose_backend).result
             found = {c.id: c for c in result.criteria}
             for label in group:
                 c = found.get(label.criterion)
