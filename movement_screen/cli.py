@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                             "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
                             "LiteRT: faster; see bench/RESULTS.md section 8)")
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
+    analyze.add_argument("--full-size-video", action="store_true",
+                         help="annotated.mp4 at the clip's own size (default: at most 720 px on its long side, "
+                              "which is quicker to write and enough to watch)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
     _output_options(analyze)
     care = analyze.add_argument_group("red flags, exercise plan, report and history")
@@ -408,7 +411,7 @@ def _analyze(args) -> int:
         heel_board=args.heel_board, height_cm=args.height_cm, max_people=args.max_people,
         pose_backend=args.pose_backend,
         progress=False if args.quiet else None, answers=answers, catalogue=args.catalogue, export=args.export,
-        privacy=args.privacy, age=args.age, sex=args.sex,
+        privacy=args.privacy, age=args.age, sex=args.sex, full_size_video=args.full_size_video,
     )
     result = done.result
     if args.json:
@@ -703,8 +706,8 @@ def _demo(args) -> int:
     print(f"Sample clip: {clip}", file=sys.stderr)
     code = _analyze(argparse.Namespace(
         videos=[str(clip)], screen="auto", out=args.out, json=False, model="full", person=None, pain=None,
-        heel_board=False, height_cm=None, max_people=3, pose_backend=None, no_video=False, quiet=False, answers=None,
-        flag=[], no_red_flags=False, plan=False, catalogue=None, report=True, patient=None, patient_name=None,
+        heel_board=False, height_cm=None, max_people=3, pose_backend=None, no_video=False, full_size_video=False,
+        quiet=False, answers=None, flag=[], no_red_flags=False, plan=False, catalogue=None, report=True, patient=None, patient_name=None,
         export=(), privacy="none", age=None, sex=None,
         date=None, store=None,
     ))

@@ -87,7 +87,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
                 report: bool = False, patient: str | None = None, patient_name: str | None = None,
                 store: str | Path | None = None, on: date | None = None, origin: str | None = None,
                 own_inputs: bool = False, keep: Sequence[Path] = (), export: Sequence[str] = (),
-                privacy: str = "none", **analyze_options) -> Session:
+                privacy: str = "none", full_size_video: bool = False, **analyze_options) -> Session:
     """Analyse ``videos`` into ``out_dir`` (result.json, CSVs, plot, annotated video unless ``video`` is False,
     report.pdf/html with ``report``); with ``patient``, re-test against their last plan and record the session
     in the history ``store`` (``origin`` says how it came, e.g. "home link"). Quick checks (store, inputs, output
@@ -125,7 +125,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
         if privacy != "none":
             analysis = deidentified(analysis, patient, privacy)
         written = write_outputs(analysis, out_dir, video=video, export=export, privacy=privacy,
-                                height_cm=analyze_options.get("height_cm"))
+                                height_cm=analyze_options.get("height_cm"), full_size_video=full_size_video)
         for extra in keep:  # moved, not copied: the session's record then holds the only copy, erased with it
             written.append(Path(shutil.move(str(extra), out_dir / Path(extra).name)))
         done = Session(analysis, analysis.result.to_dict(), out_dir, written)

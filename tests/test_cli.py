@@ -42,6 +42,7 @@ def test_analyze_writes_every_output(tmp_path):
     assert (out / "angles.png").stat().st_size > 10_000
     video = probe(out / "annotated.mp4")
     assert video.portrait and video.codec == "h264"  # upright, plays in browsers
+    assert max(video.width, video.height) == 720  # for viewing: the 1080x1920 clip is written at 720 px
     assert video.duration_s > 2.5  # the clip plus the held bottom frame
 
 

@@ -9,7 +9,7 @@ from movement_screen.report.plots import plot_angles
 
 
 def write_outputs(analysis, out_dir: Path, video: bool = True, export=(), privacy: str = "none",
-                  height_cm: float | None = None) -> list[Path]:
+                  height_cm: float | None = None, full_size_video: bool = False) -> list[Path]:
     """Write every output file of an analysis into ``out_dir``; ``export`` adds OpenSim files ("trc", "mot"),
     ``privacy`` de-identifies the pictures (video/privacy.py).
 
@@ -25,7 +25,7 @@ def write_outputs(analysis, out_dir: Path, video: bool = True, export=(), privac
 
         def write_videos() -> list[Path]:  # none for a landmark series: there are no pictures to draw on
             return [write_annotated(analysis, i, out_dir / ("annotated.mp4" if i == 0 else f"annotated_{i + 1}.mp4"),
-                                    privacy)
+                                    privacy, full_size_video)
                     for i, src in enumerate(analysis.sources) if not src.from_landmarks]
 
         pool = ThreadPoolExecutor(1, thread_name_prefix="annotate")

@@ -16,7 +16,7 @@ from movement_screen.contract.result import short_number
 from movement_screen.video.privacy import blur_faces, blur_outside, body_box, check, plain
 from movement_screen.video.reader import iter_frames, prefetched, small_size
 
-MAX_SIDE = 1280
+MAX_SIDE = 720  # the annotated video is for viewing: at most this long side unless full size is asked for
 HOLD_S = 2.0
 STATE_COLOURS = {"pass": (40, 170, 60), "borderline": (240, 170, 0), "fail": (220, 40, 40),
                  "not_assessed": (150, 150, 150)}
@@ -99,10 +99,11 @@ def _subject_box(subject, det, row, time_s: float, scale: float, last: list):
     return None
 
 
-def write_annotated(analysis, source_index: int, path: Path, privacy: str = "none") -> Path:
-    """Write the annotated clip of source ``source_index`` to ``path``. ``privacy`` "deidentify" blurs every face and
-    all around the screened person, "stick_figure" draws on a plain background (video/privacy.py); the file has no
-    sound and no metadata."""
+def write_annotated(analysis, source_index: int, path: Path, privacy: str = "none", full_size: bool = False) -> Path:
+    """Write the annotated clip of source ``source_index`` to ``path``, at most :data:`MAX_SIDE` pixels on its long
+    side (the source's own size with ``full_size``). ``privacy`` "deidentify" blurs every face and all around the
+    screened person, "stick_figure" draws on a plain background (video/privacy.py); the file has no sound and no
+    metadata."""
     import av
     import cv2
 
@@ -111,7 +112,8 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     view_screen = analysis.view_screens[source_index]
     kin = src.kinematics
     det = src.detections
-    out_w, out_h = small_size(src.info.width, src.info.height, MAX_SIDE)
+    max_side = max(src.info.width, src.info.height) if full_size else MAX_SIDE
+    out_w, out_h = small_size(src.info.width, src.info.height, max_side)
     scale = out_w / src.info.width
     text_size = max(0.45, out_h / 1400)
     fps = max(1, int(round(src.info.fps or 30)))
@@ -137,7 +139,7 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     seen: dict = {}  # person -> (landmarks, time last found), for de-identification
     last_body: list = []  # [box, time] of the screened person's body last found, for de-identification
     try:
-        for frame in prefetched(iter_frames(src.info.path, max_side=MAX_SIDE, rotation=src.info.rotation)):
+        for frame in prefetched(iter_frames(src.info.path, max_side=max_side, rotation=src.info.rotation)):
             image = frame.small  # scaled and converted by FFmpeg in one step, on the decoder thread
             row = frame_to_row.get(frame.index)
             if privacy == "stick_figure":
