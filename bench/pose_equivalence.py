@@ -12,8 +12,8 @@ the subject's body height (the Tasks landmarks' height in that frame): median an
 landmark of every such frame.
 
 Speed, on one clip, in this same run: frames/s of each backend's ``detect`` over the pre-decoded, pre-scaled
-frames (model loads excluded; the Tasks landmarker tracking as many poses as the first look decides, the direct
-backend up to 3), beside the bare landmark network's
+frames (model loads excluded; each backend tracking as many poses as its first look decides), beside the bare
+landmark network's
 inferences/s (``bench_all.landmark_model_rate``: one 256x256 LiteRT inference per frame, 2 threads); the three
 are measured in turn three times and the best of each kept (the machine's load changes between runs).
 """
@@ -81,8 +81,8 @@ def backend_rate(path: Path, model, backend: str) -> tuple[float, int]:
     from movement_screen.video.reader import iter_frames
 
     frames = [(f.time_s, f.small) for f in iter_frames(path)]
-    # as estimate_video does: the Tasks landmarker tracks the first look's count, the direct backend up to the most
-    poses = DEFAULT_MAX_PEOPLE if backend == "direct" else count_people(path, model, DEFAULT_MAX_PEOPLE)
+    # as estimate_video does: both backends track the first look's count
+    poses = count_people(path, model, DEFAULT_MAX_PEOPLE, backend=backend)
     with open_estimator(model, poses, backend=backend) as estimator:
         estimator.detect(frames[0][1], 0)  # warm-up: the first inference allocates
         start = time.perf_counter()
@@ -136,7 +136,7 @@ def main() -> int:
         f"{sum(r['tasks_people'] == r['direct_people'] for r in rows)} of {len(rows)}.")
     say()
     say(f"Speed in the same run (pre-decoded frames at the 640-pixel side, model loads excluded; the Tasks landmarker "
-        "tracking the first look's count, the direct backend up to 3; ratio to the bare landmark network, one "
+        "and the direct backend each tracking their first look's count; ratio to the bare landmark network, one "
         f"256x256 LiteRT inference per frame with 2 threads; best of {ROUNDS} rounds taken in turn):")
     say()
     say("| clip | Tasks poses | landmark network inf/s | Tasks f/s | ratio | direct f/s | ratio | direct / Tasks |")

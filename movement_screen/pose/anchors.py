@@ -15,7 +15,7 @@ INPUT_SIDE = 224
 STRIDES = (8, 16, 32, 32, 32)
 ANCHORS_PER_LAYER = 2  # aspect ratio 1.0 and the interpolated scale
 SCORE_CLIP = 100.0
-MIN_SUPPRESSION_IOU = 0.3
+MIN_SUPPRESSION_IOU = 0.5  # the Tasks pose detector graph's default (PoseDetectorGraphOptions; the legacy graph had 0.3)
 
 
 def ssd_anchors(input_side: int = INPUT_SIDE, strides=STRIDES) -> np.ndarray:

@@ -14,10 +14,10 @@ them, step for step:
    (turned back by the region's rotation) and the pose-presence score (below 0.5: the person is lost);
 4. tracking: the next frame's region comes from the auxiliary landmarks 33 (centre) and 34 (alignment point) as
    in step 2; a detected region replaces the tracked one it overlaps most (IoU > 0.5), and two poses with
-   nearly the same landmarks are one person found twice. The detector runs when nobody is tracked or someone was just lost, and every
-   ``detect_every`` frames while fewer than ``max_people`` are tracked, to admit newcomers. (The Tasks landmarker
-   runs it on every frame with fewer than its pose count tracked, which is why the Tasks path first counts the
-   people; this backend needs no first look.)
+   nearly the same landmarks are one person found twice. As in the Tasks landmarker, the detector runs on every
+   frame where fewer than ``max_people`` are tracked (``detect_every`` > 1 runs it less often, but then a person
+   the detector sees for only a frame or two, such as a walker entering at the picture's edge, is missed), so
+   :func:`pose.estimator.estimate_video` gives both backends the first look's people count.
 
 No smoothing: the project filters the landmark series later. ``detect`` returns what
 :meth:`pose.estimator.PoseEstimator.detect` returns, so :func:`pose.estimator.estimate_video` builds the same
@@ -46,7 +46,8 @@ HEATMAP_KERNEL = 7
 HEATMAP_MIN_CONFIDENCE = 0.5
 ASSOCIATION_IOU = 0.5
 DUPLICATE_FRACTION = 0.05  # two poses whose landmarks lie this close (of the region's side) are one person
-DETECT_EVERY = 10  # frames between detector runs while fewer than max_people are tracked (newcomers wait this long)
+DETECT_EVERY = 1  # frames between detector runs while fewer than max_people are tracked (1: every frame, as the
+# Tasks landmarker; 10 missed the shared walking clip's walker in the frames where the detector saw them)
 
 
 def default_threads() -> int:
@@ -103,11 +104,13 @@ def cut(rgb: np.ndarray, roi: Roi, side: int = LANDMARK_SIDE) -> np.ndarray:
     """The region as a ``side`` x ``side`` RGB picture (edges replicated outside the image)."""
     import cv2
 
+    # As MediaPipe's ImageToTensorCalculator (OpenCV converter) does: the region's corners go to the tensor's
+    # corners (0 and ``side``) and the warp runs on pixel indices, with no half-pixel correction. The networks
+    # were trained on pictures cut this way, and their scores are that sensitive: the half-pixel-centred warp
+    # this used before (a shift of (1 - scale) / 2 pixels) left a walker entering at the picture's edge below the
+    # detector's threshold for six frames where the Tasks landmarker already had them (the shared walking clip).
     m = crop_to_image(roi, side)
-    # warpAffine works on pixel indices, whose centres sit at +0.5 of the continuous coordinates
-    m_idx = m.copy()
-    m_idx[:, 2] += m[:, :2] @ np.array([0.5, 0.5]) - 0.5
-    return cv2.warpAffine(rgb, m_idx, (side, side), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+    return cv2.warpAffine(rgb, m, (side, side), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                           borderMode=cv2.BORDER_REPLICATE)
 
 
@@ -254,7 +257,8 @@ class DirectPoseEstimator:
         side = self.detector_side
         scale = side / max(w, h)
         ox, oy = (side - w * scale) / 2, (side - h * scale) / 2
-        m = np.array([[scale, 0, ox + 0.5 * scale - 0.5], [0, scale, oy + 0.5 * scale - 0.5]])
+        # pixel indices scaled straight onto the tensor (no half-pixel correction), as MediaPipe's letterbox does
+        m = np.array([[scale, 0, ox], [0, scale, oy]])
         boxed = cv2.warpAffine(rgb, m, (side, side), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                borderValue=(0, 0, 0))
         tensor = (boxed.astype(np.float32) - 127.5) / 127.5
@@ -302,8 +306,11 @@ class DirectPoseEstimator:
         return found
 
     def count(self, rgb: np.ndarray) -> int:
-        """People in one still frame."""
-        return len(self.poses(rgb))
+        """Poses in one still frame, counted as the Tasks landmarker in image mode counts them (the first look):
+        every detected region, up to ``max_people``, whose landmarks pass the presence score. One person found
+        twice counts twice there too, and so makes the video pass run the detector until two are tracked."""
+        rois = [roi for roi, _ in self.detect_people(rgb)][:self.max_people]
+        return sum(self.landmarks(rgb, roi).score >= self.min_confidence for roi in rois)
 
     def detect(self, rgb: np.ndarray, time_ms: int):
         """Landmarks of every pose in one upright RGB frame: (xy_norm[K,33,2], vis[K,33], world[K,33,3]), as

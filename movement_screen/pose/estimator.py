@@ -190,9 +190,9 @@ def estimate_video(
 
     warm_imports()  # scipy.signal loads while the model runs, instead of before it
     backend = check_backend(backend)
-    # the direct backend admits newcomers without running its detector on every frame: no first look needed
-    tracked = max_people if backend == "direct" else count_people(
-        path, model, max_people, inference_side=inference_side, rotation=info.rotation)
+    # both backends track the first look's count, running the person detector on every frame with fewer tracked
+    tracked = count_people(path, model, max_people, inference_side=inference_side, rotation=info.rotation,
+                           backend=backend)
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
                disable=(not show) if show is not None else None, file=sys.stderr)
     with open_estimator(model, tracked, backend=backend) as estimator, bar:
