@@ -164,3 +164,17 @@ def test_direct_backend_agrees_with_tasks_on_a_real_clip(model):
     assert np.median(error) < 0.02
     assert np.percentile(error, 95) < 0.05
     assert np.isfinite(d.world[both, 0]).all()
+
+
+def test_batch_workers_share_the_cores_between_their_pose_threads(monkeypatch):
+    """Each batch worker's LiteRT networks take their share of the cores (set in the worker by the runner), not
+    all of them; an explicit setting wins."""
+    from movement_screen.batch.runner import _share_cores
+    from movement_screen.pose.direct import THREADS_ENV, default_threads
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    _share_cores(1)
+    assert default_threads() == 1
+    monkeypatch.setenv(THREADS_ENV, "3")
+    _share_cores(1)
+    assert default_threads() == 3

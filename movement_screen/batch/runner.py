@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -143,12 +144,22 @@ def _crash_record(job: Job, settings: Settings, message: str) -> dict:
 Engine = Callable[[list[Job], Settings, Path], Iterator[dict]]
 
 
+def _share_cores(threads: int) -> None:
+    """In a batch worker: its pose networks' threads (the direct backend's LiteRT), unless the user set them."""
+    from movement_screen.pose.direct import THREADS_ENV
+
+    os.environ.setdefault(THREADS_ENV, str(threads))
+
+
 def _local_engine(workers: int) -> Engine:
+    threads = max(1, (os.cpu_count() or 1) // workers)  # N workers share the cores instead of each taking them all
+
     def run(todo: list[Job], settings: Settings, out: Path) -> Iterator[dict]:
         queue = list(reversed(todo))
         crashes: dict[str, int] = {}
         while queue:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_share_cores,
+                                       initargs=(threads,))
             running = {}
             try:
                 while queue or running:

@@ -109,7 +109,8 @@ def _knee_flexion_3d(kin: Kinematics, side: str) -> np.ndarray:
     part = lm.SIDES[side]
     hip, knee, ankle = (kin.world[:, part[k]] for k in ("hip", "knee", "ankle"))
     u, v = hip - knee, ankle - knee
-    cos = (u * v).sum(-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    with np.errstate(invalid="ignore", divide="ignore"):  # a point missing or on top of another: NaN
+        cos = (u * v).sum(-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
     return 180.0 - np.degrees(np.arccos(np.clip(cos, -1, 1)))
 
 
