@@ -69,12 +69,18 @@ def fppa(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, midline_x: np.nda
     knee = np.asarray(knee, float)
     ankle = np.asarray(ankle, float)
     magnitude = flexion(hip, knee, ankle)
-    # Horizontal offset of the knee from the hip-ankle line at the knee's height.
+    sign = np.where(medial_offset(hip, knee, ankle, midline_x) > 0, 1.0, -1.0)
+    return sign * magnitude
+
+
+def medial_offset(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, midline_x: np.ndarray) -> np.ndarray:
+    """Horizontal offset of the knee from the hip-ankle line at the knee's height, in pixels, positive toward the
+    body midline ``midline_x`` (the knee medial to the line, as in valgus)."""
+    hip = np.asarray(hip, float)
+    knee = np.asarray(knee, float)
+    ankle = np.asarray(ankle, float)
     span = ankle[..., 1] - hip[..., 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         fraction = np.where(np.abs(span) > 1e-9, (knee[..., 1] - hip[..., 1]) / span, 0.5)
     line_x = hip[..., 0] + fraction * (ankle[..., 0] - hip[..., 0])
-    offset = knee[..., 0] - line_x
-    toward_midline = np.sign(np.asarray(midline_x, float) - line_x)
-    sign = np.where(offset * toward_midline > 0, 1.0, -1.0)
-    return sign * magnitude
+    return (knee[..., 0] - line_x) * np.sign(np.asarray(midline_x, float) - line_x)

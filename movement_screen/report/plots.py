@@ -110,9 +110,10 @@ def _single_leg_panel(ax, kin, view_screen, t) -> None:
     marked with the knee's place over the toes (the judged knee measure)."""
     from movement_screen.screens.single_leg import foot_lift, stance_stretches
 
-    ax.plot(t, foot_lift(kin), color="black", label="foot lifted (shank lengths, + left foot, - right foot)")
+    lift = foot_lift(kin)
+    ax.plot(t, lift, color="black", label="foot lifted (shank lengths, + left foot, - right foot)")
     colours = {"left": "tab:blue", "right": "tab:orange"}
-    for stretch in stance_stretches(kin):
+    for stretch in stance_stretches(kin, lift):
         ax.axvspan(t[stretch.start], t[stretch.stop - 1], color=colours[stretch.stance], alpha=0.10)
     for side in ("left", "right"):
         reps = [r for r in view_screen.repetitions if (r.measures["stance_left"] == 1.0) == (side == "left")]

@@ -102,7 +102,7 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     squat_score *= 1.0 - seated * _ramp(stands, *cfg["sit_to_stand"]["not_a_squat_stands"])
     stretches = single_leg.stance_stretches(kin)
     one_leg = max(((s.stop - s.start) / kin.fs for s in stretches), default=0.0)
-    one_leg_reps = len(single_leg.find_repetitions(kin)[0]) if stretches else 0
+    one_leg_reps = len(single_leg.find_repetitions(kin, stretches=stretches)[0]) if stretches else 0
     values.update(one_leg_s=float(one_leg), single_leg_squats=float(one_leg_reps))
     sls_score = _ramp(one_leg, *cfg["single_leg_squat"]["one_leg_s"]) * _ramp(
         one_leg_reps, *cfg["single_leg_squat"]["repetitions"])

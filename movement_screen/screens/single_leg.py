@@ -79,10 +79,11 @@ def foot_lift(kin: Kinematics) -> np.ndarray:
     return raw - (level if np.isfinite(level) else 0.0)
 
 
-def stance_stretches(kin: Kinematics) -> list[StanceStretch]:
-    """Stretches on one leg lasting ``[stance] min_seconds`` or more; a brief touch-down does not end one."""
+def stance_stretches(kin: Kinematics, lift: np.ndarray | None = None) -> list[StanceStretch]:
+    """Stretches on one leg lasting ``[stance] min_seconds`` or more; a brief touch-down does not end one. ``lift``:
+    :func:`foot_lift`, when already at hand."""
     cfg = rules()["stance"]
-    lift = foot_lift(kin)
+    lift = foot_lift(kin) if lift is None else lift
     out: list[StanceStretch] = []
     for stance, raised in (("right", lift > cfg["raised_shank"]), ("left", lift < -cfg["raised_shank"])):
         # A foot put down briefly between two lifts, one of them long, is a loss of balance inside one stretch; in
@@ -99,12 +100,6 @@ def stance_stretches(kin: Kinematics) -> list[StanceStretch]:
     return sorted(out, key=lambda s: s.start)
 
 
-def _clearance(kin: Kinematics, stance: str) -> np.ndarray:
-    """The free ankle's height above the stance ankle in the picture, in shank lengths (:func:`foot_lift`)."""
-    lift = foot_lift(kin)
-    return lift if stance == "right" else -lift
-
-
 def _knee_flexion_3d(kin: Kinematics, side: str) -> np.ndarray:
     part = lm.SIDES[side]
     hip, knee, ankle = (kin.world[:, part[k]] for k in ("hip", "knee", "ankle"))
@@ -114,13 +109,16 @@ def _knee_flexion_3d(kin: Kinematics, side: str) -> np.ndarray:
     return 180.0 - np.degrees(np.arccos(np.clip(cos, -1, 1)))
 
 
-def find_repetitions(kin: Kinematics, source: int = 0) -> tuple[list[Repetition], list[int]]:
-    """Single-leg squats: each with its stance leg and the measures at its bottom (``Repetition.measures``)."""
+def find_repetitions(kin: Kinematics, source: int = 0, stretches: list[StanceStretch] | None = None
+                     ) -> tuple[list[Repetition], list[int]]:
+    """Single-leg squats: each with its stance leg and the measures at its bottom (``Repetition.measures``), in
+    ``stretches`` (:func:`stance_stretches`, found here when not given)."""
     cfg = rules()
     rep_cfg = cfg["repetition"]
     half = int(rep_cfg["bottom_window_frames"])
+    lift = foot_lift(kin)
     reps, bottoms = [], []
-    for stretch in stance_stretches(kin):
+    for stretch in stance_stretches(kin, lift) if stretches is None else stretches:
         stance, free = stretch.stance, OTHER[stretch.stance]
         span = np.arange(stretch.start, stretch.stop)
         height = (kin.side(stance, "ankle")[:, 1] - kin.mid_hip[:, 1]) / kin.lengths.leg
@@ -129,7 +127,7 @@ def find_repetitions(kin: Kinematics, source: int = 0) -> tuple[list[Repetition]
         drop[span] = np.nan_to_num(standing - height[span], nan=0.0)
         low = rep_cfg["min_hip_drop_leg"]
         peaks, _ = find_peaks(drop, height=low, prominence=0.6 * low, distance=max(1, int(0.8 * kin.fs)))
-        clearance = _clearance(kin, stance)
+        clearance = lift if stance == "right" else -lift  # the free ankle's height above the stance ankle
         flexion = _knee_flexion_3d(kin, stance)
         previous = stretch.start
         for peak in peaks:

@@ -284,19 +284,23 @@ class _Judge:
         back = int(round(0.5 * self.kin.fs))
         return np.arange(max(0, stand.seat_off - back), stand.half + 1)
 
+    def highest(self, series: np.ndarray, window) -> list[tuple[float, int]]:
+        """Per full stand, the largest finite value of ``series`` in ``window(stand)`` and its sample."""
+        per = []
+        for s in self.full:
+            w = window(s)
+            if len(w) and np.isfinite(series[w]).any():
+                i = int(np.nanargmax(series[w]))
+                per.append((float(series[w][i]), int(w[i])))
+        return per
+
     def hands(self) -> Criterion:
         kin = self.kin
         wrist = np.fmax(kin.xy[:, lm.L_WRIST, 1], kin.xy[:, lm.R_WRIST, 1])  # the lower wrist (y grows down)
         knees = (kin.xy[:, lm.L_KNEE, 1] + kin.xy[:, lm.R_KNEE, 1]) / 2
         shoulders = kin.mid_shoulder[:, 1]
         share = (wrist - shoulders) / np.where(knees - shoulders > 0, knees - shoulders, np.nan)
-        per = []
-        for s in self.full:
-            w = self.rise_window(s)
-            part = share[w]
-            if np.isfinite(part).any():
-                i = int(np.nanargmax(part))
-                per.append((float(part[i]), int(w[i])))
+        per = self.highest(share, self.rise_window)
         self.metrics["hands_drop_share"] = float(np.median([v for v, _ in per])) if per else np.nan
         return self.banded("hands_on_thighs", per, self.cfg["hands_on_thighs"]["unit"], lambda v, worst, k: (
             f"During the rise the hands came down {v:.2f} of the way from the shoulders to the knees (median of {k} "
@@ -307,13 +311,7 @@ class _Judge:
     def trunk(self) -> Criterion:
         kin = self.kin
         lean = geo.inclination_off_side(kin.mid_hip, kin.mid_shoulder, kin.view.facing, self.yaw)
-        per = []
-        for s in self.full:
-            w = self.rise_window(s)
-            part = lean[w]
-            if np.isfinite(part).any():
-                i = int(np.nanargmax(part))
-                per.append((float(part[i]), int(w[i])))
+        per = self.highest(lean, self.rise_window)
         self.metrics["trunk_lean_seat_off_deg"] = float(np.median([v for v, _ in per])) if per else np.nan
         return self.banded("trunk_lean_seat_off", per, "deg", lambda v, worst, k: (
             f"The trunk leaned {v:.0f} deg forward of vertical at seat-off (median of {k} stands, most {worst:.0f} "
@@ -324,24 +322,17 @@ class _Judge:
         kin = self.kin
         r = hip_rise(kin)
         mid = kin.mid_hip[:, 0]
-        inward = []
-        for side in ("left", "right"):
-            hip, knee, ankle = kin.side(side, "hip"), kin.side(side, "knee"), kin.side(side, "ankle")
-            span = ankle[:, 1] - hip[:, 1]
-            along = (knee[:, 1] - hip[:, 1]) / np.where(np.abs(span) > 1e-6, span, np.nan)
-            line_x = hip[:, 0] + along * (ankle[:, 0] - hip[:, 0])
-            inward.append((knee[:, 0] - line_x) * np.sign(mid - line_x) / kin.lengths.shank)
+        inward = [geo.medial_offset(kin.side(side, "hip"), kin.side(side, "knee"), kin.side(side, "ankle"), mid)
+                  / kin.lengths.shank for side in ("left", "right")]
         # Both knees on average: a body turned a little off square shifts each knee, ahead of its hip-ankle line
         # during the rise, sideways in the picture, one toward the midline and the other away; knees moving in
         # together add. (A single knee moving in shows at half its size.)
         most = (inward[0] + inward[1]) / 2
-        per = []
-        for s in self.full:
+
+        def rising(s: Stand) -> np.ndarray:  # from seat-off to the full stand, where the hips are 20-90 % up
             w = np.arange(s.seat_off, s.full + 1)
-            w = w[(r[w] >= 0.2) & (r[w] <= 0.9)]
-            if len(w) and np.isfinite(most[w]).any():
-                i = int(np.nanargmax(most[w]))
-                per.append((float(most[w][i]), int(w[i])))
+            return w[(r[w] >= 0.2) & (r[w] <= 0.9)]
+        per = self.highest(most, rising)
         self.metrics["knees_inward_rise_shank"] = float(np.median([v for v, _ in per])) if per else np.nan
         return self.banded("knees_inward_rise", per, "shank lengths", lambda v, worst, k: (
             f"While rising, the knees came {v:.2f} shank lengths inside the line from hip to ankle (both knees on "

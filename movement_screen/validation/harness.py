@@ -79,61 +79,59 @@ def claims(criterion: str, yaw: float, screen: str = "squat") -> bool:
     return low <= yaw <= high
 
 
-def cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 2) -> list[Case]:
-    """Every clean criterion and every fault, from every camera of the grid, ``repeats`` times with new noise."""
+def grid_cases(screen: str, first_seed: int, clean, faults, yaws, heights, distances, repeats: int) -> list[Case]:
+    """The cases of one figure: from every camera of the grid, ``repeats`` times with new noise (seeds counted on from
+    ``first_seed``), each clean case and then each fault, both as (criterion, fault, size, shape, known verdict)."""
     out = []
-    seed = 0
+    seed = first_seed
     for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
         camera = Camera(yaw, height, distance)
-        for criterion in squat.FMS_IDS:
+        for criterion, fault, size, shape, expected in [*clean, *faults]:
             seed += 1
-            out.append(Case(criterion, "none (clean squat)", 0.0, CLEAN, "pass", camera, seed))
-        for criterion, fault, size, shape, expected in FAULTS:
-            seed += 1
-            out.append(Case(criterion, fault, size, shape, expected, camera, seed))
+            out.append(Case(criterion, fault, size, shape, expected, camera, seed, screen))
     return out
+
+
+def cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 2) -> list[Case]:
+    """Every clean criterion and every fault, from every camera of the grid, ``repeats`` times with new noise."""
+    clean = [(criterion, "none (clean squat)", 0.0, CLEAN, "pass") for criterion in squat.FMS_IDS]
+    return grid_cases("squat", 0, clean, FAULTS, yaws, heights, distances, repeats)
+
+
+def _figure_criterion(case: Case, noise: Noise):
+    """The kinematics of a posture, single-leg or chair figure's case, filmed, and its criterion as judged."""
+    from movement_screen.screens import posture, single_leg, sit_to_stand
+    from movement_screen.validation.chair import sit
+    from movement_screen.validation.figure import film
+    from movement_screen.validation.single_leg import single_leg_squats
+    from movement_screen.validation.standing import stand
+
+    motion, judge = {
+        "posture": (stand, posture.judge_view),
+        "single_leg_squat": (single_leg_squats, single_leg.judge_view),
+        "sit_to_stand": (sit, lambda kin: sit_to_stand.judge_view(kin, 0, CHAIR_AGE, CHAIR_SEX)),
+    }[case.screen]
+    t, points = motion(case.squat)
+    kin = prepare(film(points, t, case.camera, replace(noise, seed=case.seed)))
+    return kin, next(c for c in judge(kin).criteria if c.id == case.criterion)
 
 
 def run_case(case: Case, noise: Noise = Noise()) -> Outcome:
     """Film one case and judge it with its screen."""
-    if case.screen == "single_leg_squat":
-        from movement_screen.screens import single_leg
-        from movement_screen.validation.figure import film
-        from movement_screen.validation.single_leg import single_leg_squats
-
-        t, points = single_leg_squats(case.squat)
-        kin = prepare(film(points, t, case.camera, replace(noise, seed=case.seed)))
-        state = next(c.state for c in single_leg.judge_view(kin).criteria if c.id == case.criterion)
-    elif case.screen == "posture":
-        from movement_screen.screens import posture
-        from movement_screen.validation.figure import film
-        from movement_screen.validation.standing import stand
-
-        t, points = stand(case.squat)
-        kin = prepare(film(points, t, case.camera, replace(noise, seed=case.seed)))
-        state = next(c.state for c in posture.judge_view(kin).criteria if c.id == case.criterion)
-    elif case.screen == "sit_to_stand":
-        from movement_screen.screens import sit_to_stand
-        from movement_screen.validation.chair import sit
-        from movement_screen.validation.figure import film
-
-        t, points = sit(case.squat)
-        kin = prepare(film(points, t, case.camera, replace(noise, seed=case.seed)))
-        found = next(c for c in sit_to_stand.judge_view(kin, 0, CHAIR_AGE, CHAIR_SEX).criteria
-                     if c.id == case.criterion)
-        claimed = claims(case.criterion, kin.view.yaw_deg, case.screen)
-        correct = agrees(found.state, case.expected) if claimed else found.state == "not_assessed"
-        return Outcome(case, found.state, claimed, correct, found.value)
-    else:
+    value = None
+    if case.screen == "squat":
         kin = prepare(squat_clip(case.squat, case.camera, replace(noise, seed=case.seed)))
         view = squat.judge_view(kin)
         state = "no repetition"
         if view.best is not None:
             state = next(c.state for c in view.criteria if c.id == case.criterion)
+    else:
+        kin, found = _figure_criterion(case, noise)
+        state, value = found.state, found.value
     # The view's own estimate of the yaw decides the claim, as it would on a real clip.
     claimed = claims(case.criterion, kin.view.yaw_deg, case.screen)
     correct = agrees(state, case.expected) if claimed else state == "not_assessed"
-    return Outcome(case, state, claimed, correct)
+    return Outcome(case, state, claimed, correct, value)
 
 
 def run(all_cases: list[Case] | None = None, progress=None) -> list[Outcome]:
@@ -260,18 +258,10 @@ def posture_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int 
     from movement_screen.screens.posture import FRONT_IDS, SIDE_IDS
     from movement_screen.validation.standing import Posture
 
-    out = []
-    seed = 10_000
-    for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
-        camera = Camera(yaw, height, distance)
-        for criterion in FRONT_IDS + SIDE_IDS:
-            seed += 1
-            out.append(Case(criterion, "none (standing straight)", 0.0, Posture(), "pass", camera, seed, "posture"))
-        for criterion, fault, size, expected in POSTURE_FAULTS:
-            seed += 1
-            shape = replace(Posture(), **{POSTURE_FIELD[criterion]: size})
-            out.append(Case(criterion, fault, size, shape, expected, camera, seed, "posture"))
-    return out
+    clean = [(criterion, "none (standing straight)", 0.0, Posture(), "pass") for criterion in FRONT_IDS + SIDE_IDS]
+    faults = [(criterion, fault, size, replace(Posture(), **{POSTURE_FIELD[criterion]: size}), expected)
+              for criterion, fault, size, expected in POSTURE_FAULTS]
+    return grid_cases("posture", 10_000, clean, faults, yaws, heights, distances, repeats)
 
 
 # The sit-to-stand's known faults and paces (chair.Chair), each against its own criterion. Every case is a woman
@@ -301,20 +291,12 @@ def chair_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: int = 
     grid. The 30-s count has no clean case of its own: its two paces sit either side of the norm."""
     from movement_screen.validation.chair import Chair
 
-    out = []
-    seed = 20_000
-    for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
-        camera = Camera(yaw, height, distance)
-        for criterion in ("five_times_sit_to_stand", "hands_on_thighs", "trunk_lean_seat_off", "knees_inward_rise",
-                          "uncontrolled_sit"):
-            seed += 1
-            size = 10.8 if criterion == "five_times_sit_to_stand" else 0.0
-            out.append(Case(criterion, "none (a steady 5xSTS)", size, Chair(), "pass", camera, seed, "sit_to_stand"))
-        for criterion, fault, size, change, expected in CHAIR_FAULTS:
-            seed += 1
-            out.append(Case(criterion, fault, size, replace(Chair(), **change), expected, camera, seed,
-                            "sit_to_stand"))
-    return out
+    clean = [(criterion, "none (a steady 5xSTS)", 10.8 if criterion == "five_times_sit_to_stand" else 0.0, Chair(),
+              "pass") for criterion in ("five_times_sit_to_stand", "hands_on_thighs", "trunk_lean_seat_off",
+                                        "knees_inward_rise", "uncontrolled_sit")]
+    faults = [(criterion, fault, size, replace(Chair(), **change), expected)
+              for criterion, fault, size, change, expected in CHAIR_FAULTS]
+    return grid_cases("sit_to_stand", 20_000, clean, faults, yaws, heights, distances, repeats)
 
 
 def timing_table(outcomes: list[Outcome]) -> str:
@@ -343,7 +325,6 @@ def _sd(values: list[float]) -> float:
     return (sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)) ** 0.5
 
 
-
 # The single-leg squat's known faults (single_leg.SingleLegSquat, on the first leg), each against its criterion.
 # The sizes are the figure's own: knee_in_cm moves the stance knee toward the midline (from about 1.5 cm outside
 # the second toe: 8 cm puts it 0.15 shank lengths inside, 10 cm 0.20, 12 cm 0.24).
@@ -366,16 +347,7 @@ def single_leg_cases(yaws=YAWS, heights=HEIGHTS, distances=DISTANCES, repeats: i
     from movement_screen.screens.single_leg import TITLES
     from movement_screen.validation.single_leg import SingleLegSquat
 
-    out = []
-    seed = 40_000
-    for yaw, height, distance, _ in product(yaws, heights, distances, range(repeats)):
-        camera = Camera(yaw, height, distance)
-        for criterion in TITLES:
-            seed += 1
-            out.append(Case(criterion, "none (clean squats)", 0.0, SingleLegSquat(), "pass", camera, seed,
-                            "single_leg_squat"))
-        for criterion, fault, size, change, expected in SINGLE_LEG_FAULTS:
-            seed += 1
-            out.append(Case(criterion, fault, size, replace(SingleLegSquat(), **change), expected, camera, seed,
-                            "single_leg_squat"))
-    return out
+    clean = [(criterion, "none (clean squats)", 0.0, SingleLegSquat(), "pass") for criterion in TITLES]
+    faults = [(criterion, fault, size, replace(SingleLegSquat(), **change), expected)
+              for criterion, fault, size, change, expected in SINGLE_LEG_FAULTS]
+    return grid_cases("single_leg_squat", 40_000, clean, faults, yaws, heights, distances, repeats)
