@@ -458,6 +458,7 @@ def _result(screen: str, sources, paths, model_file, *, issues, views, criteria,
         findings=findings,
         model=(f"pose_landmarker_{model_file.variant} ({model_file.origin})" if model_file is not None else
                "none: scored from landmarks given as input"),
+        pose_backend="+".join(dict.fromkeys(src.detections.backend for src in sources if src.detections.backend)),
         pain=pain,
         best_repetition=best_repetition,
         notes=list(notes) + (["Scored from body landmarks given as input: no video was analysed or kept here; the "

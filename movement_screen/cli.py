@@ -18,6 +18,9 @@ from movement_screen.contract.result import short_number
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT = 0, 2, 3
 SYMBOLS = {"pass": "PASS", "borderline": "BORDER", "fail": "FAIL", "not_assessed": "n/a"}
+POSE_BACKEND_HELP = ("how the pose model runs: direct (MediaPipe's two pose networks run by LiteRT, the default "
+                     "unless $MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or tasks (MediaPipe's Tasks landmarker, "
+                     "the reference: about half the speed; bench/RESULTS.md section 8 compares them)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,9 +58,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="most people tracked per frame (default 3; a first look tracks only as many as "
                               "there are)")
     analyze.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
-                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
-                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
-                            "LiteRT: faster; see bench/RESULTS.md section 8)")
+                       help=POSE_BACKEND_HELP)
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--full-size-video", action="store_true",
                          help="annotated.mp4 at the clip's own size (default: at most 720 px on its long side, "
@@ -102,9 +103,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="most people tracked per frame (default 3; a first look tracks only as many as "
                             "there are)")
     batch.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
-                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
-                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
-                            "LiteRT: faster; see bench/RESULTS.md section 8)")
+                       help=POSE_BACKEND_HELP)
     batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster, smaller)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     _output_options(batch)
@@ -213,9 +212,7 @@ def _parser() -> argparse.ArgumentParser:
                           "sit_to_stand; default all)")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
     validate.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
-                       help="how the pose model runs: tasks (MediaPipe's Tasks landmarker, the default unless "
-                            "$MOVEMENT_SCREEN_POSE_BACKEND says otherwise) or direct (its two networks run by "
-                            "LiteRT: faster; see bench/RESULTS.md section 8)")
+                       help=POSE_BACKEND_HELP)
 
 
     samples = sub.add_parser("samples", help="fetch published clips of real people (the demo's by default)",

@@ -122,3 +122,6 @@ def test_result_contract_is_json_ready(sources, model):
     assert all(isinstance(v, (int, float)) or v is None for v in data["metrics"].values())
     json.dumps(data, allow_nan=False)
     assert np.isfinite(data["metrics"]["max_knee_flexion_deg"])
+    from movement_screen.pose.estimator import DEFAULT_BACKEND
+
+    assert data["pose_backend"] == DEFAULT_BACKEND  # the record says how the pose model ran

@@ -154,6 +154,7 @@ def test_direct_backend_agrees_with_tasks_on_a_real_clip(model):
     t = estimate_video(path, info, model, progress=False, backend="tasks")
     assert d.xy.shape == t.xy.shape and np.array_equal(d.t, t.t)
     assert t.poses_tracked == 1 and d.poses_tracked == 1  # both track the first look's count
+    assert (d.backend, t.backend) == ("direct", "tasks")
     one = d.valid.sum(axis=1) == 1
     assert one.mean() > 0.9  # one person in most frames
     both = d.valid[:, 0] & t.valid[:, 0]

@@ -36,14 +36,11 @@ class Settings:
     privacy: str = "none"  # "none", "deidentify" (faces blurred) or "stick_figure" (no picture at all)
     age: float | None = None  # the person's age and sex, for the sit-to-stand's norms (one person's clips)
     sex: str | None = None
-    pose_backend: str = "tasks"  # "tasks" or "direct" (pose/estimator.py BACKENDS)
+    pose_backend: str = "direct"  # "direct" or "tasks" (pose/estimator.py BACKENDS)
 
     @property
     def key(self) -> str:
-        fields = asdict(self)
-        if fields["pose_backend"] == "tasks":  # results made before the choice existed stay valid
-            del fields["pose_backend"]
-        return json.dumps({**fields, "schema": SCHEMA_VERSION, "version": __version__}, sort_keys=True)
+        return json.dumps({**asdict(self), "schema": SCHEMA_VERSION, "version": __version__}, sort_keys=True)
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ class ScreenResult:
     plan: dict | None = None  # exercise plan, re-test date and benchmarks, or why it was withheld
     reassessment: dict | None = None  # re-test against the previous plan's benchmarks (patient history)
     model: str = ""
+    pose_backend: str = ""  # how the pose model ran ("direct", "tasks"); "" when landmarks were given as input
     pain: str = "not_asked"
     best_repetition: int | None = None
     notes: list[str] = field(default_factory=list)
@@ -195,6 +196,7 @@ class ScreenResult:
             "plan": self.plan,
             "reassessment": self.reassessment,
             "model": self.model,
+            "pose_backend": self.pose_backend,
             "pain": self.pain,
             "notes": list(self.notes),
             "settings": dict(self.settings),

@@ -21,11 +21,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 DEFAULT_MAX_PEOPLE = 3
 DEFAULT_INFERENCE_SIDE = 640
-# "tasks": MediaPipe's Tasks PoseLandmarker (the reference); "direct": the same two networks run by LiteRT with
-# the graph's steps in Python (pose/direct.py, needs ai-edge-litert; bench/pose_equivalence.py compares them).
-# $MOVEMENT_SCREEN_POSE_BACKEND sets the default for a whole run (e.g. the test suite on the direct backend).
-BACKENDS = ("tasks", "direct")
-DEFAULT_BACKEND = os.environ.get("MOVEMENT_SCREEN_POSE_BACKEND") or "tasks"
+# "direct" (the default): MediaPipe's two pose networks run by LiteRT with the graph's steps in Python
+# (pose/direct.py, ai-edge-litert), 1.8x the Tasks landmarker's rate for one person; "tasks": MediaPipe's Tasks
+# PoseLandmarker, the reference it was proven against (bench/pose_equivalence.py, bench/RESULTS.md section 8).
+# $MOVEMENT_SCREEN_POSE_BACKEND sets the default for a whole run (e.g. the test suite on the Tasks backend).
+BACKENDS = ("direct", "tasks")
+DEFAULT_BACKEND = os.environ.get("MOVEMENT_SCREEN_POSE_BACKEND") or "direct"
 
 
 def check_backend(backend: str | None) -> str:
@@ -216,6 +217,6 @@ def estimate_video(
     if not times:
         shape = (0, max_people, lm.COUNT)
         return Detections(np.empty(shape + (2,)), np.empty(shape), np.empty(shape + (3,)), np.empty(0),
-                          np.empty(0, int), info.width, info.height, info.fps, tracked, info.turned)
+                          np.empty(0, int), info.width, info.height, info.fps, tracked, info.turned, backend)
     return Detections(np.stack(xs), np.stack(viss), np.stack(worlds), np.asarray(times), np.asarray(frames),
-                      info.width, info.height, info.fps, tracked, info.turned)
+                      info.width, info.height, info.fps, tracked, info.turned, backend)

@@ -48,6 +48,7 @@ class Detections:
     fps: float
     poses_tracked: int = 0  # how many poses the landmarker followed (the first look's people count)
     turned: int = 0  # clockwise degrees the analysis turned a sideways video's picture (VideoInfo.turned)
+    backend: str = ""  # the pose backend that found them ("direct", "tasks"); "" for landmarks given as input
 
     @property
     def valid(self) -> np.ndarray:

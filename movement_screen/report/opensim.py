@@ -30,7 +30,7 @@ def metres_per_pixel(src, height_cm: float | None) -> tuple[float, str]:
     height_m = height_cm / 100 if height_cm else ASSUMED_HEIGHT_M
     how = (f"scale from the given height {height_m:.2f} m" if height_cm else
            f"scale ASSUMES a height of {ASSUMED_HEIGHT_M:.2f} m (give --height-cm for real metres)")
-    return height_m / body_px, f"{how}; {body_px:.1f} px tall in the picture; X right, Y up, Z 0 (one camera)"
+    return height_m / body_px, f"{how}; {body_px:.3f} px tall in the picture; X right, Y up, Z 0 (one camera)"
 
 
 def marker_positions(src, scale: float) -> np.ndarray:

@@ -21,6 +21,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TOLERANCE_FRAMES = 2  # a detected heel strike within this many frames of a label matches it
+NEAR_FRAMES = 3  # a missed label with an extra strike this close was found, only late or early (a near miss)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,16 @@ class Agreement:
     @property
     def mae_frames(self) -> float:
         return float(np.mean(np.abs(self.errors))) if self.matched else np.nan
+
+    @property
+    def lost(self) -> list[float]:
+        """Missed labels with no extra strike within NEAR_FRAMES: steps the tool did not find at all."""
+        return [m for m in self.missed if not any(abs(e - m) <= NEAR_FRAMES for e in self.extra)]
+
+    @property
+    def invented(self) -> list[float]:
+        """Extra strikes with no missed label within NEAR_FRAMES: steps the tool made up."""
+        return [e for e in self.extra if not any(abs(e - m) <= NEAR_FRAMES for m in self.missed)]
 
     @property
     def share_matched(self) -> float:
