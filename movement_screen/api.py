@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -52,6 +52,7 @@ class SourceAnalysis:
     people_seen: int
     screen: str | None = None  # the screen this clip was analysed for
     detection: Detection | None = None  # how --screen auto decided, when it did
+    kept: object = field(default=None, compare=False, repr=False)  # video.kept.KeptFrames: the pose pass's pictures
 
     @property
     def from_landmarks(self) -> bool:
@@ -150,7 +151,8 @@ LANDMARKS_CODEC = "landmarks"  # VideoInfo.codec of a source that was a landmark
 
 
 def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "squat", person: int | None = None,
-                   max_people: int = 3, progress=None, pose_backend: str | None = None) -> SourceAnalysis:
+                   max_people: int = 3, progress=None, pose_backend: str | None = None,
+                   keep_frames: bool = False) -> SourceAnalysis:
     """Pose, subject and kinematics for one clip; ``screen`` "auto" also decides the screen.
 
     When the person lies across the picture in most frames where they are found (a phone video whose rotation
@@ -158,18 +160,25 @@ def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "
     the way. The turned analysis is kept when the person stands upright in it (its sequence records the turn: the
     quality issue turned_upright); otherwise the first one is (the quality issue sideways says so plainly). An
     upright clip costs nothing more.
+
+    ``keep_frames`` keeps the pose pass's pictures (``SourceAnalysis.kept``, video/kept.py), so that the annotated
+    video is drawn without decoding the source a second time.
     """
     from movement_screen.kinematics.orientation import upright_turn
     from movement_screen.pose.estimator import estimate_video
     from movement_screen.pose.landmarks_file import quantized
+    from movement_screen.video.kept import KeptFrames
     from movement_screen.video.reader import turned
 
     def analysed(info: VideoInfo) -> tuple[SourceAnalysis | None, Detections, NoPersonError | None]:
+        kept = KeptFrames(info.fps) if keep_frames else None
         detections = quantized(estimate_video(path, info, model, max_people=max_people, progress=progress,
-                                              **({"backend": pose_backend} if pose_backend else {})))
+                                              backend=pose_backend, keep=kept))
         try:
-            return _from_detections(info, detections, path, screen, person), detections, None
+            return replace(_from_detections(info, detections, path, screen, person), kept=kept), detections, None
         except NoPersonError as exc:  # a person lying across the picture may be found too seldom
+            if kept is not None:
+                kept.discard()
             return None, detections, exc
 
     info = probe(path)
@@ -180,7 +189,11 @@ def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "
         again, _, _ = analysed(turned(info, turn))
         if again is not None and upright_turn(again.sequence.xy) == 0 and (
                 first is None or again.sequence.found.sum() >= 0.5 * first.sequence.found.sum()):
+            if first is not None and first.kept is not None:
+                first.kept.discard()
             return again
+        if again is not None and again.kept is not None:
+            again.kept.discard()
     if error is not None:
         raise error
     return first
@@ -238,6 +251,7 @@ def analyze(
     age: float | None = None,
     sex: str | None = None,
     pose_backend: str | None = None,
+    keep_frames: bool = False,
 ) -> Analysis:
     """Analyse one clip, or several clips of the same movement from different views, and score the screen.
 
@@ -254,6 +268,7 @@ def analyze(
     (None = the packaged one) and ``on`` (the session date) they decide the exercise plan (see :func:`advise`).
     ``pose_backend`` runs the pose model through MediaPipe's Tasks landmarker ("tasks") or directly ("direct",
     pose/direct.py); None: the default (:data:`pose.estimator.DEFAULT_BACKEND`).
+    ``keep_frames`` keeps each clip's pictures from the pose pass for the annotated video (:func:`analyse_source`).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -288,7 +303,7 @@ def analyze(
                 names.append(source.path)
         else:
             sources.append(analyse_source(p, model_file, screen=screen, person=person, max_people=max_people,
-                                          progress=progress, pose_backend=pose_backend))
+                                          progress=progress, pose_backend=pose_backend, keep_frames=keep_frames))
             names.append(str(p))
     if screen == "auto":
         screen = _agree(sources, names)

@@ -115,7 +115,9 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
                 probe(path)
         writable_folder(out_dir)
         try:
-            analysis = analyze(list(videos), screen, on=on, **analyze_options)
+            # the pose pass keeps its pictures for the annotated video (decoded once); a full-size one decodes again
+            analysis = analyze(list(videos), screen, on=on, keep_frames=video and not full_size_video,
+                               **analyze_options)
         except ScreenError:
             if made and out_dir.is_dir() and not any(out_dir.iterdir()):
                 out_dir.rmdir()
@@ -124,8 +126,13 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             analysis = follow_up(analysis, history, patient, on)
         if privacy != "none":
             analysis = deidentified(analysis, patient, privacy)
-        written = write_outputs(analysis, out_dir, video=video, export=export, privacy=privacy,
-                                height_cm=analyze_options.get("height_cm"), full_size_video=full_size_video)
+        try:
+            written = write_outputs(analysis, out_dir, video=video, export=export, privacy=privacy,
+                                    height_cm=analyze_options.get("height_cm"), full_size_video=full_size_video)
+        finally:
+            for src in analysis.sources:  # the kept pictures are a temporary copy of the patient's video
+                if src.kept is not None:
+                    src.kept.discard()
         for extra in keep:  # moved, not copied: the session's record then holds the only copy, erased with it
             written.append(Path(shutil.move(str(extra), out_dir / Path(extra).name)))
         done = Session(analysis, analysis.result.to_dict(), out_dir, written)

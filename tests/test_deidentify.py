@@ -12,6 +12,7 @@ import pytest
 
 from clips import clip, need_ffmpeg
 from movement_screen.pose import landmarks as lm
+from movement_screen.video.annotate import MAX_SIDE
 from movement_screen.video.privacy import body_box, face_box
 from movement_screen.video.reader import iter_frames, small_size
 
@@ -68,8 +69,8 @@ def deidentified(tmp_path_factory):
 def test_every_face_in_the_annotated_video_loses_its_detail(deidentified):
     source, out = deidentified
     people = people_by_frame(out / "landmarks.csv")
-    original = {f.index: f.small for f in iter_frames(source, max_side=720) if f.index % 15 == 0}
-    blurred = {f.index: f.small for f in iter_frames(out / "annotated.mp4", max_side=720) if f.index in original}
+    original = {f.index: f.small for f in iter_frames(source, max_side=MAX_SIDE) if f.index % 15 == 0}
+    blurred = {f.index: f.small for f in iter_frames(out / "annotated.mp4", max_side=MAX_SIDE) if f.index in original}
     first = next(iter(original.values()))
     scale = first.shape[1] / 1768  # the clip is 1768 px wide
     text_top = first.shape[0] - 40  # the angle line at the bottom stays sharp, drawn over everything
@@ -105,9 +106,9 @@ def test_people_the_model_never_finds_and_the_room_are_blurred(lab):
     for found in people.values():
         for xy in found.values():  # nobody's head is found where she stands: face blurring alone would miss her
             assert not (x0 <= xy[lm.NOSE, 0] <= x1 and y0 <= xy[lm.NOSE, 1] <= y1)
-    original = {f.index: f.small for f in iter_frames(clip(LAB), max_side=720) if f.index % 10 == 0}
-    blurred = {f.index: f.small for f in iter_frames(lab / "annotated.mp4", max_side=720) if f.index in original}
-    scale = 720 / 1920
+    original = {f.index: f.small for f in iter_frames(clip(LAB), max_side=MAX_SIDE) if f.index % 10 == 0}
+    blurred = {f.index: f.small for f in iter_frames(lab / "annotated.mp4", max_side=MAX_SIDE) if f.index in original}
+    scale = MAX_SIDE / 1920
     assert len(blurred) == len(original) >= 9
     for box in (BYSTANDER_HEAD, CEILING_CAMERA):
         scaled = tuple(int(v * scale) for v in box)
@@ -115,7 +116,7 @@ def test_people_the_model_never_finds_and_the_room_are_blurred(lab):
         assert max(ratios) < 0.2, (box, ratios)
     # ...while the screened person's body keeps its detail: their legs, below the hips, as sharp as in the plain
     # annotated video (both have the skeleton drawn on them), in every checked frame
-    plain = {f.index: f.small for f in iter_frames(lab.with_name("plain") / "annotated.mp4", max_side=720)
+    plain = {f.index: f.small for f in iter_frames(lab.with_name("plain") / "annotated.mp4", max_side=MAX_SIDE)
              if f.index in original}
     kept = []
     for i, subject in people_by_frame(lab / "landmarks.csv", subject_only=True).items():

@@ -89,3 +89,28 @@ def test_a_clip_gives_the_same_landmarks_whatever_was_analysed_before(model):
             found = np.isfinite(reused.xy[row, :, 0, 0])
             assert found.sum() == len(xy)
             np.testing.assert_array_equal(reused.xy[row, : len(xy)], xy * np.float32([info.width, info.height]))
+
+
+def test_the_annotated_video_drawn_on_the_kept_pictures_matches_one_drawn_on_the_source_again(tmp_path, monkeypatch):
+    """Decoded once: the pose pass keeps its pictures and the annotated video is drawn on them; it shows what the
+    video drawn on a second decode of the source shows, and the temporary copy is gone afterwards."""
+    import tempfile
+
+    from movement_screen.api import analyze
+    from movement_screen.video.annotate import write_annotated
+    from movement_screen.video.reader import iter_frames
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the kept pictures go, to look for them
+    path = clip("lnewco_ohs_7027_front.mov")
+    analysis = analyze(path, "squat", progress=False, keep_frames=True)
+    kept = analysis.sources[0].kept
+    assert kept.usable and kept.count == len(analysis.sources[0].detections.t)
+    once = write_annotated(analysis, 0, tmp_path / "once.mp4")
+    kept.discard()
+    assert not list(tmp_path.glob("movement-screen-frames-*"))
+    twice = write_annotated(analysis, 0, tmp_path / "twice.mp4")  # nothing kept: the source decoded again
+    a = [f.image for f in iter_frames(once, full=True, max_side=None)]
+    b = [f.image for f in iter_frames(twice, full=True, max_side=None)]
+    assert len(a) == len(b) == kept.count and a[0].shape == b[0].shape
+    difference = [np.mean(np.abs(x.astype(int) - y.astype(int))) for x, y in zip(a, b)]
+    assert max(difference) < 4  # the same pictures, skeleton and text, up to the extra near-lossless encode

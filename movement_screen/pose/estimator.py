@@ -173,6 +173,7 @@ def estimate_video(
     inference_side: int = DEFAULT_INFERENCE_SIDE,
     progress=None,
     backend: str | None = None,
+    keep=None,
 ) -> Detections:
     """Every pose in every frame of ``path``, in upright original pixels (inference runs on a downscaled copy).
     The picture is turned as ``info`` says (:func:`video.reader.turned` turns a sideways one upright).
@@ -180,11 +181,12 @@ def estimate_video(
     ``progress``: None shows a bar only on a terminal, True always, False never; a function is called as
     ``progress(frames_done, frames_expected)`` instead (the app's progress bar).
     ``backend``: "tasks" (MediaPipe's Tasks landmarker) or "direct" (pose/direct.py); None: DEFAULT_BACKEND.
+    ``keep``: a :class:`video.kept.KeptFrames` that gets every inference copy, for the annotated video (closed
+    here when the pass ends; deleted if it fails).
     """
     from tqdm import tqdm
 
     xs, viss, worlds, times, frames = [], [], [], [], []
-    scale = np.array([info.width, info.height], np.float32)
     report = progress if callable(progress) else None
     show = False if report else progress
     from movement_screen.kinematics.filters import warm_imports
@@ -196,27 +198,46 @@ def estimate_video(
                            backend=backend)
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
                disable=(not show) if show is not None else None, file=sys.stderr)
-    with open_estimator(model, tracked, backend=backend) as estimator, bar:
-        for frame in prefetched(iter_frames(path, max_side=inference_side, rotation=info.rotation)):
-            xy_norm, vis, world = estimator.detect(frame.small, int(round(frame.time_s * 1000)))
-            slot_xy = np.full((max_people, lm.COUNT, 2), np.nan, np.float32)
-            slot_vis = np.zeros((max_people, lm.COUNT), np.float32)
-            slot_world = np.full((max_people, lm.COUNT, 3), np.nan, np.float32)
-            k = min(len(xy_norm), max_people)
-            slot_xy[:k] = xy_norm[:k] * scale
-            slot_vis[:k] = vis[:k]
-            slot_world[:k] = world[:k]
-            xs.append(slot_xy)
-            viss.append(slot_vis)
-            worlds.append(slot_world)
-            times.append(frame.time_s)
-            frames.append(frame.index)
-            bar.update(1)
-            if report and len(times) % 10 == 0:
-                report(len(times), info.frames)
+    try:
+        with open_estimator(model, tracked, backend=backend) as estimator, bar:
+            _pose_pass(path, info, estimator, inference_side, max_people, (xs, viss, worlds, times, frames), bar,
+                       report, keep)
+    except BaseException:
+        if keep is not None:
+            keep.discard()
+        raise
+    if keep is not None:
+        keep.close()
     if not times:
         shape = (0, max_people, lm.COUNT)
         return Detections(np.empty(shape + (2,)), np.empty(shape), np.empty(shape + (3,)), np.empty(0),
                           np.empty(0, int), info.width, info.height, info.fps, tracked, info.turned, backend)
     return Detections(np.stack(xs), np.stack(viss), np.stack(worlds), np.asarray(times), np.asarray(frames),
                       info.width, info.height, info.fps, tracked, info.turned, backend)
+
+
+def _pose_pass(path, info: VideoInfo, estimator, inference_side: int, max_people: int, into: tuple, bar, report,
+               keep) -> None:
+    """Every frame through ``estimator``, its poses appended to the five lists ``into`` (NaN-padded to
+    ``max_people``); the inference copies handed to ``keep`` as well."""
+    xs, viss, worlds, times, frames = into
+    scale = np.array([info.width, info.height], np.float32)
+    for frame in prefetched(iter_frames(path, max_side=inference_side, rotation=info.rotation)):
+        xy_norm, vis, world = estimator.detect(frame.small, int(round(frame.time_s * 1000)))
+        if keep is not None:
+            keep.add(frame.small)
+        slot_xy = np.full((max_people, lm.COUNT, 2), np.nan, np.float32)
+        slot_vis = np.zeros((max_people, lm.COUNT), np.float32)
+        slot_world = np.full((max_people, lm.COUNT, 3), np.nan, np.float32)
+        k = min(len(xy_norm), max_people)
+        slot_xy[:k] = xy_norm[:k] * scale
+        slot_vis[:k] = vis[:k]
+        slot_world[:k] = world[:k]
+        xs.append(slot_xy)
+        viss.append(slot_vis)
+        worlds.append(slot_world)
+        times.append(frame.time_s)
+        frames.append(frame.index)
+        bar.update(1)
+        if report and len(times) % 10 == 0:
+            report(len(times), info.frames)

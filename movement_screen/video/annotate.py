@@ -1,7 +1,9 @@
 """annotated.mp4: the clip with the screened person's skeleton, key angles, and the verdicts at the bottom frame.
 
-A second streaming pass over the source (frames are never held in a list). Encoded as H.264 (yuv420p) so
-browsers and phones play it. The bottom frame of the best repetition is held for a moment with the verdicts.
+Drawn on the pictures the pose pass kept (video/kept.py: the inference copies, at most 640 px on the long side),
+so the source is decoded once; without them (a full-size video asked for, or nothing kept) it is a second
+streaming pass over the source. Frames are never held in a list. Encoded as H.264 (yuv420p) so browsers and
+phones play it. The bottom frame of the best repetition is held for a moment with the verdicts.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import numpy as np
 from movement_screen.pose import landmarks as lm
 from movement_screen.contract.result import short_number
 from movement_screen.video.privacy import blur_faces, blur_outside, body_box, check, plain
-from movement_screen.video.reader import iter_frames, prefetched, small_size
+from movement_screen.video.reader import Frame, iter_frames, prefetched, small_size
 
-MAX_SIDE = 720  # the annotated video is for viewing: at most this long side unless full size is asked for
+MAX_SIDE = 640  # the annotated video is for viewing: at most this long side (the pose pass's own pictures, kept) unless
+# full size is asked for
 HOLD_S = 2.0
 STATE_COLOURS = {"pass": (40, 170, 60), "borderline": (240, 170, 0), "fail": (220, 40, 40),
                  "not_assessed": (150, 150, 150)}
@@ -99,6 +102,18 @@ def _subject_box(subject, det, row, time_s: float, scale: float, last: list):
     return None
 
 
+def _pictures(src, max_side: int):
+    """(width, height, frames) to draw on: the pose pass's kept pictures when they were kept and are no larger
+    than asked, else the source decoded again at ``max_side``."""
+    kept, det = src.kept, src.detections
+    if kept is not None and kept.usable and kept.count == len(det.t) and max(kept.size) <= max_side:
+        frames = (Frame(int(index), float(time_s), None, picture)
+                  for index, time_s, picture in zip(det.frame, det.t, kept.pictures()))
+        return (*kept.size, frames)
+    width, height = small_size(src.info.width, src.info.height, max_side)
+    return width, height, prefetched(iter_frames(src.info.path, max_side=max_side, rotation=src.info.rotation))
+
+
 def write_annotated(analysis, source_index: int, path: Path, privacy: str = "none", full_size: bool = False) -> Path:
     """Write the annotated clip of source ``source_index`` to ``path``, at most :data:`MAX_SIDE` pixels on its long
     side (the source's own size with ``full_size``). ``privacy`` "deidentify" blurs every face and all around the
@@ -113,7 +128,7 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     kin = src.kinematics
     det = src.detections
     max_side = max(src.info.width, src.info.height) if full_size else MAX_SIDE
-    out_w, out_h = small_size(src.info.width, src.info.height, max_side)
+    out_w, out_h, pictures = _pictures(src, max_side)
     scale = out_w / src.info.width
     text_size = max(0.45, out_h / 1400)
     fps = max(1, int(round(src.info.fps or 30)))
@@ -139,8 +154,8 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     seen: dict = {}  # person -> (landmarks, time last found), for de-identification
     last_body: list = []  # [box, time] of the screened person's body last found, for de-identification
     try:
-        for frame in prefetched(iter_frames(src.info.path, max_side=max_side, rotation=src.info.rotation)):
-            image = frame.small  # scaled and converted by FFmpeg in one step, on the decoder thread
+        for frame in pictures:
+            image = frame.small
             row = frame_to_row.get(frame.index)
             if privacy == "stick_figure":
                 image = plain(image)
