@@ -92,8 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                                 "sit-to-stand"],
                        help="which screen (default: auto, decided per video)")
     _norm_options(batch, " (every video of the batch: one person's clips)")
-    batch.add_argument("--workers", type=int, default=1, help="local worker processes (default 1; each uses "
-                       "the model's own threads, see bench/RESULTS.md)")
+    batch.add_argument("--workers", type=int, default=None, help="local worker processes (default: one per core, "
+                       "at most one per video; the workers share the cores, see bench/RESULTS.md)")
     batch.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786 (needs "
                        "pip install 'movement-screen[cluster]'; --out must be visible to the workers)")
     batch.add_argument("--force", action="store_true", help="score every video again, even finished ones")

@@ -171,7 +171,8 @@ def test_batch_workers_share_the_cores_between_their_pose_threads(monkeypatch):
     """Each batch worker's LiteRT networks take their share of the cores (set in the worker by the runner), not
     all of them; an explicit setting wins."""
     from movement_screen.batch.runner import _share_cores
-    from movement_screen.pose.direct import THREADS_ENV, default_threads
+    from movement_screen.cores import THREADS_ENV
+    from movement_screen.pose.direct import default_threads
 
     monkeypatch.delenv(THREADS_ENV, raising=False)
     _share_cores(1)
@@ -179,3 +180,14 @@ def test_batch_workers_share_the_cores_between_their_pose_threads(monkeypatch):
     monkeypatch.setenv(THREADS_ENV, "3")
     _share_cores(1)
     assert default_threads() == 3
+
+
+def test_a_batch_takes_one_worker_per_core_but_no_more_than_its_videos(monkeypatch):
+    from movement_screen.batch.runner import auto_workers
+    from movement_screen.cores import THREADS_ENV
+
+    monkeypatch.setenv(THREADS_ENV, "8")  # as on an 8-core machine
+    assert auto_workers(3) == 3  # three videos: three workers, not eight
+    assert 1 <= auto_workers(100) <= 8  # one per core, fewer only if the memory (1 GB each) runs out
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert auto_workers(100) == 1

@@ -75,16 +75,33 @@ def _jobs(root: Path, videos: list[Path], progress: bool | None, anonymous: bool
     return jobs
 
 
-def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings(), *, workers: int = 1,
+WORKER_MEMORY_GB = 1.0  # a worker's peak stays under this (0.4-0.5 GB measured, bench/RESULTS.md section 4)
+
+
+def auto_workers(videos: int) -> int:
+    """Worker processes for ``videos`` to score on this machine: one per core (each then runs its pose network,
+    decoder and encoder on one thread, which scales best: no thread waits on another), no more than the videos,
+    and no more than the memory holds at WORKER_MEMORY_GB each."""
+    from movement_screen.cores import share
+
+    try:
+        memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        memory_gb = WORKER_MEMORY_GB
+    return max(1, min(share(), videos, int(memory_gb // WORKER_MEMORY_GB)))
+
+
+def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings(), *, workers: int | None = None,
               dask: str | None = None, force: bool = False, retry_failed: bool = False,
               progress: bool | None = None) -> BatchReport:
     """Score every video under ``root`` into ``out``; finished videos (same content, same settings) are skipped
-    unless ``force``; failed and unscorable ones are retried with ``retry_failed``; crashed ones always."""
+    unless ``force``; failed and unscorable ones are retried with ``retry_failed``; crashed ones always.
+    ``workers``: local worker processes; None chooses them from the cores (:func:`auto_workers`)."""
     from movement_screen.api import screen_name
     from movement_screen.pose import models
 
     root, out = Path(root), Path(out).resolve()
-    if workers < 1:
+    if workers is not None and workers < 1:
         raise UsageError("--workers must be 1 or more")
     settings = replace(settings, screen=screen_name(settings.screen))
     found = find_videos(root, exclude=out)
@@ -113,7 +130,7 @@ def run_batch(root: str | Path, out: str | Path, settings: Settings = Settings()
             return [r for r in records.values() if r is not None]
 
         report.tables = write_tables(out, finished())
-        engine = _dask_engine(dask) if dask else _local_engine(workers)
+        engine = _dask_engine(dask) if dask else _local_engine(workers or auto_workers(len(todo)))
         with _bar(len(jobs), report.skipped, progress) as bar:
             for record in engine(todo, settings, out):
                 records[record["output"]] = record
@@ -145,14 +162,16 @@ Engine = Callable[[list[Job], Settings, Path], Iterator[dict]]
 
 
 def _share_cores(threads: int) -> None:
-    """In a batch worker: its pose networks' threads (the direct backend's LiteRT), unless the user set them."""
-    from movement_screen.pose.direct import THREADS_ENV
+    """In a batch worker: the threads its pose networks, decoder and encoder take, unless the user set them."""
+    from movement_screen.cores import THREADS_ENV
 
     os.environ.setdefault(THREADS_ENV, str(threads))
 
 
 def _local_engine(workers: int) -> Engine:
-    threads = max(1, (os.cpu_count() or 1) // workers)  # N workers share the cores instead of each taking them all
+    from movement_screen.cores import share
+
+    threads = max(1, share() // workers)  # N workers share the cores instead of each taking them all
 
     def run(todo: list[Job], settings: Settings, out: Path) -> Iterator[dict]:
         queue = list(reversed(todo))

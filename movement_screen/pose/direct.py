@@ -27,12 +27,12 @@ No smoothing: the project filters the landmark series later. ``detect`` returns 
 from __future__ import annotations
 
 import math
-import os
 import zipfile
 from dataclasses import dataclass
 
 import numpy as np
 
+from movement_screen.cores import share
 from movement_screen.errors import ModelError
 from movement_screen.pose import anchors as ssd
 from movement_screen.pose import landmarks as lm
@@ -50,16 +50,10 @@ DETECT_EVERY = 1  # frames between detector runs while fewer than max_people are
 # Tasks landmarker; 10 missed the shared walking clip's walker in the frames where the detector saw them)
 
 
-THREADS_ENV = "MOVEMENT_SCREEN_POSE_THREADS"  # set by the batch runner: its workers share the cores
-
-
 def default_threads() -> int:
-    """LiteRT threads per network: $MOVEMENT_SCREEN_POSE_THREADS when set (a batch's workers split the cores
-    between them), else the cores, at most 4."""
-    given = os.environ.get(THREADS_ENV, "")
-    if given.isdigit() and int(given) > 0:
-        return int(given)
-    return max(1, min(4, os.cpu_count() or 1))
+    """LiteRT threads per network: this analysis's share of the cores (cores.share: a batch's workers split
+    them), at most 4."""
+    return min(4, share())
 
 
 @dataclass(frozen=True)

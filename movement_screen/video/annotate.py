@@ -8,13 +8,13 @@ phones play it. The bottom frame of the best repetition is held for a moment wit
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from movement_screen.pose import landmarks as lm
 from movement_screen.contract.result import short_number
+from movement_screen.video.encode import BackgroundEncoder
 from movement_screen.video.privacy import blur_faces, blur_outside, body_box, check, plain
 from movement_screen.video.reader import Frame, iter_frames, prefetched, small_size
 
@@ -109,7 +109,7 @@ def _pictures(src, max_side: int):
     if kept is not None and kept.usable and kept.count == len(det.t) and max(kept.size) <= max_side:
         frames = (Frame(int(index), float(time_s), None, picture)
                   for index, time_s, picture in zip(det.frame, det.t, kept.pictures()))
-        return (*kept.size, frames)
+        return (*kept.size, prefetched(frames))
     width, height = small_size(src.info.width, src.info.height, max_side)
     return width, height, prefetched(iter_frames(src.info.path, max_side=max_side, rotation=src.info.rotation))
 
@@ -119,7 +119,6 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     side (the source's own size with ``full_size``). ``privacy`` "deidentify" blurs every face and all around the
     screened person, "stick_figure" draws on a plain background (video/privacy.py); the file has no sound and no
     metadata."""
-    import av
     import cv2
 
     check(privacy)
@@ -145,12 +144,8 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
         frame_to_sample.setdefault(int(f), i)
     near = kin.view.near_side if kin.view.sagittal_like else None
 
-    container = av.open(str(path), mode="w")
-    container.metadata.clear()  # nothing of the source's (device, place, date) is carried over
-    stream = container.add_stream("libx264", rate=fps)
-    stream.width, stream.height, stream.pix_fmt = out_w, out_h, "yuv420p"
-    stream.options = {"preset": "superfast", "crf": "23", "movflags": "+faststart"}
-    written = 0
+    # x264 on its own thread (video/encode.py), the pictures decoded ahead on another: drawing overlaps both
+    encoder = BackgroundEncoder(str(path), fps, "superfast", 23, faststart=True)
     seen: dict = {}  # person -> (landmarks, time last found), for de-identification
     last_body: list = []  # [box, time] of the screened person's body last found, for de-identification
     try:
@@ -191,14 +186,9 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
                 hold = int(HOLD_S * fps)
             # A held frame is one frame that lasts ``hold`` frame times (the next one's stamp jumps), not copies:
             # the encoder has nothing more to do for it.
-            video_frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
-            video_frame.pts = written
-            video_frame.time_base = Fraction(1, fps)
-            written += hold
-            for packet in stream.encode(video_frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    finally:
-        container.close()
+            encoder.add(image, hold)
+    except BaseException:
+        encoder.close(quiet=True)  # an error while drawing is the one raised
+        raise
+    encoder.close()
     return path

@@ -15,18 +15,14 @@ is called or the object is garbage-collected, whichever comes first.
 from __future__ import annotations
 
 import os
-import queue
 import tempfile
-import threading
 import weakref
-from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
-DEPTH = 8  # pictures waiting for the encoder at most (bounded memory)
-_DONE = object()
+from movement_screen.video.encode import BackgroundEncoder
 
 
 def _unlink(path: str) -> None:
@@ -44,74 +40,34 @@ class KeptFrames:
         handle, self.path = tempfile.mkstemp(prefix="movement-screen-frames-", suffix=".mp4")
         os.close(handle)
         self._finalizer = weakref.finalize(self, _unlink, self.path)
-        self.fps = max(1, int(round(fps or 30)))
-        self.count = 0
-        self.size: tuple[int, int] | None = None  # (width, height)
-        self._queue: queue.Queue = queue.Queue(maxsize=DEPTH)
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
+        self._encoder = BackgroundEncoder(self.path, fps, "ultrafast", 16)
         self._closed = False
 
+    @property
+    def count(self) -> int:
+        return self._encoder.count
+
+    @property
+    def size(self) -> tuple[int, int] | None:
+        """(width, height) of the pictures."""
+        return self._encoder.size
+
     def add(self, image: np.ndarray) -> None:
-        """One RGB picture (all the same size); encoded on the background thread. Never raises: if encoding
-        failed (a full disk), the pictures are not kept and the annotated video decodes the source instead."""
-        if self._closed or self._error is not None:
-            return
-        if self._thread is None:
-            self.size = (image.shape[1], image.shape[0])
-            self._thread = threading.Thread(target=self._encode, name="kept-frames", daemon=True)
-            self._thread.start()
-        self._queue.put(image)
-        self.count += 1
-
-    def _encode(self) -> None:
-        import av
-
-        done = False
-        container = None
-        try:
-            container = av.open(self.path, mode="w")
-            stream = container.add_stream("libx264", rate=self.fps)
-            stream.width, stream.height = self.size
-            stream.pix_fmt = "yuv420p"
-            stream.options = {"preset": "ultrafast", "crf": "16"}
-            written = 0
-            while True:
-                image = self._queue.get()
-                if image is _DONE:
-                    done = True
-                    break
-                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
-                frame.pts, frame.time_base = written, Fraction(1, self.fps)
-                written += 1
-                for packet in stream.encode(frame):
-                    container.mux(packet)
-            for packet in stream.encode():
-                container.mux(packet)
-        except Exception as exc:  # e.g. the disk is full: the pictures are not kept
-            self._error = exc
-        finally:
-            if container is not None:
-                try:
-                    container.close()
-                except Exception as exc:
-                    self._error = self._error or exc
-            while not done:  # take what the producer still adds, so it never waits on a full queue
-                done = self._queue.get() is _DONE
+        """One RGB picture (all the same size). Never raises: if encoding failed (a full disk), the pictures are
+        not kept and the annotated video decodes the source instead."""
+        self._encoder.add(image)
 
     def close(self) -> "KeptFrames":
         """Wait for the encoder to finish."""
-        if not self._closed:
-            self._closed = True
-            if self._thread is not None:
-                self._queue.put(_DONE)
-                self._thread.join()
+        self._closed = True
+        self._encoder.close(quiet=True)
         return self
 
     @property
     def usable(self) -> bool:
         """Closed, every picture encoded, and the file still there."""
-        return self._closed and self._error is None and self.count > 0 and Path(self.path).exists()
+        return (self._closed and self._encoder.error is None and self.count > 0
+                and Path(self.path).exists())
 
     def pictures(self) -> Iterator[np.ndarray]:
         """The pictures in the order they were added (RGB)."""

@@ -14,6 +14,7 @@ from typing import Iterator
 
 import numpy as np
 
+from movement_screen.cores import share
 from movement_screen.errors import InputError
 from movement_screen.video.sniff import sniff
 
@@ -176,6 +177,8 @@ def iter_frames(
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        stream.thread_count = share() + 1  # FFmpeg's own choice for all the cores is their count + 1 (frame threads wait
+        # on each other): a batch worker's share, not all of them
         last_time = -np.inf
         fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
         index = 0
