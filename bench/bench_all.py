@@ -1,16 +1,25 @@
-"""Speed and memory of movement-screen against the bare pose model, measured in one go on this machine.
+"""Speed and memory of movement-screen against the bare pose network, measured in one go on this machine.
 
-    python bench/bench_all.py [--long-minutes 10] [--write bench/RESULTS.md]
+    python bench/bench_all.py [--long-minutes 10] [--update bench/RESULTS.md]
 
-1. the limit: the bare landmark model (the bundle's pose_landmarks_detector.tflite run by LiteRT,
-   `pip install ai-edge-litert`, 2 threads, one 256x256 inference per frame: what one tracked person costs at
-   the least), and the Tasks PoseLandmarker alone (detect_for_video on pre-decoded, pre-scaled frames, as many
-   poses as the pipeline's first look decides, 640-pixel side); model loads excluded;
-2. `movement-screen analyze CLIP` with default settings (a fresh process: start-up, model load, decode, pose,
-   scoring, every output file including annotated.mp4), with --no-video, and the analysis alone in a warm process;
-   each as frames/s and as a ratio to (1);
-3. `movement-screen batch` over the shared clips with 1 and 2 worker processes: videos/min, frames/s and
-   video-seconds scored per wall-second;
+Workloads (made with ffmpeg from the shared clips, stream-copied loops unless said):
+- squat: `lnewco_ohs_7032_side.mov` (one person, 1080x1920 phone video) looped to 30 s;
+- squat 720p: the same clip scaled to 720x1280 (a webcam-sized source; x264 CRF 18), looped to 30 s;
+- walk: `sports2d_demo_gait_sagittal.mp4` (a walker and a person on a box, 1768x994; up to 3 people tracked by
+  default, the first look decides 2) looped to 30 s.
+
+1. per workload, on its first 300 frames, each alone: the bare landmark network (the bundle's
+   pose_landmarks_detector.tflite run by LiteRT with 2 threads, one 256x256 inference per frame: what one tracked
+   person costs at the least; the limit every ratio is taken against), decoding plus downscaling to the
+   640-pixel inference copy, the Tasks landmarker and the direct backend on pre-decoded frames (model loads
+   excluded); and the pose pass's ceiling when decoding and the direct backend share the cores:
+   1 / (1 / decode + 1 / direct);
+2. `movement-screen analyze CLIP` in a fresh process (start-up, model load, decode, pose, scoring, every output
+   file including annotated.mp4): default settings, --no-video, and --pose-backend tasks (the earlier default);
+   frames/s and ratio to (1)'s network;
+3. `movement-screen batch` over 4 one-person clips (the four LNewCo squats looped to 10 s each) with the default
+   workers, pinned with taskset to 1 core and to every core (default workers: one per core), and with
+   --workers 1 on every core; frames/s, ratio to the network, and the speed-up over one core;
 4. peak resident memory of `analyze` on a clip looped to 1 minute and to --long-minutes (flat in length?);
 5. `movement-screen --help` start time.
 Every child is a separate process: wall time from wait4, peak RSS from GNU time (`/usr/bin/time -f %M`).
@@ -31,12 +40,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIPS = Path(os.environ.get("MOVEMENT_SCREEN_CLIPS", ROOT.parent / "shared" / "videos"))
-SPEED_CLIPS = ["sports2d_demo_gait_sagittal.mp4", "lnewco_ohs_7032_side.mov", "toe_touch_side.mp4"]
+SQUAT, WALK = "lnewco_ohs_7032_side.mov", "sports2d_demo_gait_sagittal.mp4"
+BATCH_CLIPS = ["lnewco_ohs_7026_side.mov", "lnewco_ohs_7027_front.mov", "lnewco_ohs_7051_side.mov",
+               "lnewco_ohs_7052_front.mov"]
 LONG_CLIP = "toe_touch_side.mp4"
+SAMPLE_FRAMES = 300  # frames of each workload timed in section 1
 CLI = [sys.executable, "-m", "movement_screen"]
-
-
 TIME = shutil.which("time") or "/usr/bin/time"
+FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 
 
 def measured(cmd: list[str]) -> tuple[float, float, int]:
@@ -59,6 +70,18 @@ def measured(cmd: list[str]) -> tuple[float, float, int]:
     return wall, peak_mb, os.waitstatus_to_exitcode(status)
 
 
+def looped(source: Path, seconds: float, out: Path, scale: str | None = None) -> Path:
+    """``source`` repeated to ``seconds`` (stream copy; re-encoded at ``scale`` when given)."""
+    if scale:
+        scaled = out.with_name(f"scaled_{out.name}")
+        subprocess.run([FFMPEG, "-v", "error", "-y", "-i", str(source), "-vf", f"scale={scale}", "-c:v", "libx264",
+                        "-crf", "18", "-preset", "fast", "-an", str(scaled)], check=True)
+        source = scaled
+    subprocess.run([FFMPEG, "-v", "error", "-y", "-stream_loop", "-1", "-i", str(source), "-t", str(seconds),
+                    "-c", "copy", str(out)], check=True)
+    return out
+
+
 def frame_count(path: Path) -> tuple[int, float]:
     from movement_screen.video.reader import iter_frames
 
@@ -68,22 +91,18 @@ def frame_count(path: Path) -> tuple[int, float]:
     return n, last
 
 
-def bare_rate(path: Path) -> float:
-    """The Tasks landmarker alone, tracking as many poses as the pipeline's first look decides."""
-    from movement_screen.pose import models
-    from movement_screen.pose.estimator import DEFAULT_MAX_PEOPLE, PoseEstimator, count_people
+def first_frames(path: Path, count: int = SAMPLE_FRAMES) -> list:
     from movement_screen.video.reader import iter_frames
 
-    model = models.resolve("full")
-    frames = [(f.time_s, f.small) for f in iter_frames(path)]
-    with PoseEstimator(model, max_people=count_people(path, model, DEFAULT_MAX_PEOPLE)) as estimator:
-        start = time.perf_counter()
-        for time_s, image in frames:
-            estimator.detect(image, int(time_s * 1000))
-        return len(frames) / (time.perf_counter() - start)
+    out = []
+    for frame in iter_frames(path):
+        out.append((frame.time_s, frame.small))
+        if len(out) >= count:
+            break
+    return out
 
 
-def landmark_model_rate(path: Path) -> float | None:
+def landmark_model_rate(path: Path, count: int = SAMPLE_FRAMES) -> float | None:
     """The bare landmark network: one LiteRT inference per frame of the clip (scaled to its 256x256 input),
     2 threads, no detector, no graph; None when ai-edge-litert is not installed."""
     import zipfile
@@ -96,31 +115,54 @@ def landmark_model_rate(path: Path) -> float | None:
     except ImportError:
         return None
     from movement_screen.pose import models
-    from movement_screen.video.reader import iter_frames
 
     with zipfile.ZipFile(models.resolve("full").path) as bundle:
         network = Interpreter(model_content=bundle.read("pose_landmarks_detector.tflite"), num_threads=2)
     network.allocate_tensors()
     entry = network.get_input_details()[0]
     side = int(entry["shape"][1])
-    frames = [cv2.resize(f.small, (side, side)).astype(np.float32)[None] / 255.0 for f in iter_frames(path)]
-    network.set_tensor(entry["index"], frames[0])
-    network.invoke()  # warm-up
-    start = time.perf_counter()
-    for image in frames:
+    frames = [cv2.resize(image, (side, side)).astype(np.float32)[None] / 255.0
+              for _, image in first_frames(path, count)]
+    for image in frames[:30]:  # warm-up: the first run in a process measured half the rate of the next ones
         network.set_tensor(entry["index"], image)
         network.invoke()
-    return len(frames) / (time.perf_counter() - start)
+    rates = []
+    for _ in range(3):  # best of three passes: the limit is what the network can do on this machine
+        start = time.perf_counter()
+        for image in frames:
+            network.set_tensor(entry["index"], image)
+            network.invoke()
+        rates.append(len(frames) / (time.perf_counter() - start))
+    return max(rates)
 
 
-def warm_rate(path: Path) -> float:
-    """Analysis alone (pose + scoring, no files), model already loaded in this process."""
-    from movement_screen.api import analyze
+def decode_rate(path: Path, count: int = SAMPLE_FRAMES) -> float:
+    """Decoding and downscaling to the inference copy alone, as the pose pass does it (a decoder thread ahead)."""
+    from movement_screen.video.reader import iter_frames, prefetched
 
-    analyze(path, progress=False)  # loads the graph once
     start = time.perf_counter()
-    analysis = analyze(path, progress=False)
-    return sum(len(s.detections.t) for s in analysis.sources) / (time.perf_counter() - start)
+    n = 0
+    for _ in prefetched(iter_frames(path)):
+        n += 1
+        if n >= count:
+            break
+    return n / (time.perf_counter() - start)
+
+
+def backend_rate(path: Path, backend: str, count: int = SAMPLE_FRAMES) -> tuple[float, int]:
+    """Frames/s of one backend's detect over pre-decoded frames (tracking the first look's count), and that count."""
+    from movement_screen.pose import models
+    from movement_screen.pose.estimator import DEFAULT_MAX_PEOPLE, count_people, open_estimator
+
+    model = models.resolve("full")
+    frames = first_frames(path, count)
+    poses = count_people(path, model, DEFAULT_MAX_PEOPLE, backend=backend)
+    with open_estimator(model, poses, backend=backend) as estimator:
+        estimator.detect(frames[0][1], 0)  # warm-up
+        start = time.perf_counter()
+        for time_s, image in frames:
+            estimator.detect(image, int(time_s * 1000) + 1)
+        return len(frames) / (time.perf_counter() - start), poses
 
 
 def machine() -> str:
@@ -139,9 +181,10 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--long-minutes", type=float, default=10.0)
-    parser.add_argument("--write", type=Path, help="also write the figures as markdown to this file")
+    parser.add_argument("--update", type=Path, help="also write the figures into this markdown file (between its "
+                        "bench-all markers)")
     args = parser.parse_args()
-    missing = [c for c in SPEED_CLIPS if not (CLIPS / c).is_file()]
+    missing = [c for c in [SQUAT, WALK, LONG_CLIP, *BATCH_CLIPS] if not (CLIPS / c).is_file()]
     if missing:
         sys.exit(f"shared clips missing in {CLIPS}: {missing}")
     lines: list[str] = []
@@ -151,55 +194,85 @@ def main() -> int:
         lines.append(text)
 
     work = Path(tempfile.mkdtemp(prefix="ms-bench-"))
+    workloads = {
+        "squat (1080x1920)": looped(CLIPS / SQUAT, 30, work / "squat.mov"),
+        "squat 720p (720x1280)": looped(CLIPS / SQUAT, 30, work / "squat720.mp4", "720:1280"),
+        "walk (1768x994)": looped(CLIPS / WALK, 30, work / "walk.mp4"),
+    }
     say(f"Machine: {machine()}")
     say(f"Command: python bench/bench_all.py --long-minutes {args.long_minutes:g}")
     say()
-    say("## 1-2. One clip: the limit against analyze")
+    say("## 1. The limits: each stage alone")
     say()
-    say("Ratios are to the bare landmark model (LiteRT) measured in this run; the Tasks landmarker alone is the "
-        "second limit (its ratio in brackets).")
+    say(f"On each workload's first {SAMPLE_FRAMES} frames, model loads excluded. Poses = people the first look "
+        "decided to track. Ceiling = 1 / (1/decode + 1/direct): decoding and the direct backend both use every "
+        "core, so together they cannot go faster than this.")
     say()
-    say("| clip | frames | landmark model inf/s | Tasks landmarker f/s | analyze (default, fresh process) f/s "
-        "| ratio | analyze --no-video f/s | ratio | analysis alone, warm f/s | ratio |")
+    say("| workload | poses | landmark network inf/s (2 threads) | decode + downscale f/s | Tasks landmarker f/s "
+        "| ratio | direct backend f/s | ratio | pose-pass ceiling f/s | ratio |")
     say("|---|---|---|---|---|---|---|---|---|---|")
     limits = {}
-    for name in SPEED_CLIPS:
-        path = CLIPS / name
+    for name, path in workloads.items():
+        network = limits[name] = landmark_model_rate(path) or float("nan")
+        decode = decode_rate(path)
+        tasks, poses = backend_rate(path, "tasks")
+        direct, _ = backend_rate(path, "direct")
+        ceiling = 1 / (1 / decode + 1 / direct)
+        say(f"| {name} | {poses} | {network:.1f} | {decode:.1f} | {tasks:.1f} | {tasks / network:.2f} | "
+            f"{direct:.1f} | {direct / network:.2f} | {ceiling:.1f} | {ceiling / network:.2f} |")
+
+    say()
+    say("## 2. analyze, whole 30 s workloads, fresh process")
+    say()
+    say("| workload | frames | analyze (default: direct, annotated video) f/s | ratio | --no-video f/s | ratio | "
+        "--pose-backend tasks (the earlier default) f/s | ratio | peak RSS MB (default) |")
+    say("|---|---|---|---|---|---|---|---|---|")
+    for name, path in workloads.items():
         frames, _ = frame_count(path)
-        bare = bare_rate(path)
-        limit = limits[name] = landmark_model_rate(path) or bare
-        full = frames / measured([*CLI, "analyze", str(path), "--out", str(work / name), "--quiet"])[0]
-        novid = frames / measured([*CLI, "analyze", str(path), "--out", str(work / name), "--quiet",
-                                   "--no-video"])[0]
-        warm = warm_rate(path)
-
-        def ratio(rate: float) -> str:
-            return f"{rate / limit:.2f} ({rate / bare:.2f})"
-        say(f"| {name} | {frames} | {limit:.1f} | {bare:.1f} | {full:.1f} | {ratio(full)} | {novid:.1f} | "
-            f"{ratio(novid)} | {warm:.1f} | {ratio(warm)} |")
-    if landmark_model_rate(CLIPS / SPEED_CLIPS[0]) is None:
-        say("(ai-edge-litert is not installed: the Tasks landmarker's rate stands in for the landmark model's)")
+        out = work / "analyze"
+        full, rss, _ = measured([*CLI, "analyze", str(path), "--out", str(out), "--quiet"])
+        novid = measured([*CLI, "analyze", str(path), "--out", str(out), "--quiet", "--no-video"])[0]
+        tasks = measured([*CLI, "analyze", str(path), "--out", str(out), "--quiet", "--pose-backend", "tasks"])[0]
+        limit = limits[name]
+        say(f"| {name} | {frames} | {frames / full:.1f} | {frames / full / limit:.2f} | {frames / novid:.1f} | "
+            f"{frames / novid / limit:.2f} | {frames / tasks:.1f} | {frames / tasks / limit:.2f} | {rss:.0f} |")
 
     say()
-    say("## 3. Batch over the shared clips")
+    say("## 3. Batch: 4 one-person clips")
     say()
-    from movement_screen.batch.discover import find_videos
-
-    clips = find_videos(CLIPS).videos  # what the batch itself will find (SOURCES.md and the like are not videos)
-    totals = [frame_count(p) for p in clips]
-    n_frames, seconds = sum(n for n, _ in totals), sum(t for _, t in totals)
-    say(f"{len(clips)} clips, {n_frames} frames, {seconds:.1f} s of video; default settings (annotated video "
-        "included), a fresh output folder each time")
+    folder = work / "batch_in"
+    folder.mkdir()
+    for clip in BATCH_CLIPS:
+        looped(CLIPS / clip, 10, folder / clip)
+    n_frames = sum(frame_count(p)[0] for p in folder.iterdir())
+    limit = statistics.mean(limits[n] for n in workloads if n.startswith("squat"))
+    say(f"The four LNewCo squats (1080x1920) looped to 10 s each: {n_frames} frames; default settings (annotated "
+        f"video included), a fresh output folder each time. Ratio to the landmark network on the squat workloads "
+        f"({limit:.0f} inf/s, 2 threads).")
     say()
-    limit = statistics.mean(limits.values())
-    say(f"| workers | wall s | videos/min | frames/s | ratio to the landmark model ({limit:.0f} inf/s) | "
-        "video-s per wall-s | peak RSS of the runner MB |")
+    say("| run | cores | workers x threads | wall s | frames/s | ratio to the network | speed-up over 1 core |")
     say("|---|---|---|---|---|---|---|")
-    for workers in (1, 2):
-        wall, rss, _ = measured([*CLI, "batch", str(CLIPS), "--out", str(work / f"batch{workers}"), "--workers",
-                                 str(workers), "--quiet"])
-        say(f"| {workers} | {wall:.1f} | {len(clips) / wall * 60:.1f} | {n_frames / wall:.1f} | "
-            f"{n_frames / wall / limit:.2f} | {seconds / wall:.2f} | {rss:.0f} |")
+    cores = len(os.sched_getaffinity(0))
+    taskset = shutil.which("taskset")
+    runs = [("pinned to 1 core, default workers", "0", None), (f"pinned to all {cores} cores, default workers",
+            f"0-{cores - 1}", None), (f"all {cores} cores, --workers 1", None, 1)]
+    one_core = None
+    for k, (label, pin, workers) in enumerate(runs):
+        if pin is not None and not taskset:
+            say(f"| {label} | - | - | taskset is not installed | | | |")
+            continue
+        command = ([taskset, "-c", pin] if pin is not None else []) + [
+            *CLI, "batch", str(folder), "--out", str(work / f"batch_{k}"), "--quiet",
+            *(["--workers", str(workers)] if workers else [])]
+        wall = measured(command)[0]
+        used = 1 if pin == "0" else cores
+        count = workers or min(used, len(BATCH_CLIPS))  # the default: one worker per core, one thread each
+        shares = f"{count} x {max(1, used // count)}"
+        rate = n_frames / wall
+        if pin == "0":
+            one_core = rate
+        speedup = f"{rate / one_core:.2f}x" if one_core else ""
+        say(f"| {label} | {used} | {shares} | {wall:.1f} | {rate:.1f} | {rate / limit:.2f} | {speedup} |")
 
     say()
     say("## 4. Memory on a long input")
@@ -207,18 +280,14 @@ def main() -> int:
     say(f"`{LONG_CLIP}` looped with ffmpeg (-stream_loop, stream copy), then `movement-screen analyze --screen "
         "forward-bend` (otherwise default settings) in a fresh process:")
     say()
-    say(f"| length | frames | wall s | frames/s | ratio to the landmark model on {LONG_CLIP} | peak RSS MB |")
-    say("|---|---|---|---|---|---|")
-    ffmpeg = shutil.which("ffmpeg")
+    say("| length | frames | wall s | frames/s | peak RSS MB |")
+    say("|---|---|---|---|---|")
     for minutes in (1.0, args.long_minutes):
-        long_path = work / f"long_{minutes:g}min.mp4"
-        subprocess.run([ffmpeg, "-v", "error", "-y", "-stream_loop", "-1", "-i", str(CLIPS / LONG_CLIP), "-t",
-                        str(minutes * 60), "-c", "copy", str(long_path)], check=True)
+        long_path = looped(CLIPS / LONG_CLIP, minutes * 60, work / f"long_{minutes:g}min.mp4")
         frames, _ = frame_count(long_path)
         wall, rss, code = measured([*CLI, "analyze", str(long_path), "--out", str(work / f"long{minutes:g}"),
                                     "--quiet", "--screen", "forward-bend"])
-        say(f"| {minutes:g} min | {frames} | {wall:.0f} | {frames / wall:.1f} | "
-            f"{frames / wall / limits[LONG_CLIP]:.2f} | {rss:.0f}"
+        say(f"| {minutes:g} min | {frames} | {wall:.0f} | {frames / wall:.1f} | {rss:.0f}"
             f"{'' if code == 0 else f' (exit {code})'} |")
 
     say()
@@ -229,10 +298,11 @@ def main() -> int:
     walls = [measured(cmd)[0] for _ in range(7)]
     say(f"`movement-screen --help`: median {statistics.median(walls):.2f} s over 7 runs")
     shutil.rmtree(work, ignore_errors=True)
-    if args.write:
-        header = ["# Benchmark results", "", "Figures printed by `python bench/bench_all.py` (f/s = frames per "
-                  "second); what each one measures is in the script's docstring.", ""]
-        args.write.write_text("\n".join(header + lines) + "\n")
+    if args.update:
+        sys.path.insert(0, str(ROOT))
+        from movement_screen.cli import replace_section
+
+        replace_section(args.update, "bench-all", "\n".join(lines))
     return 0
 
 
