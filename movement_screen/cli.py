@@ -61,8 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                        help=POSE_BACKEND_HELP)
     analyze.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     analyze.add_argument("--full-size-video", action="store_true",
-                         help="annotated.mp4 at the clip's own size (default: at most 720 px on its long side, "
-                              "which is quicker to write and enough to watch)")
+                         help="annotated.mp4 at the clip's own size, decoding it a second time (default: at most "
+                              "640 px on its long side, drawn on the pictures the pose pass decoded: quicker, and "
+                              "enough to watch)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
     _output_options(analyze)
     care = analyze.add_argument_group("red flags, exercise plan, report and history")
