@@ -60,3 +60,22 @@ def test_a_failed_encoder_keeps_nothing_and_never_stops_the_pose_pass():
     kept.close()
     assert not kept.usable
     kept.discard()
+
+
+def test_the_copies_of_a_killed_process_are_deleted_by_the_next_analysis(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    from movement_screen.video.kept import PREFIX
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{PREFIX}{int(gone.stdout)}-abc123.mp4"  # a process killed before it could delete its copy
+    dead.write_bytes(b"frames")
+    alive = tmp_path / f"{PREFIX}{os.getpid()}-def456.mp4"  # this process's own, still in use
+    alive.write_bytes(b"frames")
+    kept = KeptFrames(30)
+    assert not dead.exists() and alive.exists()
+    assert Path(kept.path).parent == tmp_path and Path(kept.path).name.startswith(f"{PREFIX}{os.getpid()}-")
+    kept.discard()

@@ -9,7 +9,9 @@ clip the source's decode and downscale cost about 12 ms of CPU per frame, the sm
 3 (``python bench/bench_all.py``, bench/RESULTS.md).
 
 The file is private to the process (``tempfile.mkstemp``, mode 0600) and deleted when :meth:`KeptFrames.discard`
-is called or the object is garbage-collected, whichever comes first.
+is called or the object is garbage-collected, whichever comes first. A process killed outright (``kill -9``, out of
+memory) cannot delete its own: its name carries the process id, and the next analysis on the machine deletes the
+files of processes that no longer run (:func:`sweep`), so no copy of a patient's video is left behind for long.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ import numpy as np
 from movement_screen.video.encode import BackgroundEncoder
 
 
+PREFIX = "movement-screen-frames-"
+
+
 def _unlink(path: str) -> None:
     try:
         os.unlink(path)
@@ -32,12 +37,41 @@ def _unlink(path: str) -> None:
         pass
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or a platform without signals: assume it runs
+        return True
+    return True
+
+
+def sweep(folder: str | None = None) -> list[str]:
+    """Delete the kept pictures of processes that no longer run (killed before they could); returns their paths."""
+    folder = folder or tempfile.gettempdir()
+    gone = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return gone
+    for name in names:
+        if not (name.startswith(PREFIX) and name.endswith(".mp4")):
+            continue
+        pid = name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            _unlink(os.path.join(folder, name))
+            gone.append(os.path.join(folder, name))
+    return gone
+
+
 class KeptFrames:
     """Pictures of one size added in order (:meth:`add`), encoded on a background thread; after :meth:`close`,
     :meth:`pictures` gives them back in the same order."""
 
     def __init__(self, fps: float = 30.0):
-        handle, self.path = tempfile.mkstemp(prefix="movement-screen-frames-", suffix=".mp4")
+        sweep()
+        handle, self.path = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=".mp4")
         os.close(handle)
         self._finalizer = weakref.finalize(self, _unlink, self.path)
         self._encoder = BackgroundEncoder(self.path, fps, "ultrafast", 16)
