@@ -18,8 +18,9 @@ from movement_screen.video.encode import BackgroundEncoder
 from movement_screen.video.privacy import blur_faces, blur_outside, body_box, check, plain
 from movement_screen.video.reader import Frame, iter_frames, prefetched, small_size
 
-MAX_SIDE = 640  # the annotated video is for viewing: at most this long side (the pose pass's own pictures, kept) unless
-# full size is asked for
+# The annotated video is for viewing: at most this long side (the pose pass's own pictures, kept) unless full size is
+# asked for.
+MAX_SIDE = 640
 HOLD_S = 2.0
 STATE_COLOURS = {"pass": (40, 170, 60), "borderline": (240, 170, 0), "fail": (220, 40, 40),
                  "not_assessed": (150, 150, 150)}

@@ -4,9 +4,11 @@ The annotated video can only be drawn once the whole clip is analysed (who the s
 the bottom frame, the gait events), and holding the frames in memory would grow with the clip's length. So while
 the pose pass runs, the inference copies it decoded anyway (at most 640 px on the long side) are encoded on a
 background thread into a temporary, near-lossless H.264 file (x264 ``ultrafast``, CRF 16), about 17 KB a frame.
-Drawing the annotated video then decodes that small file instead of the full-size source: on a 1080x1920 phone
-clip the source's decode and downscale cost about 12 ms of CPU per frame, the small file's encode and decode about
-3 (``python bench/bench_all.py``, bench/RESULTS.md).
+Drawing the annotated video then decodes that small file instead of the full-size source. On a 1080x1920 phone
+clip the source's decode and downscale cost about 13 ms of CPU per frame (156 frames/s on both cores of the
+2-core benchmark machine, ``python bench/bench_all.py``, bench/RESULTS.md section 1); the small file's encode and
+decode about 3 ms (x264 ultrafast at about 530 frames/s and decoding at about 930, timed by hand, not in a
+committed benchmark).
 
 The file is private to the process (``tempfile.mkstemp``, mode 0600) and deleted when :meth:`KeptFrames.discard`
 is called or the object is garbage-collected, whichever comes first. A process killed outright (``kill -9``, out of
