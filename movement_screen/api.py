@@ -346,6 +346,10 @@ def follow_up(analysis: Analysis, store: Store, patient: str, on: date | None = 
 def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -> str | None:
     """What ``src`` shows when it is clearly not ``screen`` (in words, with the evidence), else None.
 
+    A clip whose screened person shows ``screen``'s own signature clearly (``detect.toml`` [decision] clear_above)
+    fits, even when another movement is there too (a rise then a walk, the knee bend inside a sit-to-stand): the
+    result notes the other one (quality issue ``also_seen``). Otherwise:
+
     The screened person doing the chosen movement makes the clip fit, whoever else walks past. Otherwise the clip
     is read the way ``--screen auto`` reads it: a main person who walks across the picture makes it a walking
     clip whoever was screened, else the screened person's movement decides. A squat chosen for hips
@@ -353,6 +357,9 @@ def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -
     a step or a lift. A clip whose movement cannot be told
     (too little movement) is not refused here: it is scored, and says it found no movement.
     """
+    scores = detect.decide(src.kinematics, src.subject.id).scores  # after the look-alike checks
+    if scores[screen] >= load("detect")["decision"]["clear_above"]:
+        return None  # the chosen movement's signature is there: scored, whatever else the clip shows (also_seen)
     found = src.detection
     if found is None or src.screen != screen:
         found = detect.decide(src.kinematics, src.subject.id)  # the screened person doing the movement fits,
@@ -502,8 +509,20 @@ def _quality(sources, paths, screen: str) -> list[QualityIssue]:
         look_alike = _look_alike(src, i, paths[i])
         if look_alike:  # says more than the plain "several people" warning, which it replaces
             found = [issue for issue in found if issue.code != "several_people"] + look_alike
-        issues += found
+        issues += found + _also_seen(src, i, paths[i], screen)
     return issues
+
+
+def _also_seen(src: SourceAnalysis, index: int, path: str, screen: str) -> list[QualityIssue]:
+    """A note naming another movement whose signature is clearly in the clip beside the screened one."""
+    scores = detect.decide(src.kinematics, src.subject.id).scores
+    clear = load("detect")["decision"]["clear_above"]
+    others = [detect.ARTICLE_NAMES[k] for k, v in sorted(scores.items(), key=lambda kv: -kv[1])
+              if k not in (screen, "posture") and v >= clear]
+    if not others:
+        return []
+    return [QualityIssue("also_seen", f"{Path(path).name}: the clip also shows {' and '.join(others)}; only "
+                         f"{detect.ARTICLE_NAMES[screen]} was scored", "info", index)]
 
 
 def _look_alike(src: SourceAnalysis, index: int, path: str) -> list[QualityIssue]:

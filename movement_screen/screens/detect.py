@@ -63,8 +63,29 @@ def _finite_max(x: np.ndarray) -> tuple[float, int]:
     return float(x[i]), i
 
 
+def single_leg_squats(kin: Kinematics) -> tuple[int, float]:
+    """Squats on one leg that the recogniser counts, and the longest stretch on one leg (s): a knee bend of at
+    least ``[single_leg_squat] hip_drop_leg`` while one foot is off the floor (single_leg.stance_stretches: held
+    higher than the other, or swung away from its place while the other foot stays on its own), its bottom not
+    resting on a seat and not in a lunge's wide split."""
+    cfg = load("detect")["single_leg_squat"]
+    stretches = single_leg.stance_stretches(kin)
+    if not stretches:
+        return 0, 0.0
+    longest = max((s.stop - s.start) / kin.fs for s in stretches)
+    reps, bottoms = single_leg.find_repetitions(kin, stretches=stretches)
+    seated = np.zeros(len(kin.t), bool)
+    for a, b in sit_to_stand.seated_rests(kin):
+        seated[a:b] = True
+    split = squat.feet_split(kin)
+    count = sum(1 for rep, bottom in zip(reps, bottoms) if (rep.depth_leg_fraction or 0.0) >= cfg["hip_drop_leg"] and not seated[bottom]
+                and not split[bottom] > cfg["lunge_split_shank"])
+    return count, float(longest)
+
+
 def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
-    """Per-screen scores (0-1) and the measured values behind them."""
+    """Per-screen scores (0-1) and the measured values behind them: each screen's signature (module docstring),
+    its margins in ``detect.toml`` with where each came from."""
     cfg = load("detect")
     values: dict[str, float] = {}
 
@@ -74,11 +95,11 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     passes = gait.find_passes(kin)
     walked = gait.walked_s(passes)
     strikes = sum(e.type == "heel_strike" for e in gait.detect_events(kin, passes)[0])
-    values.update(walking_s=float(walked), heel_strikes=float(strikes))
+    progress = gait.progression_statures(kin, passes)
+    values.update(walking_s=float(walked), heel_strikes=float(strikes), progression_statures=progress,
+                  toward_camera=float(bool(passes) and passes[0].axis == "y"))
     stepping = _ramp(walked, *cfg["gait"]["walking_s"]) * _ramp(strikes, *cfg["gait"]["heel_strikes"])
-    gait_score = _ramp(travel, *cfg["gait"]["travel_statures"]) * stepping
-    if kin.view.kind == "frontal":  # toward / away from the camera: no sideways travel to see
-        gait_score = max(gait_score, stepping)
+    gait_score = _ramp(progress, *cfg["gait"]["travel_statures"]) * stepping
 
     drop = squat.hip_drop(kin)
     max_drop, at = _finite_max(drop)
@@ -95,17 +116,21 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     values.update(max_trunk_flexion_deg=max_flex, hip_drop_at_max_trunk_flexion_leg=drop_at_flex)
     bend_score = _ramp(max_flex, *cfg["forward_bend"]["trunk_deg"]) * (
         1.0 - _ramp(drop_at_flex, *cfg["forward_bend"]["hip_drop_leg"]))
-    stands, shin, hips_above = sit_to_stand.seat_evidence(kin)
-    values.update(full_stands=float(stands), seated_shin_deg=shin, seated_hips_above_knees_thigh=hips_above)
-    seated = _ramp(shin, *cfg["sit_to_stand"]["shin_deg"]) * _ramp(hips_above, *cfg["sit_to_stand"]["hips_above_knees"])
-    sts_score = _ramp(stands, *cfg["sit_to_stand"]["full_stands"]) * seated
-    squat_score *= 1.0 - seated * _ramp(stands, *cfg["sit_to_stand"]["not_a_squat_stands"])
-    stretches = single_leg.stance_stretches(kin)
-    one_leg = max(((s.stop - s.start) / kin.fs for s in stretches), default=0.0)
-    one_leg_reps = len(single_leg.find_repetitions(kin, stretches=stretches)[0]) if stretches else 0
-    values.update(one_leg_s=float(one_leg), single_leg_squats=float(one_leg_reps))
-    sls_score = _ramp(one_leg, *cfg["single_leg_squat"]["one_leg_s"]) * _ramp(
-        one_leg_reps, *cfg["single_leg_squat"]["repetitions"])
+
+    squat_score *= 1.0 - gait_score  # squats and bends are done on the spot: a walker's hips bob as they travel
+    bend_score *= 1.0 - gait_score
+    rests = sit_to_stand.seated_rests(kin)
+    rises = sit_to_stand.rises_from_seat(kin)
+    values.update(seated_rest_s=max(((b - a) / kin.fs for a, b in rests), default=0.0), rises_from_seat=float(rises),
+                  full_stands=float(sum(s.full is not None for s in sit_to_stand.find_stands(kin))) if rests else 0.0)
+    sts_score = _ramp(values["seated_rest_s"], *cfg["sit_to_stand"]["rest_s"]) * _ramp(
+        rises, *cfg["sit_to_stand"]["rises"])
+    squat_score *= 1.0 - sts_score  # the hips came to rest on a seat: their drop was sitting down, not a squat
+
+    one_leg_reps, one_leg = single_leg_squats(kin)
+    values.update(one_leg_s=one_leg, single_leg_squats=float(one_leg_reps))
+    # single-leg squats are done on the spot: a walker's hips bob over one foot at a time as they travel
+    sls_score = _ramp(one_leg_reps, *cfg["single_leg_squat"]["repetitions"]) * (1.0 - gait_score)
     squat_score *= 1.0 - sls_score  # a squat on one leg is never a deep squat
     quiet = len(posture.quiet_samples(kin)) / kin.fs
     values["quiet_standing_s"] = float(quiet)
@@ -120,9 +145,14 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
     """The screen one person's movement shows, with a confidence, or a polite refusal."""
     cfg = load("detect")["decision"]
     scores, values = evidence(kin)
-    alike = squat.look_alike(kin) if scores["squat"] > 0 else None
+    alike = squat.look_alike(kin) if max(scores["squat"], scores["single_leg_squat"], scores["sit_to_stand"]) > 0 \
+        else None
     if alike:  # the hips dropped, but not in a squat: no squat evidence
         scores["squat"] = 0.0
+        if alike.startswith(("a lift", "a lunge")):  # nor a rise from a seat; a lift is no squat on one leg either
+            scores["sit_to_stand"] = 0.0  # (a single-leg squat's free foot held behind reads as a split: its own
+            if alike.startswith("a lift"):  # signature already leaves out a lunge's wider one)
+                scores["single_leg_squat"] = 0.0
     ranked = sorted(scores, key=scores.get, reverse=True)
     best, second = ranked[0], ranked[1]
     confidence = float(np.clip(scores[best] - cfg["second_weight"] * scores[second], 0.0, 1.0))
@@ -134,20 +164,26 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
         return Detection(None, 0.0, scores, "looks like standing still, too briefly or too restlessly for a posture "
                          f"screen (no squat, forward bend, walking, single-leg squat or sit-to-stand seen: {listing}): "
                          f"choose --screen {CHOICES}", person, values)
+    both = [k for k in ("sit_to_stand", "gait") if scores[k] >= cfg["clear_above"]]
+    if len(both) == 2:  # a rise from a chair, then a walk: a Timed Up-and-Go, which no one screen scores whole
+        return Detection(None, 0.5, scores, "this shows a rise from a seat and a walk (like a Timed Up-and-Go), "
+                         f"which is not one screen ({listing}): choose --screen sit-to-stand to score the rise or "
+                         "--screen gait to score the walk", person, values)
     if confidence < cfg["min_confidence"]:
         return Detection(None, confidence, scores, f"could not tell which movement this is ({listing}): choose "
                          f"--screen {CHOICES}", person, values)
     why = {
-        "gait": f"the person travels {values['hip_travel_statures']:.1f} body heights across the picture, "
-                f"walking for {values['walking_s']:.1f} s",
+        "gait": f"the person walks {values['progression_statures']:.1f} body heights "
+                f"{'toward or away from the camera' if values['toward_camera'] else 'across the picture'}, "
+                f"stepping for {values['walking_s']:.1f} s",
         "squat": f"the hips drop {values['max_hip_drop_leg']:.2f} leg lengths with the knees bent "
                  f"{values['knee_flexion_at_lowest_hips_deg']:.0f} deg",
         "forward_bend": f"the trunk tips {values['max_trunk_flexion_deg']:.0f} deg from vertical while the hips "
                         f"stay up (drop {values['hip_drop_at_max_trunk_flexion_leg']:.2f} leg lengths)",
         "posture": f"the person stands still for {values['quiet_standing_s']:.1f} s with no other movement",
-        "single_leg_squat": f"one foot stays lifted for {values['one_leg_s']:.1f} s while the person squats "
-                            f"{values['single_leg_squats']:.0f} times on the other leg",
-        "sit_to_stand": f"the person stands up from a seat {values['full_stands']:.0f} times, the shins "
-                        f"{values['seated_shin_deg']:.0f} deg from upright when seated",
+        "single_leg_squat": f"the person squats {values['single_leg_squats']:.0f} times on one leg, the other foot "
+                            "off the floor",
+        "sit_to_stand": f"the hips rest on a seat ({values['seated_rest_s']:.1f} s at the longest) and the person "
+                        f"stands up from it {values['rises_from_seat']:.0f} time(s)",
     }[best]
     return Detection(best, confidence, scores, f"{SCREEN_NAMES[best]}: {why} (scores: {listing})", person, values)

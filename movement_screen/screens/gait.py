@@ -101,6 +101,33 @@ def find_passes(kin: Kinematics, source: int = 0) -> list[WalkPass]:
     return across if walked_s(across) > walked_s(toward) else toward
 
 
+def progression_statures(kin: Kinematics, passes: list[WalkPass]) -> float:
+    """How far the body travels through space in its longest pass, in body heights: across the picture (the
+    mid-hip's travel) and, from the front, toward or away from the camera (the shoulders' width in the picture,
+    which a squat or a lean does not change, read through a phone camera's focal length: ``[passes]
+    focal_long_side``). Walking moves the body through space; feet stepping on the spot, or a squat that leans
+    the trunk toward the camera, do not."""
+    cfg = load("gait")["passes"]
+    stature = kin.lengths.stature
+    width = np.linalg.norm(kin.xy[:, lm.L_SHOULDER] - kin.xy[:, lm.R_SHOULDER], axis=1)
+    upright = np.nanmedian(width[kin.standing]) if len(kin.standing) else np.nanmedian(width)
+    focal = cfg["focal_long_side"] * max(kin.image_size) if kin.image_size else np.nan
+    ends = max(1, int(round(cfg["end_window_s"] * kin.fs)))
+    best = 0.0
+    for walk in passes:
+        a, b = kin.sample_at(walk.start_s), kin.sample_at(walk.end_s) + 1
+        first, last = slice(a, min(b, a + ends)), slice(max(a, b - ends), b)
+        with np.errstate(invalid="ignore"):
+            across = abs(np.nanmedian(kin.mid_hip[last, 0]) - np.nanmedian(kin.mid_hip[first, 0])) / stature
+            depth = 0.0
+            if kin.view.kind == "frontal" and np.isfinite(focal) and upright > 0:
+                tall = [stature * np.nanmedian(width[part]) / upright for part in (first, last)]
+                depth = focal * abs(1 / tall[0] - 1 / tall[1]) if all(h > 0 for h in tall) else 0.0
+        moved = float(np.hypot(np.nan_to_num(across), np.nan_to_num(depth)))
+        best = max(best, moved)
+    return best
+
+
 def walked_s(passes: list[WalkPass]) -> float:
     """Seconds of steady walking in ``passes``."""
     return sum(p.end_s - p.start_s for p in passes)

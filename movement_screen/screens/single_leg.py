@@ -59,6 +59,7 @@ class StanceStretch:
     start: int
     stop: int
     stance: str
+    by: str = "lift"  # how it was found: "lift" (the free foot held higher) or "excursion" (it left its place)
 
 
 def foot_lift(kin: Kinematics) -> np.ndarray:
@@ -73,18 +74,25 @@ def foot_lift(kin: Kinematics) -> np.ndarray:
     raw = (kin.side("right", "ankle")[:, 1] - kin.side("left", "ankle")[:, 1]) / kin.lengths.shank
     standing = kin.standing
     if len(standing):
-        bent = np.fmax(_knee_flexion_3d(kin, "left"), _knee_flexion_3d(kin, "right"))[standing]
+        bent = np.fmax(knee_flexion_3d(kin, "left"), knee_flexion_3d(kin, "right"))[standing]
         standing = standing[bent < rules()["stance"]["straight_knees_deg"]]
     level = np.nanmedian(raw[standing]) if len(standing) else np.nan
     return raw - (level if np.isfinite(level) else 0.0)
 
 
 def stance_stretches(kin: Kinematics, lift: np.ndarray | None = None) -> list[StanceStretch]:
-    """Stretches on one leg lasting ``[stance] min_seconds`` or more; a brief touch-down does not end one. ``lift``:
-    :func:`foot_lift`, when already at hand."""
+    """Stretches on one leg, found two ways (``lift``: :func:`foot_lift`, when already at hand):
+
+    * a foot held higher than the other for ``[stance] min_seconds`` or more (a brief touch-down does not end the
+      stretch): the free foot lifted behind, to the side or in front, held between squats;
+    * one foot leaving its place on the floor while the other stays on its own (:func:`foot_excursions`), for
+      ``[excursion] min_seconds`` or more: a pistol squat's free leg swung forward only for each squat, which from
+      the front shows *lower* in the picture (nearer the camera), so its height alone names the wrong leg.
+
+    Where both find a stretch on different legs, the foot that stayed where it stood is the stance foot."""
     cfg = rules()["stance"]
     lift = foot_lift(kin) if lift is None else lift
-    out: list[StanceStretch] = []
+    lifted: list[StanceStretch] = []
     for stance, raised in (("right", lift > cfg["raised_shank"]), ("left", lift < -cfg["raised_shank"])):
         # A foot put down briefly between two lifts, one of them long, is a loss of balance inside one stretch; in
         # walking each lift (a swing) is short.
@@ -96,11 +104,67 @@ def stance_stretches(kin: Kinematics, lift: np.ndarray | None = None) -> list[St
                 merged[-1][1] = b
             else:
                 merged.append([a, b])
-        out += [StanceStretch(a, b, stance) for a, b in merged if (b - a) / kin.fs >= cfg["min_seconds"]]
+        lifted += [StanceStretch(a, b, stance) for a, b in merged if (b - a) / kin.fs >= cfg["min_seconds"]]
+    moved = _excursion_stretches(kin)
+    kept = [s for s in lifted if not any(m.stance != s.stance and m.start < s.stop and s.start < m.stop
+                                         for m in moved)]
+    out = kept + [m for m in moved if not any(k.stance == m.stance and k.start <= m.start and m.stop <= k.stop
+                                              for k in kept)]
     return sorted(out, key=lambda s: s.start)
 
 
-def _knee_flexion_3d(kin: Kinematics, side: str) -> np.ndarray:
+def foot_excursions(kin: Kinematics) -> dict[str, np.ndarray] | None:
+    """How far each ankle is from its place on the floor, in shank lengths, per sample; None when the clip never
+    shows both feet down.
+
+    A foot's place on the floor is where its ankle stands in the nearby samples (``[excursion] window_s``) with
+    both feet down: both knees straight (3-D landmarks) and the ankles level in the picture. Taken near in time,
+    so a camera cut or the person moving about does not move the reference."""
+    cfg = rules()
+    near = int(round(cfg["excursion"]["window_s"] * kin.fs))
+    shank = kin.lengths.shank
+    ankles = {side: kin.side(side, "ankle") for side in ("left", "right")}
+    bent = np.fmax(knee_flexion_3d(kin, "left"), knee_flexion_3d(kin, "right"))
+    level = np.abs(ankles["left"][:, 1] - ankles["right"][:, 1]) / shank < cfg["excursion"]["level_shank"]
+    with np.errstate(invalid="ignore"):
+        down = np.flatnonzero((bent < cfg["stance"]["straight_knees_deg"]) & level
+                              & np.isfinite(ankles["left"][:, 0]) & np.isfinite(ankles["right"][:, 0]))
+    if len(down) < 3:
+        return None
+    out = {}
+    for side, ankle in ankles.items():
+        place = np.full_like(ankle, np.nan)
+        for i in range(len(ankle)):
+            close = down[np.abs(down - i) <= near]
+            if len(close) >= 3:
+                place[i] = np.median(ankle[close], axis=0)
+        out[side] = np.linalg.norm(ankle - place, axis=1) / shank
+    return out
+
+
+def _excursion_stretches(kin: Kinematics) -> list[StanceStretch]:
+    """Stretches where one ankle has left its place on the floor and the other stays on its own (see
+    :func:`stance_stretches`), widened by ``[excursion] pad_s`` each side to take in the squat around them."""
+    cfg = rules()["excursion"]
+    moved = foot_excursions(kin)
+    if moved is None:
+        return []
+    pad = int(round(cfg["pad_s"] * kin.fs))
+    out: list[StanceStretch] = []
+    for stance, free in (("left", "right"), ("right", "left")):
+        with np.errstate(invalid="ignore"):
+            one = (moved[free] >= cfg["free_shank"]) & (moved[stance] <= cfg["stay_share"] * moved[free])
+        for a, b in runs(one):
+            if (b - a) / kin.fs >= cfg["min_seconds"]:
+                a, b = max(0, a - pad), min(len(kin.t), b + pad)
+                if out and out[-1].stance == stance and a <= out[-1].stop:
+                    out[-1] = StanceStretch(out[-1].start, b, stance, "excursion")
+                else:
+                    out.append(StanceStretch(a, b, stance, "excursion"))
+    return out
+
+
+def knee_flexion_3d(kin: Kinematics, side: str) -> np.ndarray:
     part = lm.SIDES[side]
     hip, knee, ankle = (kin.world[:, part[k]] for k in ("hip", "knee", "ankle"))
     u, v = hip - knee, ankle - knee
@@ -117,6 +181,7 @@ def find_repetitions(kin: Kinematics, source: int = 0, stretches: list[StanceStr
     rep_cfg = cfg["repetition"]
     half = int(rep_cfg["bottom_window_frames"])
     lift = foot_lift(kin)
+    moved = None
     reps, bottoms = [], []
     for stretch in stance_stretches(kin, lift) if stretches is None else stretches:
         stance, free = stretch.stance, OTHER[stretch.stance]
@@ -128,7 +193,11 @@ def find_repetitions(kin: Kinematics, source: int = 0, stretches: list[StanceStr
         low = rep_cfg["min_hip_drop_leg"]
         peaks, _ = find_peaks(drop, height=low, prominence=0.6 * low, distance=max(1, int(0.8 * kin.fs)))
         clearance = lift if stance == "right" else -lift  # the free ankle's height above the stance ankle
-        flexion = _knee_flexion_3d(kin, stance)
+        touch = cfg["stance"]["touch_shank"]
+        if stretch.by == "excursion":  # the free foot swung forward may show lower: its distance from its place
+            moved = moved if moved is not None else foot_excursions(kin)
+            clearance, touch = moved[free], cfg["excursion"]["touch_shank"]
+        flexion = knee_flexion_3d(kin, stance)
         previous = stretch.start
         for peak in peaks:
             depth = drop[peak]
@@ -149,7 +218,7 @@ def find_repetitions(kin: Kinematics, source: int = 0, stretches: list[StanceStr
             measures["knee_flexion_3d_deg"] = window_mean(flexion, peak, half)
             measures["knee_flexion_from_drop_deg"] = float(drop_angle)
             measures["knee_flexion_deg"] = float(np.nanmean([measures["knee_flexion_3d_deg"], drop_angle]))
-            touched = clearance[start:end + 1] < cfg["stance"]["touch_shank"]
+            touched = clearance[start:end + 1] < touch
             measures["touch_downs"] = float(len(runs(np.nan_to_num(touched, nan=0).astype(bool))))
             measures["stance_left"] = float(stance == "left")
             reps.append(Repetition(len(reps) + 1, float(kin.t[start]), float(kin.t[peak]), float(kin.t[end]),
@@ -174,8 +243,10 @@ def _bottom_measures(kin: Kinematics, stance: str, free: str, rest: int, bottom:
 
     hip, knee, ankle, toe = (kin.side(stance, k) for k in ("hip", "knee", "ankle", "toe"))
     free_hip = kin.side(free, "hip")
-    # Medial = toward the middle of the hips, which on one leg lies between the stance hip and the free one.
-    medial = np.sign(at(kin.mid_hip[:, 0] - toe[:, 0]))
+    # Medial = from the stance hip toward the free one. Not toward the mid-hip: on one leg the body's centre moves
+    # over the stance foot, so the mid-hip stands above the toes or beyond them and its side of the toes is chance
+    # (the shared single-leg squat published as good read 0.22 shank lengths "inside" with its knee outside them).
+    medial = np.sign(at(free_hip[:, 0] - hip[:, 0]))
     hip_line = np.degrees(np.arctan2(free_hip[:, 1] - hip[:, 1], np.abs(free_hip[:, 0] - hip[:, 0])))
     toward_stance = np.sign(at(hip[:, 0] - free_hip[:, 0]))  # the stance side's direction in the picture
     return {

@@ -91,6 +91,16 @@ def find_repetitions(kin: Kinematics, source: int = 0) -> tuple[list[Repetition]
     return reps, bottoms
 
 
+def feet_split(kin: Kinematics) -> np.ndarray:
+    """Per sample, how far one ankle is ahead of the other along the body's forward axis (3-D landmarks), in
+    shank lengths (NaN without them): a lunge's split."""
+    if kin.body is None:
+        return np.full(len(kin.t), np.nan)
+    coords = kin.body.coords(kin.world)
+    shank = both_sides_length(kin.world, kin.standing, lm.L_KNEE, lm.L_ANKLE)
+    return np.abs(coords[:, lm.L_ANKLE, 0] - coords[:, lm.R_ANKLE, 0]) / shank
+
+
 def look_alike(kin: Kinematics) -> str | None:
     """What a hip-dropping movement looks like when it is not a deep or overhead squat; None when it is one.
 
@@ -126,11 +136,12 @@ def look_alike(kin: Kinematics) -> str | None:
     if hands < -cfg["hands_below_hips_thigh"]:
         return (f"a lift with the hands low (the wrists {abs(hands):.1f} thigh lengths below the hips at the "
                 "lowest point, near the knees)")
-    shins = at(body.sagittal_inclination(kin.world_mid(lm.L_ANKLE, lm.R_ANKLE), kin.world_mid(lm.L_KNEE, lm.R_KNEE)))
-    knees_up = at((coords[:, lm.L_KNEE, 2] + coords[:, lm.R_KNEE, 2]) / 2 - hips) / thigh
-    if shins < cfg["sitting_shin_max_deg"] and knees_up > -cfg["sitting_hips_above_knees_thigh"]:
-        return (f"sitting down onto a seat (the shins stay {shins:.0f} deg from upright while the hips come down to "
-                "knee height: something holds the hips up)")
+    from movement_screen.screens.sit_to_stand import seated_rests  # sit_to_stand imports this module
+
+    rest = next(((a, b) for a, b in seated_rests(kin) if a - half <= bottom < b + half), None)
+    if rest is not None:  # the lowest hips rest on something: a squat passes through its bottom without stopping
+        return (f"sitting down onto a seat (the hips rest {(rest[1] - rest[0]) / kin.fs:.1f} s at knee height, the "
+                "thighs level and the shins upright: something holds them up)")
     return None
 
 
