@@ -211,6 +211,10 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--synthetic-screens", default="squat,posture,single_leg_squat,sit_to_stand", metavar="LIST",
                           help="with --synthetic: which figures to run (squat, posture, single_leg_squat, "
                           "sit_to_stand; default all)")
+    validate.add_argument("--movements", type=Path, metavar="TOML",
+                          help="which movement each real clip holds (e.g. tests/labels/movements.toml): the confusion "
+                          "matrix of true movement x screen chosen, under auto and with the clip's own screen, on "
+                          "those clips (--videos) and on built figures of each screen and its look-alikes")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
     validate.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
                        help=POSE_BACKEND_HELP)
@@ -720,8 +724,20 @@ def _validate(args) -> int:
 
     from movement_screen.api import screen_name
 
-    if not args.synthetic and args.labels is None:
-        raise UsageError("give a labels CSV, or --synthetic for the harness")
+    if not args.synthetic and args.labels is None and args.movements is None:
+        raise UsageError("give a labels CSV, --movements TOML, or --synthetic for the harness")
+    if args.movements is not None:
+        from movement_screen.validation import movements
+
+        count = len(movements.read_labels(args.movements))
+        with tqdm(total=count, desc="real clips", unit="clip", disable=None) as bar:
+            real = movements.run_real(args.movements, args.videos or args.movements.parent, args.model,
+                                      args.pose_backend, progress=lambda i, total, name: bar.update(1 if i else 0))
+            bar.update(count - bar.n)
+        text = movements.tables(real, movements.run_built())
+        print(text)
+        if args.update:
+            replace_section(args.update, "movements", text)
     if args.synthetic:
         from movement_screen.validation import harness
 
