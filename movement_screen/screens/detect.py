@@ -1,18 +1,20 @@
 """Which screen a clip holds (squat, forward bend, gait, posture, single-leg squat, sit-to-stand), from the movement.
 
-Each screen has one piece of evidence a person would use too, turned into a 0-1 score by a ramp between
-"clearly not" and "clearly yes" (data file ``detect.toml``):
+Each screen has a signature of physically meaningful features in the body's frame, turned into a 0-1 score by a
+ramp between "clearly not" and "clearly yes" (margins in ``detect.toml`` and the screens' data files, each with
+the real clips that set it; docs/validation.md has the confusion matrix, ``validate --movements``):
 
-* gait: the mid-hip travels across the picture (or the body grows/shrinks steadily: walking toward or away)
-  with alternating heel strikes;
-* squat: the hips drop a good part of the leg length with the knees bending;
+* gait: the body travels through space in a pass (across the picture, or toward / away from the camera from the
+  shoulders' width) with alternating heel strikes; feet stepping on the spot are not walking;
+* squat: the hips drop a good part of the leg length with the knees bending, on the spot, never resting there;
 * forward bend: the trunk tips far from vertical while the hips stay up;
 * standing posture: the person stands still for a few seconds, and nothing else happens;
-* single-leg squat: one foot stays lifted for a few seconds while the hips go down and up on the other leg;
-* sit-to-stand: the hips go down to about knee height and back up again and again, the shins staying fairly
-  upright at the bottom (a seat holds the hips up); a squat's shins lean well forward, and a squat with few
-  stands up from a seat keeps its squat evidence (a single sit is declined as sitting down onto a seat).
+* single-leg squat: a knee bend while one foot is off the floor (held higher, or away from its place on the floor
+  while the other foot stays on its own);
+* sit-to-stand: the hips come to rest on a seat (thighs level, knees bent, shins upright, still) and the person
+  stands up from it, once or again and again; sitting down once and staying there is no rise.
 
+Lifts (the hands low) and lunges (a wide split) are declined, and a rise then a walk (a Timed Up-and-Go) too.
 The screen with the highest score wins when it is clear enough; otherwise the clip is refused with the scores,
 so the person can choose ``--screen``.
 """
