@@ -325,9 +325,14 @@ def detect_events(kin: Kinematics, passes: list[WalkPass]) -> tuple[list[GaitEve
         # into view past the picture's edge or from behind something) is not counted: that first pose starts from
         # the detector's rough region, not from a tracked one, and is off by a frame's jump in both pose backends
         # (0.09 and 0.11 body heights for the shared walk's walker stepping out from behind the tree).
+        # A jump counts only out of being hidden: the point was poorly seen just before (``[events] hidden_before_s``).
+        # A seen foot may swing fast into its landing (a brisk walk's heel moves over 3 body heights a second within
+        # 0.1 s of it, which the speed alone had set aside on clean walks).
         step = np.linalg.norm(np.diff(kin.xy[around, point], axis=0), axis=1) * fs / kin.lengths.stature
         step[first_found[around][:len(step)]] = np.nan
-        if len(step) and np.nanmax(step) > cfg["jump_statures_s"]:
+        before = kin.visibility[max(0, sample - int(round(cfg["hidden_before_s"] * fs))):sample + reach + 1, point]
+        was_hidden = len(before) and np.nanmin(before) < cfg["min_visibility"]
+        if was_hidden and len(step) and np.nanmax(step) > cfg["jump_statures_s"]:
             return (f"the foot point jumped {np.nanmax(step) / fs:.2f} body heights in one frame around this contact: "
                     "it was probably hidden and guessed, so the contact's time is not known")
         return None

@@ -218,7 +218,10 @@ def find_repetitions(kin: Kinematics, source: int = 0, stretches: list[StanceStr
             measures["knee_flexion_3d_deg"] = window_mean(flexion, peak, half)
             measures["knee_flexion_from_drop_deg"] = float(drop_angle)
             measures["knee_flexion_deg"] = float(np.nanmean([measures["knee_flexion_3d_deg"], drop_angle]))
-            touched = clearance[start:end + 1] < touch
+            # A touch-down is the free foot coming down in the lower half of the squat: at its start and end the foot
+            # may still be leaving or reaching the floor (a pistol's free leg swung forward for each squat).
+            low = drop[start:end + 1] >= 0.5 * depth
+            touched = (clearance[start:end + 1] < touch) & low
             measures["touch_downs"] = float(len(runs(np.nan_to_num(touched, nan=0).astype(bool))))
             measures["stance_left"] = float(stance == "left")
             reps.append(Repetition(len(reps) + 1, float(kin.t[start]), float(kin.t[peak]), float(kin.t[end]),

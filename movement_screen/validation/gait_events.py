@@ -136,6 +136,10 @@ def synthetic_cases() -> list[tuple[str, object, object]]:
              landscape),
             ("built, side view, last contact 0.2 s late", Walk(cadence=110, late_last_s=0.2), Camera(90, 1.0, 6.0),
              landscape),
+            ("built, side view, brisk (130 steps/min, 0.85 m steps)", Walk(cadence=130, step_m=0.85),
+             Camera(90, 1.0, 6.0), landscape),
+            ("built, 45 deg oblique, brisk (130 steps/min, 0.85 m steps)", Walk(cadence=130, step_m=0.85),
+             Camera(45, 1.0, 6.0), landscape),
             ("built, side view, 3 shuffling steps at the end", Walk(cadence=110, shuffle_steps=3),
              Camera(90, 1.0, 6.0), landscape)]
     return out
