@@ -38,8 +38,10 @@ def _edge_message(seq: PoseSequence, points: tuple[int, ...], margin: float) -> 
 
 
 def framing_advice(seq: PoseSequence) -> str | None:
-    """When most of the clip has head or feet outside the picture: what to change (else None)."""
-    fraction, edge = _edge_message(seq, BODY_POINTS, load("squat")["quality"]["margin"])
+    """When most of the clip has head or feet outside the picture: what to change (else None). Only points beyond
+    the picture's edge count: feet near the bottom edge but seen are a warning (``body_out_of_frame``), never the
+    reason a clip is refused."""
+    fraction, edge = _edge_message(seq, BODY_POINTS, 0.0)
     if fraction <= CUT_OFF_FRACTION:
         return None
     return (f"the body is cut off at the {edge} edge in {fraction:.0%} of frames: move the camera back so the whole "

@@ -68,19 +68,16 @@ def _finite_max(x: np.ndarray) -> tuple[float, int]:
 def single_leg_squats(kin: Kinematics) -> tuple[int, float]:
     """Squats on one leg that the recogniser counts, and the longest stretch on one leg (s): a knee bend of at
     least ``[single_leg_squat] hip_drop_leg`` while one foot is off the floor (single_leg.stance_stretches: held
-    higher than the other, or swung away from its place while the other foot stays on its own), its bottom not
-    resting on a seat and not in a lunge's wide split."""
+    higher than the other, or swung away from its place while the other foot stays on its own), its bottom not in a
+    lunge's wide split. Rising from a bench on one leg counts: its bottom may rest on the bench."""
     cfg = load("detect")["single_leg_squat"]
     stretches = single_leg.stance_stretches(kin)
     if not stretches:
         return 0, 0.0
     longest = max((s.stop - s.start) / kin.fs for s in stretches)
     reps, bottoms = single_leg.find_repetitions(kin, stretches=stretches)
-    seated = np.zeros(len(kin.t), bool)
-    for a, b in sit_to_stand.seated_rests(kin):
-        seated[a:b] = True
     split = squat.feet_split(kin)
-    count = sum(1 for rep, bottom in zip(reps, bottoms) if (rep.depth_leg_fraction or 0.0) >= cfg["hip_drop_leg"] and not seated[bottom]
+    count = sum(1 for rep, bottom in zip(reps, bottoms) if (rep.depth_leg_fraction or 0.0) >= cfg["hip_drop_leg"]
                 and not split[bottom] > cfg["lunge_split_shank"])
     return count, float(longest)
 
@@ -134,6 +131,9 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     # single-leg squats are done on the spot: a walker's hips bob over one foot at a time as they travel
     sls_score = _ramp(one_leg_reps, *cfg["single_leg_squat"]["repetitions"]) * (1.0 - gait_score)
     squat_score *= 1.0 - sls_score  # a squat on one leg is never a deep squat
+    # ... and rising from a seat on one leg, again and again, is a single-leg squat (a bench), not a sit-to-stand;
+    # one foot shifting during a chair stand makes no such run
+    sts_score *= 1.0 - _ramp(one_leg_reps, *cfg["single_leg_squat"]["not_a_sit_to_stand"])
     quiet = len(posture.quiet_samples(kin)) / kin.fs
     values["quiet_standing_s"] = float(quiet)
     moving = max(squat_score, bend_score, gait_score, sts_score, sls_score)

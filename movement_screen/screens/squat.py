@@ -123,6 +123,13 @@ def look_alike(kin: Kinematics) -> str | None:
 
     shank = both_sides_length(kin.world, kin.standing, lm.L_KNEE, lm.L_ANKLE)
     thigh = both_sides_length(kin.world, kin.standing, lm.L_HIP, lm.L_KNEE)
+    # The hands first: a bar or plates in front of the feet can make the ankle points look split or raised.
+    wrists = (coords[:, lm.L_WRIST, 2] + coords[:, lm.R_WRIST, 2]) / 2
+    hips = (coords[:, lm.L_HIP, 2] + coords[:, lm.R_HIP, 2]) / 2
+    hands = at(wrists - hips) / thigh
+    if hands < -cfg["hands_below_hips_thigh"]:
+        return (f"a lift with the hands low (the wrists {abs(hands):.1f} thigh lengths below the hips at the "
+                "lowest point, near the knees)")
     split = abs(at(coords[:, lm.L_ANKLE, 0] - coords[:, lm.R_ANKLE, 0])) / shank
     raised = abs(at(coords[:, lm.L_ANKLE, 2] - coords[:, lm.R_ANKLE, 2])) / shank
     if split > cfg["feet_split_shank"]:
@@ -130,12 +137,6 @@ def look_alike(kin: Kinematics) -> str | None:
                 "point)")
     if raised > cfg["foot_raised_shank"]:
         return f"a step or single-leg movement (one foot {raised:.1f} shank lengths higher than the other)"
-    wrists = (coords[:, lm.L_WRIST, 2] + coords[:, lm.R_WRIST, 2]) / 2
-    hips = (coords[:, lm.L_HIP, 2] + coords[:, lm.R_HIP, 2]) / 2
-    hands = at(wrists - hips) / thigh
-    if hands < -cfg["hands_below_hips_thigh"]:
-        return (f"a lift with the hands low (the wrists {abs(hands):.1f} thigh lengths below the hips at the "
-                "lowest point, near the knees)")
     from movement_screen.screens.sit_to_stand import seated_rests  # sit_to_stand imports this module
 
     rest = next(((a, b) for a, b in seated_rests(kin) if a - half <= bottom < b + half), None)
