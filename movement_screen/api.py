@@ -357,12 +357,12 @@ def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -
     a step or a lift. A clip whose movement cannot be told
     (too little movement) is not refused here: it is scored, and says it found no movement.
     """
-    scores = detect.decide(src.kinematics, src.subject.id).scores  # after the look-alike checks
-    if scores[screen] >= load("detect")["decision"]["clear_above"]:
+    own = detect.decide(src.kinematics, src.subject.id)  # its scores come after the look-alike checks
+    if own.scores[screen] >= load("detect")["decision"]["clear_above"]:
         return None  # the chosen movement's signature is there: scored, whatever else the clip shows (also_seen)
     found = src.detection
     if found is None or src.screen != screen:
-        found = detect.decide(src.kinematics, src.subject.id)  # the screened person doing the movement fits,
+        found = own  # the screened person doing the movement fits,
         if found.screen != screen and person is None:  # whoever walks past; else the clip as auto reads it
             found = _pick("auto", src.detections, src.tracks)[2]
     if found is not None and found.screen == "posture" and screen != "posture":

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from movement_screen.kinematics.filters import runs
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.screens import bend, gait, posture, single_leg, sit_to_stand, squat
 from movement_screen.contract.config import load
@@ -134,7 +135,14 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     # ... and rising from a seat on one leg, again and again, is a single-leg squat (a bench), not a sit-to-stand;
     # one foot shifting during a chair stand makes no such run
     sts_score *= 1.0 - _ramp(one_leg_reps, *cfg["single_leg_squat"]["not_a_sit_to_stand"])
-    quiet = len(posture.quiet_samples(kin)) / kin.fs
+    # Standing still: the hips and shoulders at rest with both knees straight (3-D landmarks); stepping on the spot
+    # keeps the hips still too, but bends each knee in turn.
+    still = np.zeros(len(kin.t), bool)
+    still[posture.quiet_samples(kin)] = True
+    with np.errstate(invalid="ignore"):
+        still &= np.fmax(single_leg.knee_flexion_3d(kin, "left"), single_leg.knee_flexion_3d(kin, "right")) < \
+            cfg["posture"]["straight_knees_deg"]
+    quiet = max((b - a for a, b in runs(still)), default=0) / kin.fs
     values["quiet_standing_s"] = float(quiet)
     moving = max(squat_score, bend_score, gait_score, sts_score, sls_score)
     scores = {"squat": squat_score, "forward_bend": bend_score, "gait": gait_score,

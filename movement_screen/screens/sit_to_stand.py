@@ -102,8 +102,9 @@ def hips_over_knees(kin: Kinematics) -> np.ndarray:
 
 
 def on_seat(kin: Kinematics) -> np.ndarray:
-    """Samples where the hips rest on a support (``[seat]``): the thighs near level (the hips near knee height in
-    the body's frame), the knees bent, the shins upright or tucked back, and the hips not moving in the picture. A
+    """Samples where the hips rest on a support (``[seat]``): one leg's knee and ankle seen, the thighs near level
+    (the hips near knee height in the body's frame), the knees bent, the shins upright or tucked back, the hands not
+    down by the feet, and the hips not moving in the picture. A
     free squat passes through such hips without stopping, its shins leaning forward to keep the balance."""
     cfg = load("sit_to_stand")["seat"]
     n = len(kin.t)
@@ -121,8 +122,13 @@ def on_seat(kin: Kinematics) -> np.ndarray:
     thigh = float(np.nanmedian(np.linalg.norm(kin.world[:, lm.L_HIP] - kin.world[:, lm.L_KNEE], axis=1)))
     hands = ((coords[:, lm.L_WRIST, 2] + coords[:, lm.R_WRIST, 2]) - (coords[:, lm.L_KNEE, 2] + coords[:, lm.R_KNEE, 2])
              ) / 2 / thigh
+    # The legs must be seen: with them outside the picture the model guesses knees and ankles from the trunk
+    # (a clip of the top half of a squat had "rested on a seat").
+    seen = np.fmax(*(np.fmin(kin.visibility[:, lm.SIDES[side]["knee"]], kin.visibility[:, lm.SIDES[side]["ankle"]])
+                     for side in ("left", "right")))
     with np.errstate(invalid="ignore"):
-        return ((above >= cfg["hips_over_knees_thigh"][0]) & (above <= cfg["hips_over_knees_thigh"][1])
+        return ((seen >= cfg["legs_seen"])
+                & (above >= cfg["hips_over_knees_thigh"][0]) & (above <= cfg["hips_over_knees_thigh"][1])
                 & (knees >= cfg["knee_min_deg"]) & (shins <= cfg["shin_max_deg"]) & (speed <= cfg["still_leg_s"])
                 & ~(hands < cfg["hands_below_knees_thigh"]))
 

@@ -3,7 +3,7 @@
 Real clips (a labels file, ``tests/labels/movements.toml``) run the pose model once each, then are read under
 ``--screen auto`` and with their own screen given (kept and scored, or refused with what it shows instead). Built
 figures (validation/*.py: each screen's own movement and the look-alikes a screen must not take: a hip hinge with
-a bar, a lunge, sitting down once) are read under auto and checked for their own signature.
+a bar, a lunge, sitting down once, stepping on the spot) are read under auto and checked for their own signature.
 """
 
 from __future__ import annotations
@@ -99,6 +99,10 @@ def built_cases() -> list[tuple[str, str, object]]:
     for yaw, distance in ((90, 6.0), (0, 8.0), (30, 8.0)):
         t, p, _ = walk(Walk())
         cases.append((f"walking, {yaw} deg", "gait", film(p, t, Camera(yaw, 1.0, distance), size=(1920, 1080))))
+    for yaw in (0, 90):
+        t, p, _ = walk(Walk(step_m=0.001, steps=12))  # the feet lift in turn, the body goes nowhere
+        cases.append((f"stepping on the spot, {yaw} deg", "other", film(p, t, Camera(yaw, 1.0, 4.0), Noise(seed=1),
+                                                                           size=(1920, 1080))))
     return cases
 
 
