@@ -108,9 +108,15 @@ def stance_stretches(kin: Kinematics, lift: np.ndarray | None = None) -> list[St
     moved = _excursion_stretches(kin)
     kept = [s for s in lifted if not any(m.stance != s.stance and m.start < s.stop and s.start < m.stop
                                          for m in moved)]
-    out = kept + [m for m in moved if not any(k.stance == m.stance and k.start <= m.start and m.stop <= k.stop
-                                              for k in kept)]
-    return sorted(out, key=lambda s: s.start)
+    out: list[StanceStretch] = []
+    for s in sorted(kept + moved, key=lambda s: s.start):  # one stretch where the two overlap on the same leg
+        if out and out[-1].stance == s.stance and s.start < out[-1].stop:
+            last = out[-1]
+            out[-1] = StanceStretch(last.start, max(last.stop, s.stop), s.stance,
+                                    "lift" if "lift" in (last.by, s.by) else "excursion")
+        else:
+            out.append(s)
+    return out
 
 
 def foot_excursions(kin: Kinematics) -> dict[str, np.ndarray] | None:
