@@ -104,7 +104,8 @@ def stance_stretches(kin: Kinematics, lift: np.ndarray | None = None) -> list[St
                 merged[-1][1] = b
             else:
                 merged.append([a, b])
-        lifted += [StanceStretch(a, b, stance) for a, b in merged if (b - a) / kin.fs >= cfg["min_seconds"]]
+        lifted += [StanceStretch(a, b, _bending_leg(kin, a, b, stance)) for a, b in merged
+                   if (b - a) / kin.fs >= cfg["min_seconds"]]
     moved = _excursion_stretches(kin)
     kept = [s for s in lifted if not any(m.stance != s.stance and m.start < s.stop and s.start < m.stop
                                          for m in moved)]
@@ -117,6 +118,25 @@ def stance_stretches(kin: Kinematics, lift: np.ndarray | None = None) -> list[St
         else:
             out.append(s)
     return out
+
+
+def _bending_leg(kin: Kinematics, start: int, stop: int, stance: str) -> str:
+    """The stance leg of a stretch found by the lifted foot: ``stance``, unless the other knee is the one that bends
+    with the squats (``[stance] bend_ratio`` times the range of ``stance``'s knee, 3-D landmarks, and at least
+    ``bend_min_deg`` more). A free leg held forward and low, nearer the camera, shows lower in the picture than the
+    stance foot; the stance knee bends through every squat while the free knee stays as it is held."""
+    cfg = rules()["stance"]
+    free = OTHER[stance]
+
+    def bend_range(side: str) -> float:
+        k = knee_flexion_3d(kin, side)[start:stop]
+        return float(np.nanpercentile(k, 95) - np.nanpercentile(k, 5)) if np.isfinite(k).sum() > 5 else np.nan
+
+    mine, other = bend_range(stance), bend_range(free)
+    if np.isfinite(mine) and np.isfinite(other) and other > cfg["bend_ratio"] * mine and \
+            other - mine >= cfg["bend_min_deg"]:
+        return free
+    return stance
 
 
 def foot_excursions(kin: Kinematics) -> dict[str, np.ndarray] | None:
