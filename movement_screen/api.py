@@ -346,8 +346,7 @@ def follow_up(analysis: Analysis, store: Store, patient: str, on: date | None = 
 def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -> str | None:
     """What ``src`` shows when it is clearly not ``screen`` (in words, with the evidence), else None.
 
-    A clip whose screened person shows ``screen``'s own signature clearly (``detect.toml`` [decision] clear_above)
-    fits, even when another movement is there too (a rise then a walk, the knee bend inside a sit-to-stand): the
+    A clip whose screened person shows ``screen``'s own signature (``detect.toml`` [decision] present_above) fits, even when another movement is there too (a rise then a walk, the knee bend inside a sit-to-stand): the
     result notes the other one (quality issue ``also_seen``). Otherwise:
 
     The screened person doing the chosen movement makes the clip fit, whoever else walks past. Otherwise the clip
@@ -358,7 +357,7 @@ def clip_movement(src: SourceAnalysis, screen: str, person: int | None = None) -
     (too little movement) is not refused here: it is scored, and says it found no movement.
     """
     own = detect.decide(src.kinematics, src.subject.id)  # its scores come after the look-alike checks
-    if own.scores[screen] >= load("detect")["decision"]["clear_above"]:
+    if own.scores[screen] >= load("detect")["decision"]["present_above"]:
         return None  # the chosen movement's signature is there: scored, whatever else the clip shows (also_seen)
     found = src.detection
     if found is None or src.screen != screen:
