@@ -159,10 +159,13 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
         else None
     if alike:  # the hips dropped, but not in a squat: no squat evidence
         scores["squat"] = 0.0
-        if alike.startswith(("a lift", "a lunge")):  # nor a rise from a seat; a lift is no squat on one leg either
-            scores["sit_to_stand"] = 0.0  # (a single-leg squat's free foot held behind reads as a split: its own
-            if alike.startswith("a lift"):  # signature already leaves out a lunge's wider one)
-                scores["single_leg_squat"] = 0.0
+        # nor a rise from a seat (unless the person walks: a stride read where the hips are lowest in the picture
+        # looks like a split), and a lift is no squat on one leg either (a single-leg squat's free foot held behind
+        # reads as a split: its own signature already leaves out a lunge's wider one)
+        if alike.startswith("a lift") or (alike.startswith("a lunge") and scores["gait"] < cfg["present_above"]):
+            scores["sit_to_stand"] = 0.0
+        if alike.startswith("a lift"):
+            scores["single_leg_squat"] = 0.0
     ranked = sorted(scores, key=scores.get, reverse=True)
     best, second = ranked[0], ranked[1]
     confidence = float(np.clip(scores[best] - cfg["second_weight"] * scores[second], 0.0, 1.0))

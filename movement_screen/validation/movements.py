@@ -3,7 +3,8 @@
 Real clips (a labels file, ``tests/labels/movements.toml``) run the pose model once each, then are read under
 ``--screen auto`` and with their own screen given (kept and scored, or refused with what it shows instead). Built
 figures (validation/*.py: each screen's own movement and the look-alikes a screen must not take: a hip hinge with
-a bar, a lunge, sitting down once, stepping on the spot) are read under auto and checked for their own signature.
+a bar, a lunge, sitting down once, stepping on the spot, a rise then a
+walk) are read under auto and checked for their own signature.
 """
 
 from __future__ import annotations
@@ -99,11 +100,37 @@ def built_cases() -> list[tuple[str, str, object]]:
     for yaw, distance in ((90, 6.0), (0, 8.0), (30, 8.0)):
         t, p, _ = walk(Walk())
         cases.append((f"walking, {yaw} deg", "gait", film(p, t, Camera(yaw, 1.0, distance), size=(1920, 1080))))
+    for yaw in (90, 60):
+        t, p = rise_then_walk()
+        cases.append((f"rise from a chair, then a walk (a Timed Up-and-Go), {yaw} deg", "other",
+                       film(p, t, Camera(yaw, 1.0, 6.0), Noise(seed=5), size=(1920, 1080))))
     for yaw in (0, 90):
         t, p, _ = walk(Walk(step_m=0.001, steps=12))  # the feet lift in turn, the body goes nowhere
         cases.append((f"stepping on the spot, {yaw} deg", "other", film(p, t, Camera(yaw, 1.0, 4.0), Noise(seed=1),
                                                                            size=(1920, 1080))))
     return cases
+
+
+def rise_then_walk():
+    """A built Timed Up-and-Go's first half: seated 1 s, one rise to standing, a moment still, then a walk of 7 steps
+    straight ahead (the walker's first frame joins the standing figure with the feet a step apart)."""
+    import numpy as np
+
+    from movement_screen.pose import landmarks as lm
+    from movement_screen.validation.chair import Chair, sit
+    from movement_screen.validation.walker import Walk, walk
+
+    chair = Chair(stands=1, seated_before_s=1.0, top_s=0.6)
+    t_sit, p_sit = sit(chair)
+    keep = t_sit < chair.seated_before_s + chair.rise_s + chair.top_s
+    t_sit, p_sit = t_sit[keep], p_sit[keep]
+    t_walk, p_walk, _ = walk(Walk(steps=7))
+    hips = [lm.L_HIP, lm.R_HIP]
+    shift = p_sit[-1, hips].mean(axis=0) - p_walk[0, hips].mean(axis=0)
+    shift[2] = 0.0  # the same floor
+    step = t_sit[1] - t_sit[0]
+    return (np.concatenate([t_sit, t_sit[-1] + step + t_walk - t_walk[0]]),
+            np.concatenate([p_sit, p_walk + shift]))
 
 
 def _tail(seq, k: int):
