@@ -71,6 +71,16 @@ def test_sitting_down_once_is_declined_and_sitting_then_standing_up_is_a_sit_to_
         assert held.screen == "squat" and held.values["seated_rest_s"] == 0.0
 
 
+def test_a_squat_held_at_its_bottom_from_the_front_is_a_squat_even_if_its_shins_read_upright():
+    """From the front the shins' lean lies along the camera's axis, where the 3-D landmarks' depth scatters (a real
+    front-view overhead squat had been declined as "something holds the hips up"): there a rest on a seat counts
+    only past a squat's held second, or when the hips rise from low again and again. From the side, upright shins
+    under still hips are a seat."""
+    for yaw in (0, 10):
+        assert decide(prepare(squat_clip(SIT_TO_STAND, Camera(yaw), hold_s=1.0))).screen == "squat"
+    assert decide(prepare(squat_clip(SIT_TO_STAND, Camera(60), hold_s=1.0))).screen == "sit_to_stand"
+
+
 def test_standing_up_from_a_seat_again_and_again_is_a_sit_to_stand_and_squats_stay_squats():
     from movement_screen.validation.chair import Chair, sit
 

@@ -137,9 +137,9 @@ def look_alike(kin: Kinematics) -> str | None:
                 "point)")
     if raised > cfg["foot_raised_shank"]:
         return f"a step or single-leg movement (one foot {raised:.1f} shank lengths higher than the other)"
-    from movement_screen.screens.sit_to_stand import seated_rests  # sit_to_stand imports this module
+    from movement_screen.screens.sit_to_stand import supported_rests  # sit_to_stand imports this module
 
-    rest = next(((a, b) for a, b in seated_rests(kin) if a - half <= bottom < b + half), None)
+    rest = next(((a, b) for a, b in supported_rests(kin) if a - half <= bottom < b + half), None)
     if rest is not None:  # the lowest hips rest on something: a squat passes through its bottom without stopping
         return (f"sitting down onto a seat (the hips rest {(rest[1] - rest[0]) / kin.fs:.1f} s at knee height, the "
                 "thighs level and the shins upright: something holds them up)")
