@@ -26,6 +26,7 @@ from movement_screen.kinematics.filters import runs
 from movement_screen.kinematics.series import Kinematics
 from movement_screen.pose import landmarks as lm
 from movement_screen.screens import common
+from movement_screen.screens.single_leg import knee_flexion_3d
 from movement_screen.screens.common import ViewScreen, banded, camera_turn
 
 TITLES = {
@@ -97,31 +98,31 @@ def hips_over_knees(kin: Kinematics) -> np.ndarray:
     coords = kin.body.coords(kin.world)
     knees = (coords[:, lm.L_KNEE, 2] + coords[:, lm.R_KNEE, 2]) / 2
     hips = (coords[:, lm.L_HIP, 2] + coords[:, lm.R_HIP, 2]) / 2
-    thigh = float(np.nanmedian(np.linalg.norm(kin.world[:, lm.L_HIP] - kin.world[:, lm.L_KNEE], axis=1)))
-    return (hips - knees) / thigh
+    return (hips - knees) / _thigh(kin)
+
+
+def _thigh(kin: Kinematics) -> float:
+    return float(np.nanmedian(np.linalg.norm(kin.world[:, lm.L_HIP] - kin.world[:, lm.L_KNEE], axis=1)))
 
 
 def on_seat(kin: Kinematics) -> np.ndarray:
     """Samples where the hips rest on a support (``[seat]``): one leg's knee and ankle seen, the thighs near level
     (the hips near knee height in the body's frame), the knees bent, the shins upright or tucked back, the hands not
-    down by the feet, and the hips not moving in the picture. A
-    free squat passes through such hips without stopping, its shins leaning forward to keep the balance."""
+    down by the feet, and the hips not moving in the picture. A free squat passes through such hips without
+    stopping, its shins leaning forward to keep the balance."""
     cfg = load("sit_to_stand")["seat"]
     n = len(kin.t)
     if kin.body is None:
         return np.zeros(n, bool)
     above = hips_over_knees(kin)
     shins = kin.body.sagittal_inclination(kin.world_mid(lm.L_ANKLE, lm.R_ANKLE), kin.world_mid(lm.L_KNEE, lm.R_KNEE))
-    from movement_screen.screens.single_leg import knee_flexion_3d
-
     # the 3-D landmarks' knee angle: from the front the picture's angle hides the bend
     left, right = knee_flexion_3d(kin, "left"), knee_flexion_3d(kin, "right")
     knees = np.where(np.isfinite(left) & np.isfinite(right), (left + right) / 2, np.fmax(left, right))
     speed = np.abs(np.gradient(kin.mid_hip[:, 1])) * kin.fs / kin.lengths.leg
     coords = kin.body.coords(kin.world)
-    thigh = float(np.nanmedian(np.linalg.norm(kin.world[:, lm.L_HIP] - kin.world[:, lm.L_KNEE], axis=1)))
     hands = ((coords[:, lm.L_WRIST, 2] + coords[:, lm.R_WRIST, 2]) - (coords[:, lm.L_KNEE, 2] + coords[:, lm.R_KNEE, 2])
-             ) / 2 / thigh
+             ) / 2 / _thigh(kin)
     # The legs must be seen: with them outside the picture the model guesses knees and ankles from the trunk
     # (a clip of the top half of a squat had "rested on a seat").
     seen = np.fmax(*(np.fmin(kin.visibility[:, lm.SIDES[side]["knee"]], kin.visibility[:, lm.SIDES[side]["ankle"]])
@@ -508,27 +509,3 @@ def merge_views(views: list[ViewScreen]) -> list[Criterion]:
 
 def findings_from(criteria: list[Criterion]) -> list[Finding]:
     return common.findings_from(criteria)
-
-
-def seat_evidence(kin: Kinematics) -> tuple[int, float, float]:
-    """What tells sitting down onto a seat from squatting, for ``--screen auto``: the number of full stands up from
-    low hips, and at the seated moments (median over the stands) the shins' lean from upright (deg) and the hips'
-    height above the knees (thigh lengths), in the body's own frame. A free squat brings the knees well forward to
-    keep its balance (shins 25-40 deg); a seat holds the hips up behind upright shins."""
-    stands = [s for s in find_stands(kin) if s.full is not None]
-    if not stands or kin.body is None:
-        return len(stands), np.nan, np.nan
-    body = kin.body
-    coords = body.coords(kin.world)
-    shins = body.sagittal_inclination(kin.world_mid(lm.L_ANKLE, lm.R_ANKLE), kin.world_mid(lm.L_KNEE, lm.R_KNEE))
-    knees = (coords[:, lm.L_KNEE, 2] + coords[:, lm.R_KNEE, 2]) / 2
-    hips = (coords[:, lm.L_HIP, 2] + coords[:, lm.R_HIP, 2]) / 2
-    thigh = float(np.nanmedian(np.linalg.norm(kin.world[:, lm.L_HIP] - kin.world[:, lm.L_KNEE], axis=1)))
-    half = max(1, int(round(0.1 * kin.fs)))
-    r = hip_rise(kin)
-    # Each stand's seated moment: the hips at their lowest in the second before seat-off (by seat-off itself the
-    # hips have begun to move forward over the feet, tipping the shins).
-    seated = [s.seat_off - int(np.argmin(r[max(0, s.seat_off - int(kin.fs)):s.seat_off + 1][::-1])) for s in stands]
-    shin = [common.window_mean(shins, i, half) for i in seated]
-    above = [common.window_mean(hips - knees, i, half) / thigh for i in seated]
-    return len(stands), float(np.nanmedian(shin)), float(np.nanmedian(above))

@@ -105,9 +105,10 @@ def look_alike(kin: Kinematics) -> str | None:
     """What a hip-dropping movement looks like when it is not a deep or overhead squat; None when it is one.
 
     Read at the deepest hip drop in the body frame of the world landmarks (``squat.toml`` [look_alike]): one foot
-    well ahead of the other or higher than it (a lunge, a step), the hands low by the knees (a lift), or the shins
-    staying upright while the hips go down to knee height (sitting onto a seat holds the hips up; a free squat
-    must bring the knees forward to keep its balance).
+    well ahead of the other or higher than it (a lunge, a step), the hands low by the knees (a lift, read first: a
+    bar or plates in front of the feet can make the ankles look split or raised), or the hips resting at knee height
+    there (sit_to_stand.supported_rests: a seat holds them up; a free squat passes through its bottom, the knees
+    forward to keep its balance).
     """
     body = kin.body
     drop = hip_drop(kin)
