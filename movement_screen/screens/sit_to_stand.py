@@ -188,28 +188,49 @@ def find_stands(kin: Kinematics) -> list[Stand]:
     half = cfg["half_way"]
     ups = np.flatnonzero((r[:-1] < half) & (r[1:] >= half)) + 1
     downs = np.flatnonzero((r[:-1] >= half) & (r[1:] < half)) + 1
+    knees = np.fmax(knee_flexion_3d(kin, "left"), knee_flexion_3d(kin, "right"))
     stands: list[Stand] = []
     last_end = 0
     for up in ups:
         if up < last_end:
             continue
-        on_seat = np.flatnonzero(r[last_end:up] <= cfg["seated_below"])
-        if not len(on_seat):  # not a rise from the seat (the clip began part-way up, or a half sit)
+        seat = _seat_level(r[last_end:up], cfg)
+        if seat is None:  # not a rise from the seat (the clip began part-way up, or a half sit)
             continue
-        seat_off = last_end + int(on_seat[-1])
+        seat_off = last_end + int(np.flatnonzero(r[last_end:up] <= seat)[-1])
         later = downs[downs > up]
         down = int(later[0]) if len(later) else None
         stop = down if down is not None else n
         reached = np.flatnonzero(r[up:stop] >= cfg["full_stand_above"])
         full = up + int(reached[0]) if len(reached) else None
+        if full is None:  # people stand a little less tall on some rises: straight knees near the top are a stand
+            top = up + int(np.nanargmax(r[up:stop]))
+            near_top = up + np.flatnonzero(r[up:stop] >= cfg["full_stand_min"])
+            with np.errstate(invalid="ignore"):
+                if len(near_top) and np.nanmin(knees[near_top]) <= cfg["full_stand_knees_deg"]:
+                    full = top
         seated = None
         if down is not None:
-            back = np.flatnonzero(r[down:] <= cfg["seated_below"])
+            after = r[down:ups[ups > down][0]] if (ups > down).any() else r[down:]
+            back_level = _seat_level(after, cfg)
+            back = np.flatnonzero(after <= back_level) if back_level is not None else []
             seated = down + int(back[0]) if len(back) else None
         stands.append(Stand(seat_off, int(up), full, down, seated, _between(kin, r, up, +1, cfg),
                             _between(kin, r, down, -1, cfg) if down is not None else None))
         last_end = seated if seated is not None else n
     return stands
+
+
+def _seat_level(r: np.ndarray, cfg: dict) -> float | None:
+    """How low the hips count as on the seat in a stretch between stands: within ``seated_below`` of the stretch's
+    lowest hips, when those come down to ``seated_max`` of the travel or lower (a person sitting a little further
+    forward or back on the chair than at their lowest still sits); None when the hips never come down that far."""
+    if not len(r) or not np.isfinite(r).any():
+        return None
+    lowest = float(np.nanmin(r))
+    if lowest > cfg["seated_max"]:
+        return None
+    return max(cfg["seated_below"], lowest + cfg["seated_below"])
 
 
 def _between(kin: Kinematics, r: np.ndarray, cross: int, direction: int, cfg: dict) -> float | None:
