@@ -1,7 +1,5 @@
 """--screen auto refuses politely when the movement is not one of the screens."""
 
-from dataclasses import replace
-
 import numpy as np
 
 from movement_screen.kinematics.series import prepare
@@ -51,19 +49,12 @@ def test_a_deadlift_with_the_hands_at_the_knees_is_declined_as_a_lift():
     assert "lift with the hands low" in found.reason and "--screen squat" in found.reason
 
 
-def first_part(seq, share: float):
-    """The first ``share`` of a built clip (sitting down and staying there)."""
-    k = int(len(seq.t) * share)
-    return replace(seq, xy=seq.xy[:k], visibility=seq.visibility[:k], world=seq.world[:k], t=seq.t[:k],
-                   frame=seq.frame[:k])
-
-
 def test_sitting_down_once_is_declined_and_sitting_then_standing_up_is_a_sit_to_stand():
     """The sit-to-stand's signature is the hips coming to rest on a seat and the person standing up from it, once
     or again and again; sitting down and staying there is neither it nor a squat. A free squat held still at the
     bottom for a second never rests there (its shins lean forward to keep the balance)."""
     clip = squat_clip(SIT_TO_STAND, Camera(60))
-    sat = decide(prepare(first_part(clip, 0.6)))
+    sat = decide(prepare(clip.part(slice(0, int(0.6 * len(clip))))))
     assert sat.screen is None and "sitting down onto a seat" in sat.reason and "rest 1.0 s" in sat.reason
     assert decide(prepare(clip)).screen == "sit_to_stand"
     for yaw in (0, 60):

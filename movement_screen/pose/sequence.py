@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,6 +27,11 @@ class PoseSequence:
 
     def __len__(self) -> int:
         return len(self.t)
+
+    def part(self, samples: slice) -> PoseSequence:
+        """The frames in ``samples`` only (a clip cut short at either end)."""
+        return replace(self, xy=self.xy[samples], visibility=self.visibility[samples], world=self.world[samples],
+                       t=self.t[samples], frame=self.frame[samples])
 
     @property
     def found(self) -> np.ndarray:

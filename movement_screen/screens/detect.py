@@ -120,7 +120,7 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     squat_score *= 1.0 - gait_score  # squats and bends are done on the spot: a walker's hips bob as they travel
     bend_score *= 1.0 - gait_score
     rests = sit_to_stand.supported_rests(kin)
-    rises = sit_to_stand.rises_from_seat(kin)
+    rises = sit_to_stand.rises_from_seat(kin, rests)
     values.update(seated_rest_s=max(((b - a) / kin.fs for a, b in rests), default=0.0), rises_from_seat=float(rises),
                   full_stands=float(sum(s.full is not None for s in sit_to_stand.find_stands(kin))) if rests else 0.0)
     sts_score = _ramp(values["seated_rest_s"], *cfg["sit_to_stand"]["rest_s"]) * _ramp(

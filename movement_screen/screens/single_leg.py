@@ -157,13 +157,13 @@ def foot_excursions(kin: Kinematics) -> dict[str, np.ndarray] | None:
                               & np.isfinite(ankles["left"][:, 0]) & np.isfinite(ankles["right"][:, 0]))
     if len(down) < 3:
         return None
+    samples = np.arange(len(kin.t))
+    first, last = np.searchsorted(down, samples - near), np.searchsorted(down, samples + near, side="right")
     out = {}
     for side, ankle in ankles.items():
         place = np.full_like(ankle, np.nan)
-        for i in range(len(ankle)):
-            close = down[np.abs(down - i) <= near]
-            if len(close) >= 3:
-                place[i] = np.median(ankle[close], axis=0)
+        for i in np.flatnonzero(last - first >= 3):  # the both-feet-down samples within ``near`` of sample i
+            place[i] = np.median(ankle[down[first[i]:last[i]]], axis=0)
         out[side] = np.linalg.norm(ankle - place, axis=1) / shank
     return out
 

@@ -162,11 +162,12 @@ def supported_rests(kin: Kinematics) -> list[tuple[int, int]]:
     return [(a, b) for a, b in rests if (b - a) / kin.fs >= cfg["front_rest_s"]]
 
 
-def rises_from_seat(kin: Kinematics) -> int:
+def rises_from_seat(kin: Kinematics, rests: list[tuple[int, int]] | None = None) -> int:
     """How many times the person stands up fully from resting on the seat, in the body's own frame (hips over
-    knees): the sit-to-stand's signature, once or repeatedly. Sitting down once, and staying there, is no rise."""
+    knees): the sit-to-stand's signature, once or repeatedly. Sitting down once, and staying there, is no rise.
+    ``rests``: :func:`supported_rests`, when already at hand."""
     cfg = load("sit_to_stand")["seat"]
-    rests = supported_rests(kin)
+    rests = supported_rests(kin) if rests is None else rests
     if not rests:
         return 0
     above = hips_over_knees(kin)
