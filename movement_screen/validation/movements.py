@@ -10,7 +10,7 @@ walk) are read under auto and checked for their own signature.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from movement_screen.screens.detect import SCREEN_NAMES
@@ -28,8 +28,24 @@ class Reading:
 
 
 def read_labels(path: str | Path) -> list[dict]:
-    with open(path, "rb") as f:
-        return tomllib.load(f)["clip"]
+    """The clips of a movements labels file, or an InputError saying what is wrong with it."""
+    from movement_screen.errors import InputError
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"movements labels file '{path}' not found")
+    try:
+        with path.open("rb") as f:
+            clips = tomllib.load(f).get("clip", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"'{path}' is not valid TOML: {exc}") from None
+    if not clips:
+        raise InputError(f"'{path}' lists no [[clip]] entries")
+    movements = {*SCREEN_NAMES, "other"}
+    for n, clip in enumerate(clips, start=1):
+        if "file" not in clip or clip.get("movement") not in movements:
+            raise InputError(f"'{path}' clip {n}: needs `file` and `movement` (one of {', '.join(sorted(movements))})")
+    return clips
 
 
 def run_real(labels_file: str | Path, videos: str | Path, model: str = "full", pose_backend: str | None = None,
@@ -49,7 +65,11 @@ def run_real(labels_file: str | Path, videos: str | Path, model: str = "full", p
         if not path.is_file():
             out.append(Reading(label["file"], label["movement"], None, "", "clip not found: skipped"))
             continue
-        src = api.analyse_source(path, model_file, screen="auto", progress=False, pose_backend=pose_backend)
+        try:
+            src = api.analyse_source(path, model_file, screen="auto", progress=False, pose_backend=pose_backend)
+        except ScreenError as exc:  # a clip that cannot be analysed is recorded, and the others go on
+            out.append(Reading(label["file"], label["movement"], None, "", f"not analysed: {str(exc)[:120]}"))
+            continue
         own = [label["movement"]] if label["movement"] != "other" else label.get("screens", [])
         words = []
         for screen in own:
@@ -96,7 +116,7 @@ def built_cases() -> list[tuple[str, str, object]]:
         t, p = sit(Chair(stands=1))
         seq = film(p, t, cam, Noise(seed=4))
         k = int(0.45 * len(seq.t))  # standing, then down onto the seat, and staying there
-        cases.append((f"sitting down once, {yaw} deg", "other", _tail(seq, k)))
+        cases.append((f"sitting down once, {yaw} deg", "other", seq.part(slice(0, k))))
     for yaw, distance in ((90, 6.0), (0, 8.0), (30, 8.0)):
         t, p, _ = walk(Walk())
         cases.append((f"walking, {yaw} deg", "gait", film(p, t, Camera(yaw, 1.0, distance), size=(1920, 1080))))
@@ -131,12 +151,6 @@ def rise_then_walk():
     step = t_sit[1] - t_sit[0]
     return (np.concatenate([t_sit, t_sit[-1] + step + t_walk - t_walk[0]]),
             np.concatenate([p_sit, p_walk + shift]))
-
-
-def _tail(seq, k: int):
-    """The first ``k`` samples of a built clip."""
-    return replace(seq, xy=seq.xy[:k], visibility=seq.visibility[:k], world=seq.world[:k], t=seq.t[:k],
-                   frame=seq.frame[:k])
 
 
 def run_built() -> list[Reading]:
