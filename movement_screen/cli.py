@@ -14,6 +14,7 @@ from pathlib import Path
 from movement_screen import __version__
 from movement_screen.errors import ScreenError, UsageError
 from movement_screen.quiet import VERBOSE_ENV, silence_native_logs
+from movement_screen.store.db import location_arg
 from movement_screen.contract.result import short_number
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT = 0, 2, 3
@@ -81,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                       "the last plan")
     care.add_argument("--patient-name", help="name stored with a new patient id")
     care.add_argument("--date", type=_date, help="session date YYYY-MM-DD (default: today)")
-    care.add_argument("--store", type=Path, help="history file (default: $MOVEMENT_SCREEN_STORE or "
+    care.add_argument("--store", type=location_arg, help="history store: a file, or a postgresql:// URL (default: $MOVEMENT_SCREEN_STORE or "
                       "~/.local/share/movement-screen/history.sqlite)")
 
     batch = sub.add_parser("batch", help="score every video under a folder into one table (resumable)")
@@ -138,21 +139,21 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, help="PDF path (default: report.pdf beside the result); the HTML twin "
                         "is written beside it")
     report.add_argument("--patient", help="patient id shown on the report (adds their progress from the store)")
-    report.add_argument("--store", type=Path, help="history file")
+    report.add_argument("--store", type=location_arg, help="history file")
 
     history = sub.add_parser("history", help="a patient's sessions and whether each change is real")
     history.add_argument("patient", help="patient id")
     history.add_argument("--screen", choices=["squat", "forward-bend", "gait", "posture", "single-leg-squat",
                                               "sit-to-stand"],
                          help="only this screen")
-    history.add_argument("--store", type=Path, help="history file")
+    history.add_argument("--store", type=location_arg, help="history file")
 
     patient = sub.add_parser("patient", help="list patients, or erase one")
     patient_sub = patient.add_subparsers(dest="patient_command", required=True)
-    patient_sub.add_parser("list", help="patients in the store").add_argument("--store", type=Path)
+    patient_sub.add_parser("list", help="patients in the store").add_argument("--store", type=location_arg)
     delete = patient_sub.add_parser("delete", help="erase a patient's sessions and the files they recorded")
     delete.add_argument("id", help="patient id")
-    delete.add_argument("--store", type=Path, help="history file")
+    delete.add_argument("--store", type=location_arg, help="history file")
 
     app = sub.add_parser("app", help="start the browser app (Streamlit): a clinic server with log-in, or --local",
                          description="Without --local the app is a clinic server: therapists log in (accounts: "
@@ -163,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument("--port", type=int, default=8501)
     app.add_argument("--local", action="store_true", help="single-user mode without log-in (127.0.0.1 only)")
     app.add_argument("--headless", action="store_true", help="do not open a browser window")
-    app.add_argument("--store", type=Path, help="history file (default: $MOVEMENT_SCREEN_STORE or "
+    app.add_argument("--store", type=location_arg, help="history store: a file, or a postgresql:// URL (default: $MOVEMENT_SCREEN_STORE or "
                      "~/.local/share/movement-screen/history.sqlite)")
 
     users = sub.add_parser("users", help="therapist accounts of the clinic server")
@@ -188,13 +189,13 @@ def _parser() -> argparse.ArgumentParser:
     audit = users_sub.add_parser("audit", help="print the audit table as CSV")
     audit.add_argument("--out", type=Path, help="write it to this file instead")
     for each in users_sub.choices.values():
-        each.add_argument("--store", type=Path, help="history file (the app's store)")
+        each.add_argument("--store", type=location_arg, help="history file (the app's store)")
 
     store = sub.add_parser("store", help="the history store: a consistent backup copy")
     store_sub = store.add_subparsers(dest="store_command", required=True)
     backup = store_sub.add_parser("backup", help="copy the whole store to FILE (safe while the app runs)")
     backup.add_argument("file", type=Path)
-    backup.add_argument("--store", type=Path, help="history file")
+    backup.add_argument("--store", type=location_arg, help="history file")
 
     sub.add_parser("questions", help="print the red-flag questions as an answers-file template")
 
@@ -516,7 +517,7 @@ def _history(args) -> int:
 
     with Store(args.store) as store:
         if not store.has_patient(args.patient):
-            raise UsageError(f"no patient '{args.patient}' in {store.path} (movement-screen patient list)")
+            raise UsageError(f"no patient '{args.patient}' in {store.shown} (movement-screen patient list)")
         sessions = store.sessions(args.patient, screen_name(args.screen) if args.screen else None)
     print(f"Patient {args.patient}: {len(sessions)} session(s)")
     for x in sessions:
@@ -551,12 +552,12 @@ def _patient(args) -> int:
     with Store(args.store) as store:
         if args.patient_command == "list":
             rows = store.patients()
-            print(f"{len(rows)} patient(s) in {store.path}")
+            print(f"{len(rows)} patient(s) in {store.shown}")
             for r in rows:
                 print(f"  {r['id']:<16} {r['name'] or '':<20} sessions: {r['sessions']}  last: {r['last'] or '-'}")
             return EXIT_OK
         done = store.delete_patient(args.id)
-    print(f"Erased patient {done['patient']}: {done['sessions']} session(s) deleted from {store.path}")
+    print(f"Erased patient {done['patient']}: {done['sessions']} session(s) deleted from {store.shown}")
     print(f"  files removed: {len(done['files_removed'])}")
     for f in done["files_removed"]:
         print(f"    {f}")
@@ -576,7 +577,7 @@ def _app(args) -> int:
                          "Leave out --local to serve a clinic (therapists log in, patients use links).")
     os.environ["MOVEMENT_SCREEN_APP_MODE"] = "local" if args.local else "clinic"
     if args.store:
-        os.environ["MOVEMENT_SCREEN_STORE"] = str(args.store.expanduser().resolve())
+        os.environ["MOVEMENT_SCREEN_STORE"] = str(args.store if isinstance(args.store, str) else args.store.resolve())
     script = Path(app_package.__file__).with_name("run.py")
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
                "--server.address", args.host, "--browser.gatherUsageStats", "false",
@@ -635,7 +636,7 @@ def _users(args) -> int:
                 sys.stdout.write(text)
         else:
             rows = clinic.users()
-            print(f"{len(rows)} account(s) in {clinic.store.path}")
+            print(f"{len(rows)} account(s) in {clinic.store.shown}")
             for r in rows:
                 print(f"  {r['name']:<20} {'admin' if r['admin'] else '':<6} patients: {r['patients']}")
     return EXIT_OK

@@ -19,7 +19,7 @@ class Session:
     out_dir: Path
     written: list[Path] = field(default_factory=list)
     session_id: int | None = None  # the history row, when recorded for a patient
-    store_path: Path | None = None
+    store_path: str | None = None  # where it was recorded, for messages
     trend: list[dict] | None = None  # progress since the patient's first session of this screen
 
     @property
@@ -148,7 +148,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
             files = [*done.written, *(Path(v) for v in videos if own_inputs)]
             done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=files,
                                                   origin=origin)
-            done.store_path = history.path
+            done.store_path = history.shown
         return done
     finally:
         if history:

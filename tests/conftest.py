@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -28,3 +29,26 @@ def analysed(model):
         return cache[name, screen]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    from postgres import Server
+
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request, tmp_path):
+    """Where a test's store lives: an SQLite file, then a fresh database on a real PostgreSQL server (the store's
+    behaviour must be the same on both)."""
+    if request.param == "sqlite":
+        return tmp_path / "history.sqlite"
+    server = request.getfixturevalue("postgres_server")
+    if server.why_not:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs the store's tests on PostgreSQL too, but {server.why_not}")
+        pytest.skip(server.why_not)
+    return server.new_database()

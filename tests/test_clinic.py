@@ -11,8 +11,8 @@ from movement_screen.store.history import Store
 
 
 @pytest.fixture
-def clinic(tmp_path):
-    store = Store(tmp_path / "history.sqlite")
+def clinic(store_location):
+    store = Store(store_location)
     yield Clinic(store, Policy(max_failures=3, lock_minutes=10))
     store.close()
 
@@ -43,6 +43,8 @@ def test_one_client_guessing_many_names_is_locked_too(clinic):
 
 
 def test_the_store_holds_no_password_or_token_in_clear(clinic, tmp_path):
+    if clinic.db.dialect != "sqlite":
+        pytest.skip("reads the SQLite file's bytes")
     password = "correct horse battery"
     clinic.add_user("ann", password)
     user = clinic.log_in("ann", password, "c")
@@ -124,6 +126,10 @@ def test_a_therapist_sees_only_their_own_patients(clinic):
 
 
 def test_backup_is_a_readable_copy(clinic, tmp_path):
+    if clinic.db.dialect != "sqlite":
+        with pytest.raises(UsageError, match="pg_dump"):
+            clinic.store.backup(tmp_path / "backup.sqlite")
+        return
     clinic.add_user("ann", "correct horse battery")
     clinic.add_patient("P-1", "ann")
     copy = clinic.store.backup(tmp_path / "backup.sqlite")
@@ -159,3 +165,50 @@ def test_account_and_backup_commands(tmp_path):
 def test_local_mode_without_log_in_is_refused_on_a_network_address():
     done = cli("app", "--local", "--host", "0.0.0.0")
     assert done.returncode != 0 and "serves only this computer" in done.stderr
+
+
+def test_wrong_passwords_sent_at_once_all_count(store_location):
+    """Several servers' checks at the same moment: each wrong password counts once (one atomic statement), on
+    SQLite and PostgreSQL alike."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with Clinic(Store(store_location), Policy(max_failures=100)) as clinic:
+        clinic.add_user("ann", "correct horse battery")
+
+    def wrong(n: int) -> None:
+        with Clinic(Store(store_location), Policy(max_failures=100)) as clinic:
+            with pytest.raises(LoginRefused):
+                clinic.log_in("ann", f"wrong {n}", "")
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(wrong, range(12)))
+    with Clinic(Store(store_location)) as clinic:
+        assert clinic.failures("ann", "") == 12
+
+
+def test_an_older_store_is_brought_up_to_date(tmp_path):
+    """A store file written before schema versions were kept (no origin, no display names) opens, gains the
+    columns and the queue's table, and keeps its sessions."""
+    import sqlite3
+
+    from movement_screen.store.db import SCHEMA_VERSION
+
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE patients (id TEXT PRIMARY KEY, name TEXT, created_at TEXT NOT NULL);
+        CREATE TABLE sessions (id INTEGER PRIMARY KEY AUTOINCREMENT, patient_id TEXT NOT NULL, recorded_on TEXT
+            NOT NULL, created_at TEXT NOT NULL, screen TEXT NOT NULL, result TEXT NOT NULL, red_flags TEXT, plan TEXT,
+            reassessment TEXT, sources TEXT NOT NULL, files TEXT NOT NULL);
+        CREATE TABLE users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, is_admin INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL);
+        INSERT INTO patients VALUES ('P1', 'Ann', '2026-01-01');
+        INSERT INTO sessions VALUES (1, 'P1', '2026-01-02', '2026-01-02', 'squat', '{"screen": "squat"}', NULL, NULL,
+            NULL, '[]', '[]');
+    """)
+    db.close()
+    with Store(path) as store:
+        assert store.db.version() == SCHEMA_VERSION
+        assert [(s.id, s.origin) for s in store.sessions("P1")] == [(1, None)]
+        assert {"origin"} <= store.db.columns("sessions") and {"display_name"} <= store.db.columns("users")
+        assert "state" in store.db.columns("jobs")

@@ -18,51 +18,10 @@ import hashlib
 import io
 import os
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from movement_screen.errors import UsageError
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    name TEXT PRIMARY KEY,
-    password_hash TEXT NOT NULL,
-    is_admin INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS patient_owners (
-    patient_id TEXT PRIMARY KEY REFERENCES patients(id) ON DELETE CASCADE,
-    owner TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS links (
-    id_hash TEXT PRIMARY KEY,
-    patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
-    screen TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    revoked_at TEXT,
-    label TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    who TEXT NOT NULL,
-    action TEXT NOT NULL,
-    target TEXT,
-    client TEXT
-);
-CREATE TABLE IF NOT EXISTS failures (
-    key TEXT PRIMARY KEY,
-    count INTEGER NOT NULL,
-    locked_until TEXT
-);
-CREATE TABLE IF NOT EXISTS settings (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
 
 SCREENS = ("squat", "forward_bend", "gait", "posture", "single_leg_squat", "sit_to_stand")
 LINK_SALT = "movement-screen patient link"
@@ -104,6 +63,7 @@ class Link:
     expires_at: str
     label: str  # the first characters of the id, to tell links apart on screen (not enough to use one)
     therapist: str | None = None  # the display name shown to the patient (never the log-in name)
+    key: str | None = None  # the stored hash of the link's id: the analyses sent through this link carry it
 
 
 class LoginRefused(Exception):
@@ -131,11 +91,8 @@ class Clinic:
 
     def __init__(self, store, policy: Policy | None = None):
         self.store = store
-        self.db: sqlite3.Connection = store._db
+        self.db = store.db  # the schema (store/db.py) holds the clinic's tables too
         self.policy = policy or Policy.from_env()
-        self.db.executescript(SCHEMA)
-        if "display_name" not in {row[1] for row in self.db.execute("PRAGMA table_info(users)")}:
-            self.db.execute("ALTER TABLE users ADD COLUMN display_name TEXT")  # a store from before display names
 
     def __enter__(self) -> Clinic:
         return self
@@ -250,9 +207,8 @@ class Clinic:
     def _failed(self, key: str) -> bool:
         """Count one more wrong password for ``key`` (in one transaction: tries at the same moment all count)."""
         def count_one(db) -> bool:
-            db.execute("INSERT INTO failures VALUES (?, 1, NULL) ON CONFLICT(key) DO UPDATE SET count = count + 1",
-                       (key,))
-            count = db.execute("SELECT count FROM failures WHERE key = ?", (key,)).fetchone()[0]
+            count = db.execute("INSERT INTO failures VALUES (?, 1, NULL) ON CONFLICT(key) DO UPDATE SET "
+                               "count = failures.count + 1 RETURNING count", (key,)).fetchone()[0]
             if count < self.policy.max_failures:
                 return False
             db.execute("UPDATE failures SET locked_until = ? WHERE key = ?",
@@ -306,7 +262,7 @@ class Clinic:
         row = self.db.execute("SELECT value FROM settings WHERE key = 'link_secret'").fetchone()
         if row is None:
             secret = secrets.token_urlsafe(32)
-            self.db.execute("INSERT OR IGNORE INTO settings VALUES ('link_secret', ?)", (secret,))
+            self.db.execute("INSERT INTO settings VALUES ('link_secret', ?) ON CONFLICT(key) DO NOTHING", (secret,))
             row = self.db.execute("SELECT value FROM settings WHERE key = 'link_secret'").fetchone()
         return URLSafeSerializer(row[0], salt=LINK_SALT)
 
@@ -355,7 +311,7 @@ class Clinic:
             why = "unknown" if row is None else ("revoked" if row[4] else "expired")
             self.audit("patient link", "link_refused", why + ("" if row is None else f" {row[0]} {row[5]}"), client)
             raise LinkRefused(plain)
-        return Link(row[0], row[1], row[2], row[3], row[5], row[6])
+        return Link(row[0], row[1], row[2], row[3], row[5], row[6], _hash_id(link_id))
 
     def links_of(self, user: User, patient_id: str) -> list[dict]:
         if not self.can_see(user, patient_id):

@@ -1,52 +1,25 @@
-"""The patient history: one SQLite file of patients and their screening sessions.
+"""The patient history: patients and their screening sessions, in an SQLite file or a PostgreSQL database
+(:mod:`movement_screen.store.db` says where and how).
 
-Where: ``--store PATH``, else ``$MOVEMENT_SCREEN_STORE``, else ``~/.local/share/movement-screen/history.sqlite``
-(``$XDG_DATA_HOME`` respected). Each session is written in a single transaction with a full sync, so a crash or a
-kill part-way through leaves the previous state intact and the file readable. Erasure deletes with
-``secure_delete`` on and vacuums, so the removed rows do not linger in free pages.
+Each session is written in a single transaction (on SQLite with a full sync), so a crash or a kill part-way through
+leaves the previous state intact and the store readable. Erasure deletes (on SQLite with ``secure_delete`` on) and
+vacuums, so the removed rows do not linger in free pages.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from movement_screen.errors import InputError, UsageError
+from movement_screen.errors import UsageError
+from movement_screen.store.db import Database, default_location, shown
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS patients (
-    id TEXT PRIMARY KEY,
-    name TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
-    recorded_on TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    screen TEXT NOT NULL,
-    result TEXT NOT NULL,
-    red_flags TEXT,
-    plan TEXT,
-    reassessment TEXT,
-    sources TEXT NOT NULL,
-    files TEXT NOT NULL,
-    origin TEXT
-);
-CREATE INDEX IF NOT EXISTS sessions_by_patient ON sessions(patient_id, screen, recorded_on);
-"""
-
-
-def default_path() -> Path:
-    env = os.environ.get("MOVEMENT_SCREEN_STORE")
-    if env:
-        return Path(env).expanduser()
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "movement-screen" / "history.sqlite"
+def default_path() -> str | Path:
+    """The store's location when none is given (see :mod:`movement_screen.store.db`)."""
+    return default_location()
 
 
 @dataclass(frozen=True)
@@ -75,20 +48,9 @@ class Store:
     """A patient-history file. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else default_path()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.execute("PRAGMA secure_delete = ON")
-            self._db.executescript(SCHEMA)
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
-            if "origin" not in columns:  # a store from before patient links
-                self._db.execute("ALTER TABLE sessions ADD COLUMN origin TEXT")
-        except (OSError, sqlite3.DatabaseError) as exc:
-            raise InputError(f"the history store {self.path} cannot be opened ({exc}); is it a movement-screen "
-                             "history file?") from None
+        self.db = Database(path)
+        self.path = self.db.location  # a Path (SQLite) or a URL (PostgreSQL)
+        self._db = self.db  # the name the clinic records used
 
     def __enter__(self) -> Store:
         return self
@@ -97,18 +59,16 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
+        self.db.close()
 
-    def _write(self, statements) -> int | None:
-        """Run ``statements`` (callable taking the connection) in one immediate transaction."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            out = statements(self._db)
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-        return out
+    @property
+    def shown(self) -> str:
+        """Where the store is, for messages (a PostgreSQL password hidden)."""
+        return shown(self.path)
+
+    def _write(self, statements):
+        """Run ``statements`` (callable taking the database) in one transaction."""
+        return self.db.transaction(statements)
 
     # patients
     def patients(self) -> list[dict]:
@@ -124,12 +84,15 @@ class Store:
 
     def backup(self, dest: str | Path) -> Path:
         """A consistent copy of the whole store (SQLite's online backup: safe while the app is writing)."""
+        if self.db.dialect != "sqlite":
+            raise UsageError("a PostgreSQL store is backed up with PostgreSQL's own tools: pg_dump "
+                             f"'{self.shown}' > backup.sql (or the server's base backups)")
         dest = Path(dest)
         if dest.resolve() == self.path.resolve():
             raise UsageError("the backup must go to another file than the store itself")
         dest.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(dest) as copy:
-            self._db.backup(copy)
+            self.db._conn.backup(copy)
         copy.close()
         return dest
 
@@ -148,20 +111,19 @@ class Store:
         def write(db):
             db.execute("INSERT INTO patients (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
                        "SET name = COALESCE(excluded.name, patients.name)", (patient_id, name, now))
-            cur = db.execute(
+            return db.insert(
                 "INSERT INTO sessions (patient_id, recorded_on, created_at, screen, result, red_flags, plan, "
                 "reassessment, sources, files, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (patient_id, on.isoformat(), now, result["screen"], json.dumps(result),
                  _dump(result.get("red_flags")), _dump(result.get("plan")), _dump(result.get("reassessment")),
                  json.dumps([s["path"] for s in result.get("sources", [])]),
                  json.dumps([str(Path(f).resolve()) for f in files]), origin))
-            return cur.lastrowid
 
         return self._write(write)
 
     def sessions(self, patient_id: str, screen: str | None = None) -> list[Session]:
         """The patient's sessions, oldest first (by date recorded, then by entry order)."""
-        query = "SELECT * FROM sessions WHERE patient_id = ?" + (" AND screen = ?" if screen else "")
+        query = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE patient_id = ?" + (" AND screen = ?" if screen else "")
         query += " ORDER BY recorded_on, id"
         rows = self._db.execute(query, (patient_id, screen) if screen else (patient_id,)).fetchall()
         return [_session(r) for r in rows]
@@ -176,7 +138,7 @@ class Store:
     def delete_patient(self, patient_id: str) -> dict:
         """Erase a patient: their rows and the output files their sessions recorded. Says what it removed."""
         if not self.has_patient(patient_id):
-            raise UsageError(f"no patient '{patient_id}' in {self.path}")
+            raise UsageError(f"no patient '{patient_id}' in {self.shown}")
         files = [f for s in self.sessions(patient_id) for f in s.files]
 
         def write(db):
@@ -185,7 +147,7 @@ class Store:
             return n
 
         n_sessions = self._write(write)
-        self._db.execute("VACUUM")
+        self.db.vacuum("sessions", "patients", "links", "patient_owners", "jobs")
         removed, missing = [], []
         for f in files:
             path = Path(f)
@@ -204,6 +166,10 @@ class Store:
                 pass
         return {"patient": patient_id, "sessions": n_sessions, "files_removed": removed,
                 "files_already_gone": missing, "folders_removed": emptied}
+
+
+SESSION_COLUMNS = ("id, patient_id, recorded_on, created_at, screen, result, red_flags, plan, reassessment, sources, "
+                   "files, origin")  # named: the columns' order differs in stores made before 'origin' was kept
 
 
 def _dump(value) -> str | None:
