@@ -14,6 +14,9 @@ from pathlib import Path
 from movement_screen import __version__
 from movement_screen.errors import ScreenError, UsageError
 from movement_screen.quiet import VERBOSE_ENV, silence_native_logs
+from movement_screen.jobs.commands import add_parsers as add_queue_parsers
+from movement_screen.jobs.commands import queue as queue_command
+from movement_screen.jobs.commands import worker as worker_command
 from movement_screen.store.db import location_arg
 from movement_screen.contract.result import short_number
 
@@ -196,6 +199,8 @@ def _parser() -> argparse.ArgumentParser:
     backup = store_sub.add_parser("backup", help="copy the whole store to FILE (safe while the app runs)")
     backup.add_argument("file", type=Path)
     backup.add_argument("--store", type=location_arg, help="history file")
+
+    add_queue_parsers(sub)
 
     sub.add_parser("questions", help="print the red-flag questions as an answers-file template")
 
@@ -586,7 +591,13 @@ def _app(args) -> int:
         command += ["--server.headless", "true"]
     if not args.local:  # a visitor never sees a traceback with the server's paths
         command += ["--client.showErrorDetails", "none"]
+    from movement_screen.app.analyses import DISPATCHER_ENV
+    from movement_screen.jobs.commands import start_beside
+
     sys.stdout.flush()
+    # The analyses run in their own processes, started now (so a queue left by a stopped server runs again at
+    # once) and ended with the server; the page server only puts jobs in line and reads how they are doing.
+    os.environ[DISPATCHER_ENV] = str(start_beside().pid)
     os.execv(sys.executable, command)  # becomes the server: Ctrl-C and kill reach Streamlit itself
     return EXIT_OK
 
@@ -805,7 +816,8 @@ def main(argv: list[str] | None = None) -> int:
         silence_native_logs()
     handlers = {"analyze": _analyze, "batch": _batch, "validate": _validate, "models": _models, "samples": _samples,
                 "demo": _demo, "report": _report, "app": _app, "history": _history, "patient": _patient,
-                "questions": _questions, "users": _users, "store": _store, "rescore": _rescore}
+                "questions": _questions, "users": _users, "store": _store, "rescore": _rescore,
+                "queue": queue_command, "worker": worker_command}
     try:
         return handlers[args.command](args)
     except ScreenError as exc:

@@ -87,7 +87,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
                 report: bool = False, patient: str | None = None, patient_name: str | None = None,
                 store: str | Path | None = None, on: date | None = None, origin: str | None = None,
                 own_inputs: bool = False, keep: Sequence[Path] = (), export: Sequence[str] = (),
-                privacy: str = "none", full_size_video: bool = False, **analyze_options) -> Session:
+                privacy: str = "none", full_size_video: bool = False, record_if=None, **analyze_options) -> Session:
     """Analyse ``videos`` into ``out_dir`` (result.json, CSVs, plot, annotated video unless ``video`` is False,
     report.pdf/html with ``report``); with ``patient``, re-test against their last plan and record the session
     in the history ``store`` (``origin`` says how it came, e.g. "home link"). Quick checks (store, inputs, output
@@ -97,7 +97,8 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
     ``export`` adds OpenSim files ("trc", "mot"); ``privacy`` "deidentify" blurs every face and all around the
     screened person in the pictures and keeps names out of the outputs, "stick_figure" draws the skeleton on a
     plain background instead of the video.
-    ``analyze_options`` go to :func:`api.analyze`.
+    ``record_if(db)``: asked in the transaction that records the session; False refuses it (the analysis queue's
+    job is no longer this worker's). ``analyze_options`` go to :func:`api.analyze`.
     """
     from movement_screen.api import analyze, follow_up
     from movement_screen.pose.landmarks_file import is_landmarks_file
@@ -147,7 +148,7 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
         if history:
             files = [*done.written, *(Path(v) for v in videos if own_inputs)]
             done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=files,
-                                                  origin=origin)
+                                                  origin=origin, guard=record_if)
             done.store_path = history.shown
         return done
     finally:

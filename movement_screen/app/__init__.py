@@ -4,3 +4,13 @@ for patients, filming guidance and its diagrams, result tables, the live set-up 
 pages and calls the library."""
 
 MAX_UPLOAD_MB = 500  # larger uploads get a message saying how to make the clip smaller
+
+
+def app_folder():
+    """Where the app keeps uploads and results ($MOVEMENT_SCREEN_APP_DIR, else ~/.local/share/movement-screen/app):
+    one folder per analysis, recorded by its job and then by its session."""
+    import os
+    from pathlib import Path
+
+    base = os.environ.get("MOVEMENT_SCREEN_APP_DIR") or Path.home() / ".local" / "share" / "movement-screen" / "app"
+    return Path(base)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from movement_screen.app import access
 from movement_screen.app.access import Visitor
+from movement_screen.app.analyses import ensure_workers
 from movement_screen.app.widgets import clear_result, legend
 
 
@@ -51,6 +52,7 @@ def follow_patient(patient: str | None) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="movement-screen", layout="wide")
+    ensure_workers()  # the analysis queue runs whether or not anyone is logged in
     visitor = access.who()
     if visitor is None:  # the log-in form or a plain refusal is on the page: nothing else is shown
         return

@@ -1,14 +1,12 @@
 """What every page of the app uses: where files live, the pose model, the filming guide, the safety questions,
-running an analysis, and a result shown to a therapist (with the detail) or to a patient (in patient words,
+and a result shown to a therapist (with the detail) or to a patient (in patient words,
 :mod:`patient_words`). Pages import from here; nothing here imports a page."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import streamlit as st
@@ -18,22 +16,24 @@ from movement_screen.app import patient_words as pw
 from movement_screen.app.access import Visitor
 from movement_screen.app.guide import GUIDES, setup_diagram
 from movement_screen.app.results import STATE_WORDS, criteria_table, evidence_frames, score_text
-from movement_screen.errors import ScreenError
 
 SCREEN_LABELS = {"auto": "Detect it for me", "squat": "Deep squat", "forward_bend": "Forward bend (toe touch)",
                  "gait": "Walking (gait)", "posture": "Standing posture",
                  "single_leg_squat": "Single-leg squat", "sit_to_stand": "Sit-to-stand (chair)"}
-RESULT_KEYS = ("result_dir", "trend", "saved_for", "session_id")  # the result on screen, in the session state
+RESULT_KEYS = ("result_dir", "trend", "saved_for", "session_id", "followed_job")  # the result on screen (or the
+# analysis it will come from), in the session state
 
 
 def work_root() -> Path:
     """Where uploads and results are kept (a patient's session records its folder in the history)."""
-    base = os.environ.get("MOVEMENT_SCREEN_APP_DIR") or Path.home() / ".local" / "share" / "movement-screen" / "app"
-    return Path(base)
+    from movement_screen.app import app_folder
+
+    return app_folder()
 
 
 def new_folder() -> Path:
-    """A new session folder under :func:`work_root` (not created yet)."""
+    """A new session folder under :func:`work_root` (not created yet; pages take one through
+    :func:`movement_screen.app.analyses.reserve`, which records it first)."""
     return work_root() / uuid.uuid4().hex[:12]
 
 
@@ -94,62 +94,6 @@ def safety_questions(prefix: str) -> Answers | None:
 def clear_result() -> None:
     for key in RESULT_KEYS:
         st.session_state.pop(key, None)
-
-
-def analyse(visitor: Visitor, videos: list[Path], screen: str, answers: Answers, height: float | None,
-            patient: str | None, own: bool = True, keep: list[Path] = (), folder: Path | None = None,
-            age: float | None = None, sex: str | None = None) -> None:
-    """Run a session on ``videos`` for ``patient`` and show its result. ``own``: the inputs are the app's own
-    copies (uploads, camera), recorded with the session and erased with the patient; ``keep``: files to store
-    with the result (a video the patient chose to send); ``folder``: the session folder the inputs are in (the
-    result goes into it; a session that fails leaves nothing of it behind). ``age`` and ``sex``: the sit-to-stand's
-    timed tests are compared with their norms."""
-    from movement_screen.session import run_session
-
-    model = pose_model()
-    folder = folder or new_folder()
-    clips = len(videos)
-    bar = st.progress(0.0, text="Finding the body in each frame..." if any(
-        Path(v).suffix != ".csv" for v in videos) else "Scoring the movement...")
-    seen = {"clip": 1, "last": 0}
-
-    def progress(done: int, expected: int) -> None:
-        if done < seen["last"]:  # the next clip's pose pass started (or a sideways clip's second pass)
-            seen["clip"] = min(seen["clip"] + 1, clips)
-        seen["last"] = done
-        where = f"Clip {seen['clip']} of {clips}: " if clips > 1 else ""
-        if done >= expected and seen["clip"] >= clips:
-            bar.progress(1.0, text=f"{where}scoring the movement and writing the report...")
-        else:
-            bar.progress(min(done / max(expected, 1), 1.0),
-                         text=f"{where}finding the body, frame {done} of ~{expected}")
-
-    try:
-        done = run_session(videos, folder / "results", screen=screen, report=True, patient=patient,
-                           on=date.today(), model=model.variant, answers=answers.given, answered_at=answers.at,
-                           height_cm=height, age=age, sex=sex,
-                           progress=progress, origin="home link" if visitor.kind == "patient" else None,
-                           own_inputs=own, keep=keep,
-                           privacy="deidentify" if visitor.kind == "patient" or st.session_state.get("deidentify")
-                           else "none")
-    except ScreenError as exc:
-        bar.empty()
-        st.error(pw.error_text(exc) if visitor.kind == "patient" else f"This video could not be analysed: {exc}")
-        if own:  # the app's own copies of a clip it could not use are not kept, nor their empty folders
-            for path in [*videos, *keep]:
-                Path(path).unlink(missing_ok=True)
-            for path in {Path(p).parent for p in [*videos, *keep]} | {folder}:
-                if path.is_dir() and path.is_relative_to(work_root()) and not any(path.rglob("*")):
-                    shutil.rmtree(path, ignore_errors=True)
-        return
-    bar.empty()
-    st.session_state.update(result_dir=str(done.out_dir), trend=done.trend, saved_for=patient,
-                            session_id=done.session_id)
-    if patient:
-        access.audit(visitor, "session_recorded", patient)
-    if done.result.get("scored"):  # a session without a score says so in its result, below
-        st.success(pw.words()["done"]["patient" if visitor.kind == "patient" else "therapist"])
-    show_result(visitor, done.result, done.out_dir, trend=done.trend, saved_for=patient)
 
 
 def result_folder(files: list[str]) -> Path | None:

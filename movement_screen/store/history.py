@@ -9,12 +9,14 @@ vacuums, so the removed rows do not linger in free pages.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from movement_screen.errors import UsageError
+from movement_screen.jobs.records import forget_patient
 from movement_screen.store.db import Database, default_location, shown
 
 def default_path() -> str | Path:
@@ -101,14 +103,19 @@ class Store:
 
     # sessions
     def add_session(self, patient_id: str, result: dict, *, on: date | None = None, name: str | None = None,
-                    files: list[str | Path] = (), origin: str | None = None) -> int:
-        """Record a screening session (and the patient, first time); returns the session id."""
+                    files: list[str | Path] = (), origin: str | None = None, guard=None) -> int:
+        """Record a screening session (and the patient, first time); returns the session id. ``guard(db)``, when
+        given, is asked inside the same transaction: False refuses the record (the analysis queue's job was
+        erased with its patient, or taken over, while it ran)."""
         if not patient_id or not patient_id.strip():
             raise UsageError("a patient id is needed to keep a history")
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         on = on or date.today()
 
         def write(db):
+            if guard is not None and not guard(db):
+                raise UsageError(f"the session of patient '{patient_id}' was not recorded: the analysis was "
+                                 "cancelled, or the patient's records were erased, while it ran")
             db.execute("INSERT INTO patients (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
                        "SET name = COALESCE(excluded.name, patients.name)", (patient_id, name, now))
             return db.insert(
@@ -143,10 +150,11 @@ class Store:
 
         def write(db):
             n = db.execute("DELETE FROM sessions WHERE patient_id = ?", (patient_id,)).rowcount
+            job_folders = forget_patient(db, patient_id)  # waiting or running analyses go too
             db.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
-            return n
+            return n, job_folders
 
-        n_sessions = self._write(write)
+        n_sessions, job_folders = self._write(write)
         self.db.vacuum("sessions", "patients", "links", "patient_owners", "jobs")
         removed, missing = [], []
         for f in files:
@@ -164,6 +172,11 @@ class Store:
                 emptied.append(folder)
             except OSError:
                 pass
+        for folder in job_folders:  # an analysis's own folder (the app made it for this job): all of it
+            if Path(folder).is_dir():
+                removed += [str(p) for p in Path(folder).rglob("*") if p.is_file()]
+                shutil.rmtree(folder, ignore_errors=True)
+                emptied.append(folder)
         return {"patient": patient_id, "sessions": n_sessions, "files_removed": removed,
                 "files_already_gone": missing, "folders_removed": emptied}
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from movement_screen.app import patient_words as pw
 from movement_screen.app.access import Visitor
+from movement_screen.app.analyses import FOLLOWED, dismiss, follow, follow_latest_of_link
 from movement_screen.app.views.results import results_page
 from movement_screen.app.views.screen import upload_section
 from movement_screen.app.views.webcam import camera_section
@@ -20,9 +21,13 @@ def patient_link_page(visitor: Visitor) -> None:
     st.title(text["title"].format(screen=pw.screen_name(link.screen)))
     st.caption(text["from"].format(therapist=link.therapist or text["your_therapist"],
                                    until=pw.day_words(link.expires_at[:10])))
-    if st.session_state.get("result_dir"):
+    follow_latest_of_link(visitor)  # coming back to the link: the check last sent through it
+    if st.session_state.get(FOLLOWED) is not None:
+        follow(visitor)  # waiting, running, or its result
+    following = st.session_state.get(FOLLOWED) is not None  # (follow() lets go of a check erased meanwhile)
+    if not following and st.session_state.get("result_dir"):
         results_page(visitor)
-    else:
+    elif not following:
         answers = safety_questions(f"q_{link.patient_id}")
         filming_guide(link.screen)
         how = st.radio(text["how"], [text["upload"], text["camera"]], key="capture", horizontal=True)
@@ -30,7 +35,8 @@ def patient_link_page(visitor: Visitor) -> None:
             upload_section(visitor, link.patient_id, link.screen, answers)
         else:
             camera_section(visitor, link.patient_id, link.screen, answers)
-    if st.session_state.get("result_dir") and st.button(text["again"], key="again"):  # also right after a check
+    if (following or st.session_state.get("result_dir")) and st.button(text["again"], key="again"):  # also right after a check
+        dismiss()
         clear_result()
         st.session_state["input_round"] = st.session_state.get("input_round", 0) + 1  # new, empty upload boxes
         st.rerun()

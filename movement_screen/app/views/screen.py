@@ -8,8 +8,8 @@ import streamlit as st
 
 from movement_screen.app import MAX_UPLOAD_MB
 from movement_screen.app.access import Visitor
-from movement_screen.app.widgets import (SCREEN_LABELS, Answers, analyse, filming_guide, new_folder,
-                                         safety_questions)
+from movement_screen.app.analyses import follow, my_analyses, release, reserve, submit
+from movement_screen.app.widgets import SCREEN_LABELS, Answers, filming_guide, safety_questions
 
 
 def screen_page(visitor: Visitor, patient: str | None) -> None:
@@ -18,6 +18,8 @@ def screen_page(visitor: Visitor, patient: str | None) -> None:
     answers = safety_questions(f"q_{patient or '-'}")
     filming_guide(screen)
     upload_section(visitor, patient, screen, answers)
+    follow(visitor)
+    my_analyses(visitor)
 
 
 def upload_section(visitor: Visitor, patient: str | None, screen: str, answers: Answers | None) -> None:
@@ -46,11 +48,13 @@ def upload_section(visitor: Visitor, patient: str | None, screen: str, answers: 
                        "male"], key="sex", horizontal=True)
         sex = None if sex == "not given" else sex
     if st.button("Analyse my movement", type="primary", key="analyse", disabled=answers is None):
-        folder = new_folder()
-        videos = save_inputs(uploads, path_text, folder)
-        if videos:
-            analyse(visitor, videos, screen, answers, height or None, patient, own=bool(uploads), folder=folder,
-                    age=age, sex=sex)
+        reservation = reserve(visitor, patient, screen)  # the folder is recorded before anything is saved in it
+        videos = save_inputs(uploads, path_text, reservation.folder)
+        if not videos:
+            release(reservation)
+        elif submit(visitor, reservation, videos, screen, answers, height or None, patient, own=bool(uploads),
+                    age=age, sex=sex):
+            st.rerun()  # the page now follows the analysis
     if answers is None:
         st.caption("Answer the safety questions above first.")
 

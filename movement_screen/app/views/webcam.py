@@ -7,7 +7,8 @@ import streamlit as st
 
 from movement_screen.app.access import Visitor
 from movement_screen.app import patient_words as pw
-from movement_screen.app.widgets import SCREEN_LABELS, Answers, analyse, new_folder, pose_model, safety_questions
+from movement_screen.app.analyses import follow, release, reserve, submit
+from movement_screen.app.widgets import SCREEN_LABELS, Answers, new_folder, pose_model, safety_questions
 
 ENGINES = {"browser": "In this browser (the video stays on this device)",
            "server": "On the server (the video is sent to it)"}
@@ -19,6 +20,7 @@ def webcam_page(visitor: Visitor, patient: str | None) -> None:
                       horizontal=True)
     answers = safety_questions(f"live_q_{patient or '-'}")
     camera_section(visitor, patient, screen, answers)
+    follow(visitor)
 
 
 def camera_section(visitor: Visitor, patient: str | None, screen: str, answers: Answers | None) -> None:
@@ -70,15 +72,18 @@ def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: 
                   "used instead." if not patient_view else words["fallback"])
     if value.get("capture") and value["capture"] != st.session_state.get("scored_capture"):
         st.session_state["scored_capture"] = value["capture"]
-        folder = new_folder()
+        reservation = reserve(visitor, patient, screen)  # the folder is recorded before anything is saved in it
+        folder = reservation.folder
         (folder / "camera").mkdir(parents=True, exist_ok=True)
         try:
             table = landmarks_table(value, folder / "camera" / "landmarks.csv")
         except ValueError as exc:
+            release(reservation)
             st.error(f"Nothing to score yet: {exc}." if not patient_view else words["nothing_seen"])
             return
         video = shared_video(value, folder / "camera") if send else None
-        analyse(visitor, [table], screen, answers, None, patient, keep=[video] if video else [], folder=folder)
+        if submit(visitor, reservation, [table], screen, answers, None, patient, keep=[video] if video else []):
+            st.rerun()  # the page now follows the analysis
 
 
 def fall_back(message: str) -> None:
@@ -131,14 +136,19 @@ def server_camera(visitor: Visitor, patient: str | None, screen: str, answers: A
                           media_stream_constraints={"video": True, "audio": False})
     start, stop = st.columns(2)
     if start.button("Start recording", key="rec_start", disabled=not ctx.state.playing):
+        reservation = reserve(visitor, patient, screen)  # the recording's folder is recorded before it is written
+        st.session_state[f"{key}_reservation"] = reservation
+        live.folder = reservation.folder / "webcam"
         live.start_recording()
     if stop.button("Stop and score", key="rec_stop"):
         path = live.stop_recording()
-        if path is None:
+        reservation = st.session_state.pop(f"{key}_reservation", None)
+        if path is None or reservation is None:
+            if reservation is not None:
+                release(reservation)
             st.error(words["nothing_recorded"])
-        else:
-            analyse(visitor, [path], screen, answers, None, patient, own=True)
-            return
+        elif submit(visitor, reservation, [path], screen, answers, None, patient, own=True):
+            st.rerun()
     board = st.empty()
     while ctx.state.playing:
         now = live.status()
