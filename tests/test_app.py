@@ -1,6 +1,9 @@
 """The Streamlit app's pages through streamlit.testing (no browser): choosing a screen, its filming guide, the
 analysis of real clips, results and plan, the red-flag path, errors, and a therapist's patient history."""
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,12 +22,37 @@ def app(tmp_path, monkeypatch):
     monkeypatch.setenv("MOVEMENT_SCREEN_STORE", str(tmp_path / "history.sqlite"))
     monkeypatch.setenv("MOVEMENT_SCREEN_APP_DIR", str(tmp_path / "app"))
     monkeypatch.setenv("MOVEMENT_SCREEN_APP_MODE", "local")  # the therapist's own computer: no log-in
+    # the analysis pool, as `movement-screen app` starts it beside the page server
+    workers = subprocess.Popen([sys.executable, "-m", "movement_screen", "queue", "serve"])
+    monkeypatch.setenv("MOVEMENT_SCREEN_DISPATCHER", str(workers.pid))
     config.set_option("server.address", "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     assert not at.exception
     yield at
     config.set_option("server.address", None)
+    workers.terminate()
+    workers.wait(timeout=60)
+
+
+def wait_for_the_analysis(at, timeout: float = 300) -> None:
+    """The page follows its analysis in the queue: rerun it (as its one-second refresh does in a browser) until
+    the job has finished, then once more to show the result."""
+    from movement_screen.jobs import records
+    from movement_screen.store.db import Database
+
+    job_id = at.session_state["followed_job"] if "followed_job" in at.session_state else None
+    if job_id is None:
+        return
+    end = time.monotonic() + timeout
+    db = Database()
+    try:
+        while not records.get(db, job_id).finished:
+            assert time.monotonic() < end, f"the analysis did not finish in {timeout} s"
+            time.sleep(0.5)
+    finally:
+        db.close()
+    at.run()
 
 
 def texts(at) -> str:
@@ -42,6 +70,8 @@ def analyse(at, *paths, patient="-", none_apply=True):
     at.text_input(key=f"video_paths_{patient}").input("; ".join(str(p) for p in paths))
     next(b for b in at.button if b.label == "Analyse my movement").click()
     at.run()
+    assert not at.exception, at.exception
+    wait_for_the_analysis(at)
     assert not at.exception, at.exception
 
 

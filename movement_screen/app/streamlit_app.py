@@ -52,10 +52,10 @@ def follow_patient(patient: str | None) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="movement-screen", layout="wide")
-    ensure_workers()  # the analysis queue runs whether or not anyone is logged in
     visitor = access.who()
     if visitor is None:  # the log-in form or a plain refusal is on the page: nothing else is shown
         return
+    ensure_workers()  # (started by `movement-screen app`; else, once, in this process)
     if visitor.kind == "patient":
         from movement_screen.app.views.patient_link import patient_link_page
 
