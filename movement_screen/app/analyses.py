@@ -195,6 +195,9 @@ def _finished(visitor: Visitor, job: records.Job) -> None:
     from movement_screen.report.clinic import read_result
 
     text = _words(visitor)
+    if job.state in (records.CANCELLED, records.FAILED):  # said once; the page offers the upload again below
+        st.session_state.pop(FOLLOWED, None)
+        st.session_state["dismissed_job"] = job.id
     if job.state == records.CANCELLED:
         st.info(text["cancelled"])
         return

@@ -20,7 +20,6 @@ def webcam_page(visitor: Visitor, patient: str | None) -> None:
                       horizontal=True)
     answers = safety_questions(f"live_q_{patient or '-'}")
     camera_section(visitor, patient, screen, answers)
-    follow(visitor)
 
 
 def camera_section(visitor: Visitor, patient: str | None, screen: str, answers: Answers | None) -> None:
@@ -38,6 +37,8 @@ def camera_section(visitor: Visitor, patient: str | None, screen: str, answers: 
                       format_func=labels.get, key="engine", horizontal=True)
     if engine == "browser":
         browser_camera(visitor, patient, screen, answers)
+        if visitor.kind != "patient":  # (a patient's link page follows the check itself)
+            follow(visitor)
     else:
         server_camera(visitor, patient, screen, answers)
 
@@ -149,6 +150,10 @@ def server_camera(visitor: Visitor, patient: str | None, screen: str, answers: A
             st.error(words["nothing_recorded"])
         elif submit(visitor, reservation, [path], screen, answers, None, patient, own=True):
             st.rerun()
+    if not patient_view:
+        follow(visitor)
+    if st.session_state.get("followed_job") is not None:
+        return  # the live board's loop would hold the page: the analysis's progress refreshes instead
     board = st.empty()
     while ctx.state.playing:
         now = live.status()
