@@ -42,15 +42,7 @@ def _db() -> Database:
 
 def _dispatcher_alive() -> bool:
     pid = os.environ.get(DISPATCHER_ENV, "")
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid.isdigit() and records.pid_alive(int(pid))
 
 
 @st.cache_resource(show_spinner="Starting the analysis workers (first time only)...")

@@ -184,6 +184,17 @@ def cancel(db, job_id: int) -> bool:
                       (CANCELLED, _iso(now()), job_id, SAVING, QUEUED)).rowcount == 1
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine is still running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _alive_here(worker: str | None) -> bool | None:
     """Whether a worker on this host is still running (None: another host, cannot tell)."""
     if not worker or ":" not in worker:
@@ -191,13 +202,7 @@ def _alive_here(worker: str | None) -> bool | None:
     host, pid = worker.rsplit(":", 1)
     if host != socket.gethostname() or not pid.isdigit():
         return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid_alive(int(pid))
 
 
 def recover(db, silent_after_s: float = 60.0, saving_after_s: float = 3600.0) -> list[tuple[int, str]]:
