@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -36,21 +37,29 @@ def free_port() -> int:
 
 class AppServer:
     """`streamlit run app.py` on a free port, with its own history store and work folder; ``mode`` "local" (no
-    log-in, as `movement-screen app --local`) or "clinic" (log-in and patient links); ``env`` adds settings."""
+    log-in, as `movement-screen app --local`) or "clinic" (log-in and patient links); ``env`` adds settings.
+    ``cli``: started as a person starts it, `movement-screen app` (its analysis pool in a process of its own);
+    otherwise the page server starts the pool in its own process on the first page. Started again on the same
+    folder, it serves the same store and files."""
 
-    def __init__(self, tmp: Path, mode: str = "local", env: dict | None = None):
+    def __init__(self, tmp: Path, mode: str = "local", env: dict | None = None, cli: bool = False):
         self.port = free_port()
         self.root = tmp
+        self.app_dir = tmp / "app"
         self.url = f"http://127.0.0.1:{self.port}"
         self.store = tmp / "history.sqlite"
-        env = {**os.environ, "MOVEMENT_SCREEN_STORE": str(self.store), "MOVEMENT_SCREEN_APP_DIR": str(tmp / "app"),
+        env = {**os.environ, "MOVEMENT_SCREEN_STORE": str(self.store), "MOVEMENT_SCREEN_APP_DIR": str(self.app_dir),
                "MOVEMENT_SCREEN_APP_MODE": mode, **(env or {})}
-        self.log = open(tmp / "streamlit.log", "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],  # an edit in the checkout during a run must not stop the page
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        if cli:
+            command = [sys.executable, "-m", "movement_screen", "app", "--port", str(self.port), "--host",
+                       "127.0.0.1", "--headless", *(["--local"] if mode == "local" else [])]
+        else:
+            command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+                       str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+                       "--browser.gatherUsageStats", "false",
+                       "--server.fileWatcherType", "none"]  # an edit in the checkout during a run must not stop it
+        self.log = open(tmp / "streamlit.log", "a")
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 90
         while time.time() < deadline:
             try:
@@ -62,6 +71,16 @@ class AppServer:
         self.stop()
         raise RuntimeError(f"the app did not start: see {tmp / 'streamlit.log'}")
 
+    def processes(self) -> list[int]:
+        """The server's process and every process under it (the analysis pool, its Dask workers)."""
+        import psutil
+
+        try:
+            top = psutil.Process(self.proc.pid)
+            return [top.pid] + [c.pid for c in top.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -70,7 +89,16 @@ class AppServer:
             self.proc.kill()
         self.log.close()
 
+    def kill(self) -> None:
+        """SIGKILL, as an out-of-memory killer or a power cut would stop it."""
+        self.proc.kill()
+        self.proc.wait(timeout=20)
+        self.log.close()
 
+
+# What a page says while its analysis waits or runs in the queue (therapist's words and patient's words)
+QUEUE_WORDS = re.compile(r"^(Saved and|Analysing: frame|Scoring the movement|Saving the upload|Your video is saved|"
+                         r"Looking at your movement|Nearly done|Saving your video)")
 NONE_APPLY = "None of these apply to me"
 UPLOAD_BOXES = ("Video", "Second view of the same movement (optional)")  # the Screen page's upload boxes
 
@@ -142,6 +170,7 @@ def analyse_upload(page) -> None:
 
     answer_questions(page)
     started = page.get_by_text("Finding the body").or_(page.get_by_text("Done: see the results below")).or_(
+        page.get_by_text(QUEUE_WORDS)).or_(
         page.get_by_text("finding the body")).or_(page.get_by_text("No result this time")).or_(
         page.get_by_text("Not scored:")).or_(page.locator('[data-testid="stAlertContentError"]'))
     running = page.get_by_test_id("stStatusWidget")

@@ -192,7 +192,7 @@ def test_a_patient_link_records_a_session_only_its_therapist_sees(server, browse
     ann.get_by_role("button", name="Erase", exact=True).click()
     ann.wait_for_timeout(2000)
     ann.get_by_text("Admin", exact=True).click()
-    expect(ann.get_by_text("Accounts and audit")).to_be_visible(timeout=30_000)
+    expect(ann.get_by_text("Analysis queue, accounts and audit")).to_be_visible(timeout=30_000)
     shot(ann, "clinic-6-admin-audit")
     with Clinic(Store(server.store)) as clinic:
         actions = {r["action"] for r in clinic.audit_rows()}

@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 from movement_screen.errors import UsageError
@@ -65,24 +64,14 @@ def queue(args) -> int:
             shutil.rmtree(job.folder, ignore_errors=True)
             print(f"Cancelled job {args.job}; its files were removed.")
             return 0
-        since = records.now() - timedelta(days=args.days)
-        waiting = records.listing(db, (records.QUEUED, records.RUNNING), limit=10_000)
-        finished = records.listing(db, (records.DONE, records.FAILED), since=since, limit=10_000)
+        waiting, finished = records.overview(db, args.days)
     finally:
         db.close()
-    print(f"{sum(j.state == records.RUNNING for j in waiting)} running, "
-          f"{sum(j.state == records.QUEUED for j in waiting)} waiting, "
-          f"{sum(j.state == records.FAILED for j in finished)} failed and "
-          f"{sum(j.state == records.DONE for j in finished)} done in the last {args.days:g} day(s)")
-    for job in reversed(waiting):
-        how = f"frame {job.done} of ~{job.expected} on {job.worker}" if job.state == records.RUNNING else "waiting"
-        print(f"  job {job.id} {job.state:8} {job.created_at[:19]} {job.screen:17} patient "
-              f"{job.patient_id or '-'} by {job.created_by}: {how}")
-    for job in finished:
-        tail = f": {job.error}" if job.state == records.FAILED else (f" (session {job.session_id})"
-                                                                      if job.session_id else "")
-        print(f"  job {job.id} {job.state:8} {job.created_at[:19]} {job.screen:17} patient "
-              f"{job.patient_id or '-'} by {job.created_by}{tail}")
+    print(records.summary(waiting, finished, args.days))
+    for job in waiting + finished:
+        r = records.row(job)
+        print(f"  job {r['job']} {r['state']:9} {r['asked at (UTC)']} {r['screen']:17} patient {r['patient']} by "
+              f"{r['by']}: {r['details']}")
     return 0
 
 

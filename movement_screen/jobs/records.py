@@ -229,6 +229,38 @@ def recover(db, silent_after_s: float = 60.0, saving_after_s: float = 3600.0) ->
     return done
 
 
+def overview(db, days: float = 1.0) -> tuple[list[Job], list[Job]]:
+    """What an admin looks at: the jobs waiting or running (oldest first), and those finished in the last
+    ``days`` (newest first)."""
+    waiting = list(reversed(listing(db, (QUEUED, RUNNING), limit=10_000)))
+    finished = listing(db, (DONE, FAILED, CANCELLED), since=now() - timedelta(days=days), limit=10_000)
+    return waiting, [j for j in finished if not (j.state == CANCELLED and not j.request)]  # unused reservations
+
+
+def summary(waiting: list[Job], finished: list[Job], days: float) -> str:
+    count = {state: sum(j.state == state for j in waiting + finished) for state in (RUNNING, QUEUED, FAILED, DONE)}
+    return (f"{count[RUNNING]} running, {count[QUEUED]} waiting, {count[FAILED]} failed and {count[DONE]} done in the "
+            f"last {days:g} day(s)")
+
+
+def row(job: Job) -> dict:
+    """One job as a person reads it (the admin page's table; `movement-screen queue` prints the same)."""
+    if job.state == RUNNING:
+        where = f"frame {job.done} of ~{job.expected}" if job.expected else "starting"
+        what = f"{where} on {job.worker}"
+    elif job.state == QUEUED:
+        what = "waiting" + (f" (run {job.attempts + 1}: the last run's worker stopped)" if job.attempts else "")
+    elif job.state == FAILED:
+        what = job.error or "failed"
+    elif job.state == DONE:
+        what = f"session {job.session_id}" if job.session_id else "result not saved for a patient"
+    else:
+        what = "cancelled"
+    return {"job": job.id, "state": job.state, "asked at (UTC)": job.created_at[:19].replace("T", " "),
+            "screen": job.screen.replace("_", " "), "patient": job.patient_id or "-", "by": job.created_by,
+            "details": what}
+
+
 def forget_patient(db, patient: str) -> list[str]:
     """Delete a patient's jobs (with erasure); returns their folders for the caller to remove."""
     folders = [r[0] for r in db.execute("SELECT folder FROM jobs WHERE patient_id = ?", (patient,)).fetchall()]
