@@ -586,7 +586,10 @@ def _app(args) -> int:
     script = Path(app_package.__file__).with_name("run.py")
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(args.port),
                "--server.address", args.host, "--browser.gatherUsageStats", "false",
-               "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB), "--client.toolbarMode", "viewer"]
+               "--server.maxUploadSize", str(app_package.MAX_UPLOAD_MB), "--client.toolbarMode", "viewer",
+               # no full garbage collection after every script run: each page following an analysis reruns every
+               # second, and those collections stalled other visitors' page loads (bench/bench_clinic.py)
+               "--runner.postScriptGC", "false"]
     if args.headless:
         command += ["--server.headless", "true"]
     if not args.local:  # a visitor never sees a traceback with the server's paths
