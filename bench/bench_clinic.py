@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
+
+from browser import process_tree, stop_process  # noqa: E402 (the tests' helpers, from tests/)
 CLIPS = ROOT.parent / "shared" / "videos"
 PASSWORD = "a long enough password"
 RESULT_TEXT = "Results: Deep squat"
@@ -44,23 +46,13 @@ WATCH_JS = """(text) => {
 }"""
 
 
-def tree(pid: int) -> list:
-    import psutil
-
-    try:
-        top = psutil.Process(pid)
-        return [top, *top.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return []
-
-
 def footprint(servers) -> tuple[float, int]:
     """Resident memory (MB) and threads of every server's process tree."""
     import psutil
 
     rss = threads = 0
     for server in servers:
-        for proc in tree(server.proc.pid):
+        for proc in process_tree(server.proc.pid):
             try:
                 rss += proc.memory_info().rss
                 threads += proc.num_threads()
@@ -92,12 +84,7 @@ class Helper:
                                      cwd=ROOT)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        stop_process(self.proc, self.log, timeout=30)
 
 
 def cpu_seconds(servers) -> dict[str, float]:
@@ -117,7 +104,7 @@ def cpu_seconds(servers) -> dict[str, float]:
 
     pages, analyses = [], []
     for server in servers:
-        top, *below = tree(server.proc.pid) or [None]
+        top, *below = process_tree(server.proc.pid) or [None]
         if isinstance(server, Helper):
             analyses += [top, *below] if top else []
         else:

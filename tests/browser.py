@@ -35,6 +35,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def process_tree(pid: int) -> list:
+    """A process and every process under it (psutil processes; none when it has ended)."""
+    import psutil
+
+    try:
+        top = psutil.Process(pid)
+        return [top, *top.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def stop_process(proc: subprocess.Popen, log, timeout: float) -> None:
+    """SIGTERM, SIGKILL after ``timeout`` seconds, then close its log."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
 class AppServer:
     """`streamlit run app.py` on a free port, with its own history store and work folder; ``mode`` "local" (no
     log-in, as `movement-screen app --local`) or "clinic" (log-in and patient links); ``env`` adds settings.
@@ -73,21 +94,10 @@ class AppServer:
 
     def processes(self) -> list[int]:
         """The server's process and every process under it (the analysis pool, its Dask workers)."""
-        import psutil
-
-        try:
-            top = psutil.Process(self.proc.pid)
-            return [top.pid] + [c.pid for c in top.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
+        return [p.pid for p in process_tree(self.proc.pid)]
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        stop_process(self.proc, self.log, timeout=20)
 
     def kill(self) -> None:
         """SIGKILL, as an out-of-memory killer or a power cut would stop it."""

@@ -241,7 +241,7 @@ def mine(visitor: Visitor, days: float = 1.0) -> list[records.Job]:
             jobs = records.listing(db, since=since)
     finally:
         db.close()
-    return [j for j in jobs if j.state != records.SAVING and not (j.state == records.CANCELLED and not j.request)]
+    return [j for j in jobs if j.state != records.SAVING and not j.unused]
 
 
 def follow_latest_of_link(visitor: Visitor) -> None:

@@ -71,6 +71,11 @@ class Job:
     def finished(self) -> bool:
         return self.state in (DONE, FAILED, CANCELLED)
 
+    @property
+    def unused(self) -> bool:
+        """A reservation never put in line (the page had nothing to analyse): not an analysis anyone asked for."""
+        return self.state == CANCELLED and not self.request
+
 
 def _job(row) -> Job:
     values = list(row)
@@ -234,7 +239,7 @@ def overview(db, days: float = 1.0) -> tuple[list[Job], list[Job]]:
     ``days`` (newest first)."""
     waiting = list(reversed(listing(db, (QUEUED, RUNNING), limit=10_000)))
     finished = listing(db, (DONE, FAILED, CANCELLED), since=now() - timedelta(days=days), limit=10_000)
-    return waiting, [j for j in finished if not (j.state == CANCELLED and not j.request)]  # unused reservations
+    return waiting, [j for j in finished if not j.unused]
 
 
 def summary(waiting: list[Job], finished: list[Job], days: float) -> str:
