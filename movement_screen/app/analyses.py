@@ -126,8 +126,9 @@ def _job(job_id: int) -> records.Job | None:
 
 
 def follow(visitor: Visitor) -> None:
-    """The job this page follows: where it is while it waits or runs (updated every second), then its result or
-    why it failed. Nothing when no job is followed."""
+    """The job this page follows: where it is while it waits or runs, then its result or why it failed. Nothing
+    when no job is followed. A page whose job has others ahead of it in line asks every few seconds; one whose job
+    is next or running, every second (so a busy queue's waiting pages do not slow every page down)."""
     job_id = st.session_state.get(FOLLOWED)
     if job_id is None:
         return
@@ -137,27 +138,50 @@ def follow(visitor: Visitor) -> None:
         return
     if not job.finished:
         ensure_workers()
-        _waiting(visitor, job_id)
+        if _far_back(job):
+            _waiting_in_line(visitor, job_id)
+        else:
+            _waiting(visitor, job_id)
         return
     _finished(visitor, job)
+
+
+def _ahead(job: records.Job) -> int:
+    db = _db()
+    try:
+        return records.ahead(db, job)
+    finally:
+        db.close()
+
+
+def _far_back(job: records.Job) -> bool:
+    return job.state == records.QUEUED and _ahead(job) > 0
 
 
 @st.fragment(run_every=1.0)
 def _waiting(visitor: Visitor, job_id: int) -> None:
     job = _job(job_id)
-    if job is None or job.finished:
-        st.rerun(scope="app")  # the whole page shows the result (or why not)
+    if job is None or job.finished or _far_back(job):
+        st.rerun(scope="app")  # the whole page shows the result (or why not), or follows at the slower pace
+    _where(visitor, job)
+
+
+@st.fragment(run_every=3.0)
+def _waiting_in_line(visitor: Visitor, job_id: int) -> None:
+    job = _job(job_id)
+    if job is None or job.finished or not _far_back(job):
+        st.rerun(scope="app")  # next in line or running: followed every second from now on
+    _where(visitor, job)
+
+
+def _where(visitor: Visitor, job: records.Job) -> None:
     text = _words(visitor)
     if job.state == records.SAVING:
         st.info(text["saving"])
     elif job.state == records.QUEUED:
-        db = _db()
-        try:
-            before = records.ahead(db, job)
-        finally:
-            db.close()
+        before = _ahead(job)
         st.info(text["waiting"].format(ahead=before) if before else text["waiting_next"])
-        if st.button(text["cancel"], key=f"cancel_{job_id}"):
+        if st.button(text["cancel"], key=f"cancel_{job.id}"):
             cancel(visitor, job)
             st.rerun(scope="app")
     elif job.stage == "pose" and job.expected:
