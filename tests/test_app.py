@@ -151,8 +151,17 @@ def test_therapist_keeps_a_patient_history(app):
     assert any("T-1" in c.value for c in app.caption)
     app.radio(key="page").set_value("Patients").run()
     assert not app.exception
-    assert "T-1" in list(app.dataframe[0].value["id"])
+    assert "T-1" in list(app.dataframe[0].value["Patient"])
     assert any("squat" in m.value.lower() for m in app.markdown)
+
+
+def test_a_patient_without_sessions_reads_none_yet_not_none():
+    from movement_screen.app.views.patients import patient_rows
+
+    rows = patient_rows([{"id": "T-1", "name": None, "created_at": "2026-12-01", "sessions": 2, "last": "2026-12-05"},
+                         {"id": "T-2", "name": None, "created_at": "2026-12-06", "sessions": 0, "last": None}])
+    assert rows[1] == {"Patient": "T-2", "Sessions": 0, "Last session": "none yet"}
+    assert all(value is not None for row in rows for value in row.values())
 
 
 def test_local_mode_is_refused_on_a_network_address(tmp_path, monkeypatch):

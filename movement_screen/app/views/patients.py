@@ -59,6 +59,12 @@ def local_patient_picker() -> str | None:
     return choice
 
 
+def patient_rows(patients: list[dict]) -> list[dict]:
+    """The patients table as a therapist reads it: plain headings, and words where a value is missing."""
+    return [{"Patient": p["id"], **({"Name": p["name"] or ""} if any(q.get("name") for q in patients) else {}),
+             "Sessions": p["sessions"], "Last session": p["last"] or "none yet"} for p in patients]
+
+
 def patients_page(visitor: Visitor) -> None:
     if visitor.kind == "therapist":
         therapist_patients(visitor)
@@ -71,7 +77,7 @@ def patients_page(visitor: Visitor) -> None:
         if not patients:
             st.info("No patients yet: turn on Therapist mode, enter a patient id, and analyse a screen.")
             return
-        st.dataframe(patients, hide_index=True)
+        st.dataframe(patient_rows(patients), hide_index=True)
         chosen = st.selectbox("Patient", [p["id"] for p in patients], key="history_patient")
         sessions = store.sessions(chosen)
     session_history(visitor, chosen, sessions)
@@ -85,7 +91,7 @@ def therapist_patients(visitor: Visitor) -> None:
     if not patients:
         st.info("No patients yet: add one in the sidebar (Patient → new patient), then screen them or send a link.")
         return
-    st.dataframe([{k: p[k] for k in ("id", "sessions", "last")} for p in patients], hide_index=True)
+    st.dataframe(patient_rows(patients), hide_index=True)
     chosen = st.selectbox("Patient", [p["id"] for p in patients], key="history_patient")
     with access.open_clinic() as clinic:
         if not clinic.can_see(visitor.user, chosen):
