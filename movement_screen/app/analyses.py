@@ -138,7 +138,7 @@ def follow(visitor: Visitor) -> None:
         return
     if not job.finished:
         ensure_workers()
-        if _far_back(job):
+        if _place(job):
             _waiting_in_line(visitor, job_id)
         else:
             _waiting(visitor, job_id)
@@ -146,7 +146,10 @@ def follow(visitor: Visitor) -> None:
     _finished(visitor, job)
 
 
-def _ahead(job: records.Job) -> int:
+def _place(job: records.Job) -> int:
+    """How many analyses run or wait before this one in line; 0 while it is being saved or is running."""
+    if job.state != records.QUEUED:
+        return 0
     db = _db()
     try:
         return records.ahead(db, job)
@@ -154,32 +157,27 @@ def _ahead(job: records.Job) -> int:
         db.close()
 
 
-def _far_back(job: records.Job) -> bool:
-    return job.state == records.QUEUED and _ahead(job) > 0
-
-
 @st.fragment(run_every=1.0)
 def _waiting(visitor: Visitor, job_id: int) -> None:
-    job = _job(job_id)
-    if job is None or job.finished or _far_back(job):
-        st.rerun(scope="app")  # the whole page shows the result (or why not), or follows at the slower pace
-    _where(visitor, job)
+    _news(visitor, job_id, in_line=False)
 
 
 @st.fragment(run_every=3.0)
 def _waiting_in_line(visitor: Visitor, job_id: int) -> None:
+    _news(visitor, job_id, in_line=True)
+
+
+def _news(visitor: Visitor, job_id: int, in_line: bool) -> None:
+    """One look at the job: the whole page again when it has finished (to show the result or why not) or when it
+    should now be followed at the other pace; otherwise where it is."""
     job = _job(job_id)
-    if job is None or job.finished or not _far_back(job):
-        st.rerun(scope="app")  # next in line or running: followed every second from now on
-    _where(visitor, job)
-
-
-def _where(visitor: Visitor, job: records.Job) -> None:
+    before = _place(job) if job is not None else 0
+    if job is None or job.finished or bool(before) != in_line:
+        st.rerun(scope="app")
     text = _words(visitor)
     if job.state == records.SAVING:
         st.info(text["saving"])
     elif job.state == records.QUEUED:
-        before = _ahead(job)
         st.info(text["waiting"].format(ahead=before) if before else text["waiting_next"])
         if st.button(text["cancel"], key=f"cancel_{job.id}"):
             cancel(visitor, job)
