@@ -88,6 +88,29 @@ def test_choosing_a_screen_shows_how_to_film_it(app):
     app.radio(key="screen").set_value("sit_to_stand").run()
     assert "chair without arms" in texts(app) and "arms crossed on your chest" in texts(app)
     assert [n for n in app.number_input if n.key == "age"] and app.radio(key="sex").value == "not given"
+    assert not [n for n in app.number_input if n.key == "height"]  # no height box where it changes nothing
+    app.radio(key="screen").set_value("single_leg_squat").run()
+    assert "knee to hip height" in texts(app) and not [n for n in app.number_input if n.key == "height"]
+    app.radio(key="screen").set_value("gait").run()
+    assert "step length and walking speed" in next(n for n in app.number_input if n.key == "height").label
+
+
+def test_each_guide_says_one_distance_and_one_camera_height_and_its_drawing_the_same():
+    """The words and the drawing take the distance and the lens height from one place; no step of a guide names
+    another distance or height (the single-leg squat's once said 2-3 m at knee height beside 2.5-4 m at hip
+    height)."""
+    import re
+
+    from movement_screen.app.guide import GUIDES, setup_diagram
+
+    for screen, guide in GUIDES.items():
+        words = " ".join(guide.steps + guide.movement)
+        distances = set(re.findall(r"\d+(?:\.\d+)?-\d+(?:\.\d+)? m\b", words)) - {"6-10 m"}  # the walkway's length
+        assert distances == {guide.distance}, (screen, distances)
+        heights = set(re.findall(r"(?:knee to hip|knee|hip|chest|waist) height", words))
+        assert heights == {guide.camera}, (screen, heights)
+        assert "degrees" not in words, screen  # nothing a patient cannot judge for themselves
+        assert setup_diagram(screen)[:4] == b"\x89PNG"
 
 
 def test_no_video_is_a_clear_message(app):

@@ -9,6 +9,7 @@ import streamlit as st
 from movement_screen.app import MAX_UPLOAD_MB
 from movement_screen.app.access import Visitor
 from movement_screen.app.analyses import follow, my_analyses, release, reserve, submit
+from movement_screen.app.guide import HEIGHT_USE
 from movement_screen.app.widgets import SCREEN_LABELS, Answers, filming_guide, safety_questions
 
 
@@ -38,8 +39,10 @@ def upload_section(visitor: Visitor, patient: str | None, screen: str, answers: 
     if visitor.kind == "local":  # a served app never reads the server's own files for a visitor
         path_text = st.text_input("...or the path of a video on this computer (two paths: separate with ;)",
                                   key=f"video_paths_{owner}")
-    height = st.number_input("Height in cm (optional: gives step length and walking speed)", min_value=0,
-                             max_value=250, value=0, key="height")
+    height = None
+    if screen in HEIGHT_USE:  # only where the height changes the result
+        height = st.number_input(f"Height in cm (optional: gives {HEIGHT_USE[screen]})", min_value=0,
+                                 max_value=250, value=0, key="height")
     age, sex = None, None
     if screen == "sit_to_stand":  # the timed tests' norms are by age, and the 30-s count's by sex too
         age = st.number_input("Age in years (optional: compares the times with the norms for the age)", min_value=0,

@@ -8,6 +8,7 @@ import streamlit as st
 from movement_screen.app.access import Visitor
 from movement_screen.app import patient_words as pw
 from movement_screen.app.analyses import follow, release, reserve, submit
+from movement_screen.app.guide import GUIDES
 from movement_screen.app.widgets import SCREEN_LABELS, Answers, new_folder, pose_model, safety_questions
 
 ENGINES = {"browser": "In this browser (the video stays on this device)",
@@ -53,8 +54,8 @@ def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: 
     patient_view = visitor.kind == "patient"
     words = pw.words()["camera"]
     st.caption(f"{words['browser_intro']} {words['browser_private']}" if patient_view else
-               "Set up as the filming guide shows (phone or laptop camera at hip height, 2.5-4 m away, whole body "
-               "in view). Start camera, follow the messages until the set-up is good, then Start recording, do the "
+               f"Set up as the filming guide shows (phone or laptop camera at {GUIDES[screen].camera}, "
+               f"{GUIDES[screen].distance} away, whole body in view). Start camera, follow the messages until the set-up is good, then Start recording, do the "
                "movement, and Stop and score. The pose model runs on this device: only the body's landmark points "
                "are sent to be scored, unless you tick the box below.")
     send = st.checkbox(words["send_video"] if patient_view else "Also keep the video with the result",
@@ -116,7 +117,8 @@ def server_camera(visitor: Visitor, patient: str | None, screen: str, answers: A
     patient_view = visitor.kind == "patient"
     words = pw.words()["camera"]
     st.caption(f"{words['server_intro']} {words['server_fallback']}" if patient_view else
-               "Set up as the filming guide shows (tripod at hip height, 2.5-4 m away, whole body in view). Press "
+               f"Set up as the filming guide shows (tripod at {GUIDES[screen].camera}, {GUIDES[screen].distance} away, "
+               "whole body in view). Press "
                "START to turn the camera on; follow the message on the video until it says the set-up is good, "
                "then Start recording, do the movement, and Stop and score. The camera works on this computer; "
                "from another device the app needs HTTPS (and often a TURN server): there, record on the phone "
