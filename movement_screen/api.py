@@ -504,7 +504,9 @@ def _merged_metrics(views: list[ViewScreen], first_kinds: tuple[str, ...]) -> di
 def _quality(sources, paths, screen: str) -> list[QualityIssue]:
     issues = []
     for i, src in enumerate(sources):
-        found = check_quality(src.sequence, src.kinematics, i, paths[i], src.people_seen, screen=screen)
+        feet_down = single_leg.both_feet_down(src.kinematics) if screen == "single_leg_squat" else None
+        found = check_quality(src.sequence, src.kinematics, i, paths[i], src.people_seen, screen=screen,
+                              feet_down=feet_down)
         look_alike = _look_alike(src, i, paths[i])
         if look_alike:  # says more than the plain "several people" warning, which it replaces
             found = [issue for issue in found if issue.code != "several_people"] + look_alike

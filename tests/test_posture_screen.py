@@ -141,3 +141,24 @@ def test_a_posture_result_reads_plainly_for_a_patient():
     lines = patient_words.summary_lines(result) + [patient_words.score_sentence(result)]
     assert any("Shoulders level" in line for line in lines), lines
     assert not patient_words.leaks("\n".join(lines)), patient_words.leaks("\n".join(lines))
+
+
+def test_a_rolled_camera_is_told_to_level_and_a_level_one_is_not():
+    """The floor line between the heels: a front camera rolled 5 degrees is said to be tilted, a level one not
+    (the single-leg squat's lifted foot and heels side by side are in test_recognition)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from movement_screen.kinematics.quality import check
+
+    def codes(seq):
+        return {i.code for i in check(seq, prepare(seq), 0, "front.mp4", 1, screen="posture")}
+
+    seq = filmed()
+    turn = np.radians(5.0)
+    centre = np.array([seq.width / 2, seq.height / 2])
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    rolled = replace(seq, xy=(seq.xy - centre) @ rotation.T + centre)
+    assert "camera_tilt" not in codes(seq)
+    assert "camera_tilt" in codes(rolled)

@@ -48,6 +48,14 @@ def test_pistol_squats_on_both_legs_across_a_camera_cut_name_the_stance_leg(anal
     assert max(left) < 14.0 < min(right)
 
 
+@pytest.mark.parametrize("name", ["single_leg_squat_front_pistol_both.mp4", "single_leg_squat_front_left.mp4"])
+def test_a_foot_held_up_is_not_a_tilted_camera(analysed, name):
+    """Both clips are filmed level; the floor line between the heels had read -22 and -73 degrees with one foot in
+    the air (the left-leg clip is on one leg throughout) or the heels side by side."""
+    result, _ = scored(analysed(name, "auto"), "single_leg_squat")
+    assert "camera_tilt" not in {q.code for q in result.quality_issues}
+
+
 def test_a_single_leg_squat_published_as_good_keeps_its_knee_over_the_foot(analysed):
     """The knee's side of the toes is judged toward the free hip: on one leg the mid-hip stands over the stance
     foot, so its side was chance (the clip had read 0.22 shank lengths inside, with the knee outside the toes)."""

@@ -49,8 +49,10 @@ def framing_advice(seq: PoseSequence) -> str | None:
 
 
 def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: int,
-          required: tuple[int, ...] = BODY_POINTS, screen: str = "squat") -> list[QualityIssue]:
-    """Quality issues of one clip of one person.
+          required: tuple[int, ...] = BODY_POINTS, screen: str = "squat",
+          feet_down: np.ndarray | None = None) -> list[QualityIssue]:
+    """Quality issues of one clip of one person. ``feet_down``: the samples with both feet on the floor, from a
+    screen in which a foot leaves it (the floor line is taken only there).
 
     In gait clips the walker is expected to enter and leave the picture, so time out of view and touching the
     side edges are not issues there.
@@ -103,7 +105,7 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
             "--person N to choose another, or film with one person in view", "warning", source))
 
     # While walking, the feet are rarely level and the body never stands still: tilt and jitter need standing.
-    tilt = np.nan if walking else _floor_tilt(kin)
+    tilt = np.nan if walking else _floor_tilt(kin, cfg["tilt_heel_gap_shank"], feet_down)
     if np.isfinite(tilt) and abs(tilt) > cfg["max_tilt_deg"]:
         issues.append(QualityIssue(
             "camera_tilt", f"{name}: the floor line is tilted {tilt:+.1f} deg in the picture (limit "
@@ -160,11 +162,23 @@ def orientation_issues(seq: PoseSequence, source: int, name: str) -> list[Qualit
     return issues
 
 
-def _floor_tilt(kin: Kinematics) -> float:
-    """Tilt of the floor line (heels in a front view; heels and toes in a side view) while standing."""
-    s = kin.xy[kin.standing]
+def _floor_tilt(kin: Kinematics, min_gap_shank: float, feet_down: np.ndarray | None = None) -> float:
+    """Tilt of the floor line (heels in a front view; heels and toes in a side view) while standing.
+
+    ``feet_down`` (a mask over the samples, from a screen in which a foot leaves the floor) keeps a front view's
+    line to the samples with both feet on the floor: a foot held up is not a tilted floor, and a clip never on
+    both feet gives no tilt (NaN). Only samples with the heels at least ``min_gap_shank`` shank lengths apart
+    across the picture count: a few pixels' noise between heels side by side tilts the line between them by tens
+    of degrees."""
     if kin.view.kind == "frontal":
+        standing = kin.standing if feet_down is None else kin.standing[feet_down[kin.standing]]
+        with np.errstate(invalid="ignore"):
+            gap = np.abs(kin.xy[standing, lm.L_HEEL, 0] - kin.xy[standing, lm.R_HEEL, 0]) / kin.lengths.shank
+        s = kin.xy[standing[gap >= min_gap_shank]]
+        if len(s) < 3:
+            return np.nan
         return float(np.nanmedian(geo.line_tilt(s[:, lm.L_HEEL], s[:, lm.R_HEEL])))
+    s = kin.xy[kin.standing]
     if kin.view.kind == "sagittal":
         near = kin.view.near_side
         return float(np.nanmedian(geo.line_tilt(s[:, lm.SIDES[near]["heel"]], s[:, lm.SIDES[near]["toe"]])))

@@ -139,6 +139,18 @@ def _bending_leg(kin: Kinematics, start: int, stop: int, stance: str) -> str:
     return stance
 
 
+def both_feet_down(kin: Kinematics) -> np.ndarray:
+    """The samples on both feet: outside every stretch on one leg (:func:`stance_stretches`) with both knees
+    straighter than ``[stance] straight_knees_deg`` (3-D landmarks). A clip filmed on one leg throughout has none."""
+    on_one = np.zeros(len(kin.t), bool)
+    for s in stance_stretches(kin):
+        on_one[s.start:s.stop] = True
+    with np.errstate(invalid="ignore"):
+        straight = np.fmax(knee_flexion_3d(kin, "left"), knee_flexion_3d(kin, "right")) < \
+            rules()["stance"]["straight_knees_deg"]
+    return straight & ~on_one
+
+
 def foot_excursions(kin: Kinematics) -> dict[str, np.ndarray] | None:
     """How far each ankle is from its place on the floor, in shank lengths, per sample; None when the clip never
     shows both feet down.
