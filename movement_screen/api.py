@@ -412,7 +412,7 @@ def _agree(sources: list[SourceAnalysis], paths: list[str]) -> str:
     if len(decided) > 1:
         listing = ", ".join(f"{Path(p).name}: {src.screen or 'unclear'}" for p, src in zip(paths, sources))
         raise UsageError(f"the clips show different movements ({listing}): analyse them separately or choose "
-                         "--screen")
+                         "the screen yourself")
     return decided.pop()
 
 
@@ -536,7 +536,7 @@ def _look_alike(src: SourceAnalysis, index: int, path: str) -> list[QualityIssue
     side = "left" if src.subject.mean_x_px < other.mean_x_px else "right"
     return [QualityIssue(
         "similar_people", f"{Path(path).name}: two people of similar size are in view; the one on the {side} was "
-        f"screened. If that is the wrong person, run again with --person {rank}; better, film one person alone",
+        f"screened. Better, film one person alone (on the command line, --person {rank} screens the other)",
         "warning", index)]
 
 
@@ -614,10 +614,10 @@ def _score_bend(sources, paths, model_file, *, pain, height_cm) -> Analysis:
     if any(v.repetitions for v in views):
         if "frontal" not in kinds:
             issues.append(QualityIssue("view_missing", "no front or back view: add one to check for a sideways "
-                                       "shift during the bend (spec F.1)", "info", None))
+                                       "shift during the bend", "info", None))
         if not kinds & {"sagittal", "oblique"}:
             issues.append(QualityIssue("view_missing", "no side view: the trunk, hip and knee angles and the return "
-                                       "pattern need a side view (spec F.1)", "warning", None))
+                                       "pattern need a side view", "warning", None))
     for i, view in enumerate(views):
         for rep in view.repetitions:
             if rep.started_upright is False:
@@ -644,13 +644,13 @@ def _score_posture(sources, paths, model_file, *, pain) -> Analysis:
     kinds = {src.kinematics.view.kind for src in sources}
     if "frontal" not in kinds:
         issues.append(QualityIssue("view_missing", "no front or back view: shoulders and pelvis level, head tilt and "
-                                   "sideways shift need one (spec F.1)", "info", None))
+                                   "sideways shift need one", "info", None))
     if "sagittal" not in kinds:
         issues.append(QualityIssue("view_missing", "no true side view: head, trunk, hips and knees from the side "
-                                   "need one (spec F.1)", "info", None))
+                                   "need one", "info", None))
     criteria = posture.merge_views(views)
     notes = _pain_note(pain, "quiet standing") + [
-        "Posture cut-offs are conventions, not diagnostic values (spec D.2): the findings describe alignment, they do "
+        "Posture cut-offs are conventions, not diagnostic values (no validated cut-offs exist for posture angles from photographs): the findings describe alignment, they do "
         "not explain pain."]
     return _result("posture", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
                    metrics=_merged_metrics(views, ("frontal", "sagittal")), findings=posture.findings_from(criteria),
@@ -682,7 +682,7 @@ def _score_single_leg(sources, paths, model_file, *, pain) -> Analysis:
         if any(v.repetitions for v in views) and count < least:
             issues.append(QualityIssue(
                 "few_repetitions", f"{count} single-leg squat(s) on the {side} leg: {least}-5 per leg make the "
-                "values steadier (spec F.3)" + (" and let the two legs be compared" if count == 0 else ""),
+                "values steadier" + (" and let the two legs be compared" if count == 0 else ""),
                 "warning" if count == 0 else "info", None))
     criteria = single_leg.judge_views(views, [src.kinematics for src in sources])
     notes = _pain_note(pain, "single-leg squat") + [
@@ -711,7 +711,7 @@ def _score_sit_to_stand(sources, paths, model_file, *, pain, age, sex) -> Analys
         if not any(views_cfg["knees_inward_rise"][0] <= y <= views_cfg["knees_inward_rise"][1] for y in yaws):
             issues.append(QualityIssue("view_missing", "no front view: the knees moving inward while rising need "
                                        "one (a second clip facing the camera)", "info", None))
-    missing = [word for word, given in (("age (--age)", age is not None), ("sex (--sex)", sex is not None))
+    missing = [word for word, given in (("age", age is not None), ("sex", sex is not None))
                if not given]
     if missing and any(v.repetitions for v in views):
         issues.append(QualityIssue("norms_need_input", f"no {' or '.join(missing)} given: the times are measured "
@@ -750,7 +750,7 @@ def _score_gait(sources, paths, model_file, *, pain, height_cm) -> Analysis:
                                        "info", i))
     if not height_cm and any(v.steps for v in views):
         issues.append(QualityIssue("no_scale", "no scale given: step length and walking speed need the person's "
-                                   "height (--height-cm)", "info", None))
+                                   "height", "info", None))
     criteria = gait.merge_views(views)
     notes = _pain_note(pain, "walk")
     notes.append(f"Events: {cfg['events']['source']}.")

@@ -251,7 +251,7 @@ GROUP_HEADERS = {
     "fms": "Criteria (FMS deep squat):",
     "nasm": "Compensations (NASM overhead squat):",
     "bend": "Criteria (forward bend):",
-    "aberrant": "Aberrant movement signs (spec B.3 proxies):",
+    "aberrant": "Aberrant movement signs (video proxies of the clinical signs):",
     "limits": "Not measurable from 2-D video:",
     "gait": "Criteria (gait, against normative ranges):",
     "posture": "Criteria (standing posture; conventions, not diagnoses):",
@@ -667,7 +667,7 @@ def _store(args) -> int:
 def _questions(args) -> int:
     from movement_screen.care.safety import load_questions
 
-    print("# Red-flag questions (clinical-spec E.4). Answer each true or false; save as answers.toml and pass")
+    print("# Red-flag questions. Answer each true or false; save as answers.toml and pass")
     print("# it with: movement-screen analyze CLIP --answers answers.toml")
     for q in load_questions():
         print(f"\n# [{q.level}] {q.question}")

@@ -101,8 +101,8 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
     if people > 1:
         issues.append(QualityIssue(
             "several_people", f"{name}: {people} people were seen; the screened person is "
-            f"{'the one walking across the picture' if walking else 'the one filling most of the video'}. Use "
-            "--person N to choose another, or film with one person in view", "warning", source))
+            f"{'the one walking across the picture' if walking else 'the one filling most of the video'}. Film "
+            "with one person in view (on the command line, --person N screens another)", "warning", source))
 
     # While walking, the feet are rarely level and the body never stands still: tilt and jitter need standing.
     tilt = np.nan if walking else _floor_tilt(kin, cfg["tilt_heel_gap_shank"], feet_down)

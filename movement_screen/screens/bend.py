@@ -36,10 +36,9 @@ MAIN_IDS = ("knees_straight", "reaches_floor", "full_return", "lateral_shift")
 ABERRANT_IDS = ("smooth_descent", "smooth_return", "thigh_climbing", "return_knee_bend", "asymmetric_return")
 UNMEASURABLE = {
     "lumbopelvic_rhythm": "MediaPipe has no sacrum, PSIS or T12 landmarks, so lumbar and hip contributions cannot "
-    "be separated: the 'hip angle' mixes both (spec B.2)",
-    "lumbar_curve": "2-D pose has no spinal landmarks: lumbar rounding or lordosis cannot be measured (spec I.2)",
-    "pelvic_tilt": "the pelvis has only one hip landmark per side in 2-D pose: pelvic tilt is not observable "
-    "(spec B.2)",
+    "be separated: the 'hip angle' mixes both",
+    "lumbar_curve": "2-D pose has no spinal landmarks: lumbar rounding or lordosis cannot be measured",
+    "pelvic_tilt": "the pelvis has only one hip landmark per side in 2-D pose: pelvic tilt is not observable",
 }
 SIDE_VIEW_IDS = {"knees_straight", "smooth_descent", "smooth_return", "thigh_climbing", "return_knee_bend"}
 FRONT_VIEW_IDS = {"lateral_shift", "asymmetric_return"}

@@ -35,7 +35,7 @@ SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walki
 ARTICLE_NAMES = {"squat": "a squat", "forward_bend": "a forward bend", "gait": "walking",
                  "posture": "standing still (posture)", "sit_to_stand": "a sit-to-stand",
                  "single_leg_squat": "a single-leg squat"}
-CHOICES = "squat, forward-bend, gait, posture, single-leg-squat or sit-to-stand"  # the --screen spellings
+CHOICES = "squat, forward bend, walking, posture, single-leg squat or sit-to-stand"  # the screens, as the app names them
 
 
 @dataclass(frozen=True)
@@ -169,22 +169,23 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
     ranked = sorted(scores, key=scores.get, reverse=True)
     best, second = ranked[0], ranked[1]
     confidence = float(np.clip(scores[best] - cfg["second_weight"] * scores[second], 0.0, 1.0))
-    listing = ", ".join(f"{SCREEN_NAMES[s]} {scores[s]:.2f}" for s in ranked)
+    # The reasons are read by the person who filmed (the app shows them): the scores stay in ``scores``, not in
+    # the words, and a screen is named as the app and the command line both call it.
     if scores[best] < cfg["still_below"] and alike:
-        return Detection(None, 0.0, scores, f"this looks like {alike}, not a deep or overhead squat ({listing}): "
-                         "to score it as a squat anyway choose --screen squat", person, values)
+        return Detection(None, 0.0, scores, f"this looks like {alike}, not a deep or overhead squat: to score "
+                         "it as a squat anyway, choose the squat screen", person, values)
     if scores[best] < cfg["still_below"]:
         return Detection(None, 0.0, scores, "looks like standing still, too briefly or too restlessly for a posture "
-                         f"screen (no squat, forward bend, walking, single-leg squat or sit-to-stand seen: {listing}): "
-                         f"choose --screen {CHOICES}", person, values)
+                         "screen (no squat, forward bend, walking, single-leg squat or sit-to-stand seen): choose the screen "
+                         f"yourself ({CHOICES})", person, values)
     both = [k for k in ("sit_to_stand", "gait") if scores[k] >= cfg["clear_above"]]
     if len(both) == 2:  # a rise from a chair, then a walk: a Timed Up-and-Go, which no one screen scores whole
         return Detection(None, 0.5, scores, "this shows a rise from a seat and a walk (like a Timed Up-and-Go), "
-                         f"which is not one screen ({listing}): choose --screen sit-to-stand to score the rise or "
-                         "--screen gait to score the walk", person, values)
+                         f"which is not one screen: choose the sit-to-stand screen to score the rise or the walking "
+                         "screen to score the walk", person, values)
     if confidence < cfg["min_confidence"]:
-        return Detection(None, confidence, scores, f"could not tell which movement this is ({listing}): choose "
-                         f"--screen {CHOICES}", person, values)
+        return Detection(None, confidence, scores, f"could not tell which movement this is: choose the screen yourself "
+                         f"({CHOICES})", person, values)
     why = {
         "gait": f"the person walks {values['progression_statures']:.1f} body heights "
                 f"{'toward or away from the camera' if values['toward_camera'] else 'across the picture'}, "
@@ -199,4 +200,4 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
         "sit_to_stand": f"the hips rest on a seat ({values['seated_rest_s']:.1f} s at the longest) and the person "
                         f"stands up from it {values['rises_from_seat']:.0f} time(s)",
     }[best]
-    return Detection(best, confidence, scores, f"{SCREEN_NAMES[best]}: {why} (scores: {listing})", person, values)
+    return Detection(best, confidence, scores, f"{SCREEN_NAMES[best]}: {why}", person, values)

@@ -712,7 +712,7 @@ def judge_view(kin: Kinematics, source: int = 0, height_cm: float | None = None)
         if not steps:
             reason = "no steps were found: film at least 4 steps walking across the camera's view"
         elif cid in ("walking_speed", "step_length"):
-            reason = "needs a scale: give the person's height (--height-cm)"
+            reason = "needs a scale: give the person's height"
         elif cid in SIDE_ONLY and view == "frontal":
             reason = "needs a side view (toe-off and the sagittal plane are not visible from the front)"
         elif cid in FRONT_ONLY and view != "frontal":

@@ -39,9 +39,9 @@ FRONT_IDS = ("shoulder_level", "pelvis_level", "head_tilt", "trunk_lateral_shift
 SIDE_IDS = ("head_forward", "trunk_lean_standing", "hips_forward", "knee_hyperextension")
 UNMEASURABLE = {
     "spinal_curves": "2-D pose has no spinal landmarks between the shoulders and the hips: thoracic kyphosis and "
-    "lumbar lordosis cannot be measured (spec D.2)",
+    "lumbar lordosis cannot be measured",
     "pelvic_tilt": "the pelvis has one hip landmark per side (not the ASIS or PSIS): anterior or posterior pelvic "
-    "tilt is not observable (spec D.2)",
+    "tilt is not observable",
 }
 
 

@@ -347,7 +347,7 @@ class _Judge:
         self.metrics["five_times_sit_to_stand_s"] = seconds
         measured = f"{need} stands took {seconds:.1f} s from {self.timed_from()} to the {need}th full stand"
         if self.age is None:
-            return self.na(cid, f"{measured}; no age given (--age): the norms are by age", seconds, "s", fifth)
+            return self.na(cid, f"{measured}; no age given: the norms are by age", seconds, "s", fifth)
         band = _band(c["norm_s"], self.age)
         if band is None:
             return self.na(cid, f"{measured}; no norm for age {self.age:g} in these sources (ages "
@@ -384,8 +384,8 @@ class _Judge:
         self.metrics["chair_stands_30s"] = float(count)
         measured = f"{count} full stands in {window:g} s" + (" (the last more than half way up at 30 s)" if half_up
                                                             else "")
-        missing = [word for word, given in (("age (--age)", self.age is not None),
-                                            ("sex (--sex)", self.sex is not None)) if not given]
+        missing = [word for word, given in (("age", self.age is not None),
+                                            ("sex", self.sex is not None)) if not given]
         if missing:
             return self.na(cid, f"{measured}; no {' or '.join(missing)} given: the norms are by age and sex",
                            float(count), "stands", end)

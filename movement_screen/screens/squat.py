@@ -40,10 +40,10 @@ NASM_TITLES = {
     "feet_flatten": "Feet flatten",
 }
 NEVER_REASONS = {
-    "feet_turn_out": "foot angle is not reliable from 2-D pose landmarks (spec A.3 [W])",
+    "feet_turn_out": "foot angle is not reliable from 2-D pose landmarks (weak evidence)",
     "low_back_arches": "2-D pose has no lumbar or pelvic landmarks: lumbar curve cannot be measured",
     "low_back_rounds": "2-D pose has no lumbar or pelvic landmarks: lumbar curve cannot be measured",
-    "feet_flatten": "heel eversion / arch collapse is not visible in 2-D pose landmarks (spec A.3 [W])",
+    "feet_flatten": "heel eversion / arch collapse is not visible in 2-D pose landmarks (weak evidence)",
 }
 
 
@@ -576,7 +576,7 @@ def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bo
         parts.append("Not assessed from the given view(s): " + ", ".join(missing)
                      + ". Give a side and a front clip of the squat for a full score.")
     if pain == "not_asked":
-        parts.append("Pain was not asked: a squat that hurts scores 0 (use --pain yes|no).")
+        parts.append("Pain was not asked: a squat that hurts scores 0 (answer the pain question).")
     value = low if low == high else None
     return Score("FMS deep squat", value, 3, " ".join(parts), (low, high))
 
