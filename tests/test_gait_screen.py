@@ -56,7 +56,7 @@ def test_a_limp_shows_as_step_time_asymmetry_naming_the_longer_side():
 
 def test_step_length_and_speed_need_a_height():
     without, c, _ = judged()
-    assert c["walking_speed"].state == "not_assessed" and "--height-cm" in c["walking_speed"].reason
+    assert c["walking_speed"].state == "not_assessed" and "person's height" in c["walking_speed"].reason
     with_height, c, _ = judged(height_cm=175)
     assert c["walking_speed"].state != "not_assessed"
     # the walker covers 0.65 m per step at 110 steps/min: 1.19 m/s
