@@ -718,6 +718,7 @@ def _score_sit_to_stand(sources, paths, model_file, *, pain, age, sex) -> Analys
                                    "but not compared with the age (and, for the 30-s count, sex) norms", "info",
                                    None))
     criteria = sit_to_stand.merge_views(views)
+    issues += _timed_tests_short(criteria, views)
     notes = _pain_note(pain, "sit-to-stand") + [
         "Timed tests are standardised: a chair without arms about 43-45 cm high against a wall, arms crossed on the "
         "chest, as quickly as safely possible; their norms are for people aged 60 and over (sources in "
@@ -726,6 +727,24 @@ def _score_sit_to_stand(sources, paths, model_file, *, pain, age, sex) -> Analys
                    metrics=_merged_metrics(views, ("sagittal", "oblique")),
                    findings=sit_to_stand.findings_from(criteria), pain=pain,
                    repetitions=[r for v in views for r in v.repetitions], notes=notes)
+
+
+def _timed_tests_short(criteria: list, views: list) -> list[QualityIssue]:
+    """What a sit-to-stand too short for its timed tests lacked, and what to do: the five-times test needs five
+    full stands, the 30-second count 30 s from the first rise."""
+    unmeasured = {c.id for c in criteria if c.id in sit_to_stand.TIMED_IDS and c.value is None}
+    if not unmeasured or not any(v.repetitions for v in views):
+        return []
+    stands = max(len(v.repetitions) for v in views)
+    need = int(load("sit_to_stand")["five_times_sit_to_stand"]["stands"])
+    lacks = []
+    if "five_times_sit_to_stand" in unmeasured:
+        lacks.append(f"the five-times test needs {need}")
+    if "chair_stand_30s" in unmeasured:
+        lacks.append("the 30-second test needs 30 s of standing up and sitting down")
+    return [QualityIssue("too_few_stands", f"{stands} full stand(s) seen: {' and '.join(lacks)}. Stand up fully "
+                         f"and sit down {need} times without stopping, or keep going for 30 seconds", "warning",
+                         None)]
 
 
 def _score_gait(sources, paths, model_file, *, pain, height_cm) -> Analysis:

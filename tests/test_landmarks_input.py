@@ -98,7 +98,7 @@ def test_a_slow_device_measuring_the_body_8_times_a_second_gives_the_same_squat(
     for criterion in ("thigh_below_horizontal", "heels_down"):
         assert scored.criterion(criterion).state == video.result.criterion(criterion).state, criterion
     assert scored.quality_ok  # the empty room before and after is not the model losing the person
-    slow_rate = next(i.message for i in scored.quality_issues if i.code == "low_frame_rate")
+    slow_rate = next(i.message for i in scored.quality_issues if i.code == "slow_measurement")
     assert "measured only 8 times a second" in slow_rate or "measured only 9 times a second" in slow_rate
     depth = scored.criterion("thigh_below_horizontal")
     assert depth.value == pytest.approx(video.result.criterion("thigh_below_horizontal").value, abs=0.05)  # thighs

@@ -92,3 +92,15 @@ def test_built_figures_of_each_screen_and_the_look_alikes_are_told_apart():
     assert not wrong
     assert all(r.own.endswith("signature clear") for r in readings if r.movement != "other")
     assert {r.movement for r in readings} == {"squat", "sit_to_stand", "single_leg_squat", "posture", "gait", "other"}
+
+
+def test_one_stand_says_what_the_timed_tests_need_and_a_turned_foot_is_no_tilt(analysed):
+    """One sit-stand-sit: the timed tests cannot be measured, and the result says why and what to do. Filmed about
+    40 degrees from the side with a level camera: the foot's heel-toe line slopes only because it is turned."""
+    from movement_screen.app import patient_words as pw
+
+    result, _ = scored(analysed("sit_to_stand_oblique_one.mp4", "auto"), "sit_to_stand")
+    short = [q for q in result.quality_issues if q.code == "too_few_stands"]
+    assert short and "1 full stand" in short[0].message and "5 times without stopping" in short[0].message
+    assert "five times without stopping" in pw.words()["quality"]["too_few_stands"]["text"]
+    assert "camera_tilt" not in {q.code for q in result.quality_issues}

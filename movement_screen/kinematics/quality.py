@@ -105,7 +105,7 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
             "with one person in view (on the command line, --person N screens another)", "warning", source))
 
     # While walking, the feet are rarely level and the body never stands still: tilt and jitter need standing.
-    tilt = np.nan if walking else _floor_tilt(kin, cfg["tilt_heel_gap_shank"], feet_down)
+    tilt = np.nan if walking else _floor_tilt(kin, cfg["tilt_heel_gap_shank"], cfg["tilt_side_max_turn_deg"], feet_down)
     if np.isfinite(tilt) and abs(tilt) > cfg["max_tilt_deg"]:
         issues.append(QualityIssue(
             "camera_tilt", f"{name}: the floor line is tilted {tilt:+.1f} deg in the picture (limit "
@@ -126,7 +126,7 @@ def check(seq: PoseSequence, kin: Kinematics, source: int, path: str, people: in
     measured = 1.0 / step if np.isfinite(step) and step > 0 else np.inf  # the in-page camera may lag the clock
     if measured < 0.8 * (seq.fps or np.inf) and measured < cfg["min_fps"] - 1:
         issues.append(QualityIssue(
-            "low_frame_rate", f"{name}: the body was measured only {measured:.0f} times a second (below the "
+            "slow_measurement", f"{name}: the body was measured only {measured:.0f} times a second (below the "
             f"{cfg['min_fps']:.0f} recommended): film at 30 frames/s or more with the whole body in good light; "
             "with the in-browser camera, close other apps or use a faster device", "warning", source))
     elif seq.fps and seq.fps < cfg["min_fps"] - 1:
@@ -162,14 +162,17 @@ def orientation_issues(seq: PoseSequence, source: int, name: str) -> list[Qualit
     return issues
 
 
-def _floor_tilt(kin: Kinematics, min_gap_shank: float, feet_down: np.ndarray | None = None) -> float:
+def _floor_tilt(kin: Kinematics, min_gap_shank: float, side_turn_deg: float,
+                feet_down: np.ndarray | None = None) -> float:
     """Tilt of the floor line (heels in a front view; heels and toes in a side view) while standing.
 
     ``feet_down`` (a mask over the samples, from a screen in which a foot leaves the floor) keeps a front view's
     line to the samples with both feet on the floor: a foot held up is not a tilted floor, and a clip never on
     both feet gives no tilt (NaN). Only samples with the heels at least ``min_gap_shank`` shank lengths apart
     across the picture count: a few pixels' noise between heels side by side tilts the line between them by tens
-    of degrees."""
+    of degrees. A side view takes the heel-toe line only within ``side_turn_deg`` of a true profile: a foot
+    turned toward the camera, seen from above the floor, slopes in the picture with a level camera (by about
+    atan(tan(turn) x sin(the camera's downward look)), 4 degrees at 15 degrees of turn from hip height)."""
     if kin.view.kind == "frontal":
         standing = kin.standing if feet_down is None else kin.standing[feet_down[kin.standing]]
         with np.errstate(invalid="ignore"):
@@ -179,7 +182,7 @@ def _floor_tilt(kin: Kinematics, min_gap_shank: float, feet_down: np.ndarray | N
             return np.nan
         return float(np.nanmedian(geo.line_tilt(s[:, lm.L_HEEL], s[:, lm.R_HEEL])))
     s = kin.xy[kin.standing]
-    if kin.view.kind == "sagittal":
+    if kin.view.kind == "sagittal" and 90.0 - kin.view.yaw_deg <= side_turn_deg:
         near = kin.view.near_side
         return float(np.nanmedian(geo.line_tilt(s[:, lm.SIDES[near]["heel"]], s[:, lm.SIDES[near]["toe"]])))
     return np.nan  # oblique: perspective makes floor points legitimately non-horizontal
