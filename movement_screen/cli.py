@@ -322,6 +322,10 @@ def _summary(result: dict, out_dir: Path | None, written: list[Path] = ()) -> st
             value = "not scored"
         lines.append(f"{score['name']}: {value}")
         lines.append("  " + score["explanation"])
+    else:  # the test's own outcome in its own terms, as the app and the reports give it
+        from movement_screen.report.headline import headline
+
+        lines += [f"Result: {line}" for line in headline(result)]
     shown = [k for k in KEY_METRICS.get(result["screen"], ()) if result["metrics"].get(k) is not None]
     if shown:
         lines.append("Measures: " + ", ".join(f"{k} {result['metrics'][k]:.3g}" for k in shown))

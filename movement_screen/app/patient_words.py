@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from movement_screen.contract.config import load
 from movement_screen.contract.result import is_scored
+from movement_screen.report.headline import headline
 
 JUDGED = ("fail", "borderline", "pass")  # worst first
 MAX_LISTED = 4  # not-checked criteria named before "and N more"
@@ -103,8 +104,7 @@ def score_sentence(result: dict) -> str:
         states = [c["state"] for c in _shown(result.get("criteria", []))]
         if not any(s in JUDGED for s in states):
             return unscored_text(result) or words()["unscored"]["any"]
-        return f"{table['no_single']} " + table["counts"].format(
-            **{"fail": states.count("fail"), "borderline": states.count("borderline"), "pass": states.count("pass")})
+        return " ".join(headline(result, "patient"))  # the test's own outcome (report/headline.py)
     if score.get("value") is not None:
         return table["value"].format(value=score["value"], meaning=table["meaning"][str(score["value"])])
     if score.get("range"):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from movement_screen.report.headline import short
+
 STATE_WORDS = {"pass": "✅ looks fine", "borderline": "🟡 borderline", "fail": "🔴 needs work",
                "not_assessed": "⚪ not assessed"}
 
 
 def score_text(result: dict) -> str:
     score = result.get("score")
-    if not score:
-        counts = [c["state"] for c in result["criteria"]]
-        return f"{counts.count('fail')} to work on, {counts.count('borderline')} borderline, {counts.count('pass')} fine"
+    if not score:  # the test's own outcome on one line (report/headline.py)
+        return short(result)
     if score["value"] is not None:
         return f"{score['value']} / {score['max']}"
     if score.get("range"):

@@ -15,6 +15,7 @@ from movement_screen.app import access
 from movement_screen.app import patient_words as pw
 from movement_screen.app.access import Visitor
 from movement_screen.app.guide import GUIDES, setup_diagram
+from movement_screen.report.headline import headline
 from movement_screen.app.results import STATE_WORDS, criteria_table, evidence_frames, score_text
 
 SCREEN_LABELS = {"auto": "Detect it for me", "squat": "Deep squat", "forward_bend": "Forward bend (toe touch)",
@@ -163,8 +164,11 @@ def therapist_result(visitor: Visitor, result: dict, folder: Path | None, trend,
         st.warning(f"Not scored: {result.get('unscored_reason') or unscored}. Kept apart from the scored sessions "
                    "and never compared with them.")
     else:
-        st.metric("Score", score_text(result))
-        st.caption(pw.score_sentence(result) + (" " + pw.score_scale(result) if pw.score_scale(result) else ""))
+        if result.get("score"):
+            st.metric("Score", score_text(result))
+            st.caption(pw.score_sentence(result) + (" " + pw.score_scale(result) if pw.score_scale(result) else ""))
+        else:  # the test's own outcome in its own terms (report/headline.py)
+            st.markdown("\n".join(f"- **{line}**" for line in headline(result)))
     if saved_for:
         st.caption(f"Saved in the history of patient {saved_for}.")
     for line in pw.summary_lines(result):

@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from movement_screen import __version__
+from movement_screen.contract.config import load
 from movement_screen.contract.result import short_number
+from movement_screen.report.headline import headline
 
 STATE_WORDS = {"pass": "pass", "borderline": "borderline", "fail": "fail", "not_assessed": "n/a"}
 SCREEN_NAMES = {"squat": "Deep / overhead squat", "forward_bend": "Standing forward bend and return",
@@ -95,10 +97,12 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
         elif score.get("range"):
             summary.append(f"{score['name']}: {score['range'][0]}-{score['range'][1]} / {score['max']}. "
                            f"{score['explanation']}")
+    if not score:
+        summary += headline(result)  # the test's own outcome in its own terms
     metrics = result.get("metrics", {})
     shown = [k for k in KEY_MEASURES.get(result["screen"], ()) if metrics.get(k) is not None]
     if shown:
-        summary.append("Measures: " + ", ".join(f"{k.replace('_', ' ')} {_number(metrics[k])}" for k in shown))
+        summary.append("Measures: " + "; ".join(measure_text(k, metrics[k]) for k in shown) + ".")
     if result["screen"] == "gait":
         counts = (f"{len(result.get('passes', []))} pass(es), "
                   f"{sum(e['type'] == 'heel_strike' for e in result.get('events', []))} heel strikes")
@@ -142,6 +146,13 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
         blocks.append(("bullets", [f"[{i['severity']}] {i['message']}" for i in issues]))
     blocks.append(("text", DISCLAIMER))
     return blocks
+
+
+def measure_text(key: str, value: float) -> str:
+    """A measure as a therapist reads it (data/measure_names.toml): "Cadence 112 steps/min"."""
+    entry = load("measure_names")["measures"][key]
+    number = f"{value:.{entry['digits']}f}"
+    return f"{entry['name']} {number}{' ' + entry['unit'] if entry['unit'] else ''}"
 
 
 def _flag_list(flags: dict) -> str:

@@ -1,4 +1,7 @@
-"""The clinic report as PDF (fpdf2), offline: the DejaVu fonts matplotlib ships, no web fonts, no browser."""
+"""The clinic report as PDF (fpdf2), offline: the DejaVu fonts matplotlib ships, no web fonts, no browser.
+
+Every text of any length goes through ``multi_cell`` (which wraps): ``cell`` is kept for labels measured to fit,
+since fpdf2 draws a ``cell``'s text past its edge, off the page, rather than wrap it."""
 
 from __future__ import annotations
 
@@ -47,12 +50,13 @@ def write_pdf(blocks: list[tuple], path: Path) -> Path:
             pdf.multi_cell(width, 6.5, block[1], new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         elif kind == "meta":
-            text(SMALL)
+            pdf.set_font(family, "B", SMALL)
+            labels = max(24.0, max(pdf.get_string_width(label) for label, _ in block[1]) + 2)  # the longest fits
             for label, value in block[1]:
                 pdf.set_font(family, "B", SMALL)
-                pdf.cell(24, 3.8, label)
+                pdf.cell(labels, 3.8, label)
                 pdf.set_font(family, "", SMALL)
-                pdf.multi_cell(width - 24, 3.8, str(value), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(width - labels, 3.8, str(value), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         elif kind == "alert":
             text(BODY, "B")
@@ -65,7 +69,7 @@ def write_pdf(blocks: list[tuple], path: Path) -> Path:
                 pdf.add_page()
             text(10.5, "B")
             pdf.ln(1)
-            pdf.cell(width, 5.5, block[1], new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5.5, block[1], new_x="LMARGIN", new_y="NEXT")  # a long heading wraps
         elif kind == "text":
             text(SMALL)
             pdf.multi_cell(width, 3.6, block[1], new_x="LMARGIN", new_y="NEXT")

@@ -442,5 +442,24 @@ def leg_metrics(views: list[ViewScreen]) -> dict[str, float]:
     return out
 
 
+def leg_states(metrics: dict[str, float], side: str) -> dict[str, tuple[str, float, str, float]]:
+    """One leg judged on its own means (the result's metrics) with the criteria's bands: criterion id -> (state,
+    value, unit, margin). The criteria judge the worse leg; this says how each leg fares (the headline)."""
+    cfg = rules()
+    out = {}
+    for cid in ("knee_inside_foot", "free_side_pelvic_drop", "trunk_lean_over_stance", "single_leg_depth"):
+        value = metrics.get(f"{side}_{MEASURES[cid]}")
+        if value is None or not np.isfinite(value):
+            continue
+        c = cfg[cid]
+        if cid == "single_leg_depth":
+            state = "pass" if value >= c["pass_min"] else "borderline" if value >= c["fail_below"] else "fail"
+            margin = value - c["pass_min"]
+        else:
+            state, margin = banded(value, c["pass_max"], c["fail_above"]), c["pass_max"] - value
+        out[cid] = (state, float(value), {"knee_inside_foot": "shank lengths"}.get(cid, "deg"), float(margin))
+    return out
+
+
 def findings_from(criteria: list[Criterion]) -> list[Finding]:
     return common.findings_from(criteria)

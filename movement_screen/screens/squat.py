@@ -558,9 +558,9 @@ def fms_score(criteria: list[Criterion], pain: str = "not_asked", heel_board: bo
     worst = scenario(False, False)
     low, high = min(worst[0], best[0]), max(worst[1], best[1])
     parts = []
-    failed = [cid for cid, c in fms.items() if c.state == "fail"]
-    border = [cid for cid, c in fms.items() if c.state == "borderline"]
-    missing = [cid for cid, c in fms.items() if c.state == "not_assessed"]
+    failed = [c.title.lower() for c in fms.values() if c.state == "fail"]  # read by people: titles, not ids
+    border = [c.title.lower() for c in fms.values() if c.state == "borderline"]
+    missing = [c.title.lower() for c in fms.values() if c.state == "not_assessed"]
     if not failed and not border and not missing:
         parts.append("All four criteria met with the heels down" + (" (heel-board trial): score 2." if heel_board
                                                                       else ": score 3."))
