@@ -235,8 +235,16 @@ def _parser() -> argparse.ArgumentParser:
     samples.add_argument("--list", action="store_true", help="list the clips with their licence and origin")
     samples.add_argument("--dest", type=Path, default=Path("sample_videos"))
 
-    demo = sub.add_parser("demo", help="fetch the sample clip (first time) and analyse it")
-    demo.add_argument("--out", type=Path, default=Path("out/demo"))
+    demo = sub.add_parser("demo", help="fetch the sample clip (first time) and analyse it; --screen X shows any "
+                          "screen's result",
+                          description="Analyse a sample of a screen and write its result and clinic report. Walking "
+                          "(the default) is a real person's clip fetched from the sports2d wheel on PyPI; the other "
+                          "screens have no published clip here, so they are shown on the validation harness's built "
+                          "figure (landmarks of a stick figure with one fault of known size, no pose model).")
+    demo.add_argument("--screen", choices=["gait", "squat", "forward-bend", "posture", "single-leg-squat",
+                                           "sit-to-stand"], default="gait")
+    demo.add_argument("--out", type=Path, default=None, help="where to write (default out/demo, or "
+                      "out/demo-SCREEN for a built figure)")
     return parser
 
 
@@ -721,20 +729,34 @@ def _samples(args) -> int:
 
 
 def _demo(args) -> int:
-    from movement_screen.samples import fetch_sample
+    screen = args.screen.replace("-", "_")
+    settings = {}
+    if screen == "gait":
+        from movement_screen.samples import fetch_sample
 
-    clip = fetch_sample(Path("sample_videos"))
-    print(f"Sample clip: {clip}", file=sys.stderr)
+        clips = [fetch_sample(Path("sample_videos"))]
+        out = args.out or Path("out/demo")
+        print(f"Sample clip: {clips[0]}", file=sys.stderr)
+    else:
+        from movement_screen.validation import demo
+
+        out = args.out or Path(f"out/demo-{args.screen}")
+        clips = demo.write_clips(screen, out / "built")
+        settings = demo.SETTINGS.get(screen, {})
+        print(f"Built figure, not a real person: {demo.DESCRIPTIONS[screen]}. Its landmarks are in {out / 'built'}; "
+              "no pose model runs on them. Film a real one with the app's filming guide.", file=sys.stderr)
     code = _analyze(argparse.Namespace(
-        videos=[str(clip)], screen="auto", out=args.out, json=False, model="full", person=None, pain=None,
-        heel_board=False, height_cm=None, max_people=3, pose_backend=None, no_video=False, full_size_video=False,
-        quiet=False, answers=None, flag=[], no_red_flags=False, plan=False, catalogue=None, report=True, patient=None, patient_name=None,
-        export=(), privacy="none", age=None, sex=None,
-        date=None, store=None,
+        videos=[str(c) for c in clips], screen=screen if screen != "gait" else "auto", out=out, json=False,
+        model="full", person=None, pain=None, heel_board=False, height_cm=None, max_people=3, pose_backend=None,
+        no_video=False, full_size_video=False, quiet=False, answers=None, flag=[], no_red_flags=False, plan=False,
+        catalogue=None, report=True, patient=None, patient_name=None, export=(), privacy="none",
+        age=settings.get("age"), sex=settings.get("sex"), date=None, store=None,
     ))
     if code == EXIT_OK:
-        print("\nScreen your own clip with: movement-screen analyze CLIP (squat, forward bend, walking or standing "
-              "posture; give a side and a front clip together), or open the browser app: movement-screen app")
+        print("\nScreen your own clip with: movement-screen analyze CLIP (squat, forward bend, walking, standing "
+              "posture, single-leg squat or sit-to-stand; give a side and a front clip together), or open the "
+              "browser app: movement-screen app. Other screens' samples: movement-screen demo --screen X",
+              file=sys.stderr)
     return code
 
 

@@ -3,7 +3,7 @@
 from movement_screen.kinematics.series import prepare
 from movement_screen.screens import bend
 from movement_screen.screens.detect import decide
-from synthetic import front_bend, side_bend
+from movement_screen.validation.bend import front_bend, side_bend
 
 
 def judged(seq):

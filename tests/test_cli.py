@@ -83,3 +83,20 @@ def test_a_walking_clip_given_with_a_squat_is_left_out_and_alone_is_refused(tmp_
     assert done.returncode == 3
     assert "sports2d_demo_gait_sagittal.mp4 shows walking" in done.stderr and "not a squat" in done.stderr
     assert not (tmp_path / "walk").exists()
+
+
+@pytest.mark.parametrize("screen, headline", [
+    ("single-leg-squat", "Result: Left leg, 3 squat(s); worst: Knee over the foot"),
+    ("sit-to-stand", "Result: Five-times sit-to-stand "),
+    ("posture", "Result: Deviations: Shoulders level (fail)"),
+    ("squat", "FMS deep squat: 1-2 / 3"),
+    ("forward-bend", "Result: Greatest trunk inclination"),
+])
+def test_the_demo_shows_every_screen_on_the_built_figure_and_says_so(tmp_path, screen, headline):
+    done = run("demo", "--screen", screen, "--out", tmp_path / screen)
+    assert done.returncode == 0, done.stderr
+    assert "Built figure, not a real person" in done.stderr
+    assert headline in done.stdout
+    result = json.loads((tmp_path / screen / "result.json").read_text())
+    assert result["screen"] == screen.replace("-", "_") and result["scored"]
+    assert (tmp_path / screen / "report.pdf").stat().st_size > 10_000

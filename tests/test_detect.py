@@ -5,7 +5,7 @@ import numpy as np
 from movement_screen.kinematics.series import prepare
 from movement_screen.screens.detect import decide
 from movement_screen.validation.figure import Camera, Squat, figure, film, lunge, phase, squat_clip
-from synthetic import side_bend
+from movement_screen.validation.bend import side_bend
 
 
 def test_standing_still_is_a_posture_screen_and_a_moment_of_it_is_refused_with_a_hint():

@@ -22,7 +22,7 @@ from movement_screen.validation.figure import Camera, Noise, Squat, film, squat_
 from movement_screen.validation.single_leg import SingleLegSquat, single_leg_squats
 from movement_screen.validation.standing import Posture, stand
 from pdf_text import past_the_margin, text
-from synthetic import side_bend
+from movement_screen.validation.bend import side_bend
 from test_detect import built_source
 
 MODEL = SimpleNamespace(variant="full", origin="built")

@@ -10,7 +10,7 @@ from movement_screen.kinematics.quality import orientation_issues
 from movement_screen.pose import landmarks as lm
 from movement_screen.validation.figure import Camera, Squat, squat_clip
 from movement_screen.video.reader import VideoInfo, _upright, turned
-from synthetic import front_bend, side_bend
+from movement_screen.validation.bend import front_bend, side_bend
 
 
 def picture_turned(seq, degrees):

@@ -23,7 +23,7 @@ from movement_screen.screens import bend, gait, posture, single_leg, sit_to_stan
 from movement_screen.validation.figure import Camera, Noise, Squat, film, squat_clip
 from movement_screen.validation.walker import Walk, walk
 from movement_screen.video.reader import VideoInfo
-from tests.synthetic import side_bend
+from movement_screen.validation.bend import side_bend
 
 PACKAGE = Path(movement_screen.__file__).parent
 PATIENT_ID = "P12345"

@@ -1,4 +1,6 @@
-"""Landmark sequences built from a stick figure with known angles, for tests that need no model."""
+"""Standing forward bends built as landmark sequences of a stick figure with known angles, seen from the side
+or the front: for the tests, which need no model, and the forward-bend demo (``movement-screen demo
+--screen forward-bend``)."""
 
 from __future__ import annotations
 
