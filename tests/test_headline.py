@@ -28,7 +28,7 @@ from test_detect import built_source
 MODEL = SimpleNamespace(variant="full", origin="built")
 FRONT, SIDE = Camera(0, 1.0, 3.0), Camera(90, 1.0, 3.0)
 SPEC = re.compile(r"\bspec\b|clinical-spec|\b[A-I]\.[0-9]\b")
-MISSING = re.compile(r"\b(?:None|nan|NaN|null)\b")
+MISSING = re.compile(r"\b(?:None(?! of these)|nan|NaN|null)\b")  # ("None of these apply": the safety question)
 
 
 def result_of(seqs, screen: str, **kw) -> dict:

@@ -165,7 +165,7 @@ def therapist_result(visitor: Visitor, result: dict, folder: Path | None, trend,
                    "and never compared with them.")
     else:
         if result.get("score"):
-            st.metric("Score", score_text(result))
+            st.metric(result["score"]["name"], score_text(result))  # the headline: "FMS deep squat 1-2 / 3"
             st.caption(pw.score_sentence(result) + (" " + pw.score_scale(result) if pw.score_scale(result) else ""))
         else:  # the test's own outcome in its own terms (report/headline.py)
             st.markdown("\n".join(f"- **{line}**" for line in headline(result)))
