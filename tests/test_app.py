@@ -154,7 +154,10 @@ def test_squat_clips_give_score_criteria_plan_and_downloads(app):
     assert any("Bracing" in e.label or "bracing" in e.label.lower() for e in app.expander)
     assert {b.label for b in app.get("download_button")} >= {"result.json", "report.pdf", "angles.csv"}
     table = app.dataframe[0].value
-    assert "Femur below horizontal" in list(table["criterion"]) and set(table["state"]) >= {"fail", "pass"}
+    assert "Femur below horizontal" in list(table["Criterion"])
+    assert set(table["Result"]) >= {"🔴 needs work", "✅ looks fine"}  # states in words, as the legend gives them
+    cells = [str(v) for column in table.columns for v in table[column]]
+    assert not [v for v in cells if v in ("None", "nan", "not_assessed")], cells  # an empty cell, not "None"
 
 
 @pytest.mark.pipeline

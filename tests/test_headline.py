@@ -106,7 +106,7 @@ def test_the_single_leg_squat_per_leg_with_its_worst_finding(results):
     assert knee[0].startswith("Left leg, 3 squat(s); worst: Knee over the foot, not inside it (") and "fail" in knee[0]
     assert knee[1] == "Right leg, 3 squat(s); worst: nothing beyond the limits", knee
     patient = headline(results["one_leg_knee_in"], "patient")
-    assert patient[0].startswith("Left leg: the main thing to work on is") and patient[1] == "Right leg: looking good"
+    assert patient[0].startswith("Left leg: the main thing to work on is") and patient[1] == "Right leg: looking good."
     assert headline(results["one_leg_left_only"])[1] == "Right leg: no squat seen"
 
 

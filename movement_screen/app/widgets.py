@@ -128,7 +128,8 @@ def patient_result(visitor: Visitor, result: dict, trend, key: str) -> None:
     if unscored:
         st.warning(f"{pw.words()['unscored']['kept_apart']} {unscored}")
     else:
-        st.markdown(f"**{pw.score_sentence(result)}**")
+        lines = headline(result, "patient") if not result.get("score") else []  # the test's own outcome
+        st.markdown("\n\n".join(f"**{line}**" for line in lines) or f"**{pw.score_sentence(result)}**")
         scale = pw.score_scale(result)
         if scale:
             st.caption(scale)
