@@ -650,8 +650,8 @@ def _score_posture(sources, paths, model_file, *, pain) -> Analysis:
                                    "need one", "info", None))
     criteria = posture.merge_views(views)
     notes = _pain_note(pain, "quiet standing") + [
-        "Posture cut-offs are conventions, not diagnostic values (no validated cut-offs exist for posture angles from photographs): the findings describe alignment, they do "
-        "not explain pain."]
+        "Posture cut-offs are conventions, not diagnostic values (no validated cut-offs exist for posture angles "
+        "from photographs): the findings describe alignment, they do not explain pain."]
     return _result("posture", sources, paths, model_file, issues=issues, views=views, criteria=criteria,
                    metrics=_merged_metrics(views, ("frontal", "sagittal")), findings=posture.findings_from(criteria),
                    pain=pain, notes=notes)

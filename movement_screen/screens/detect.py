@@ -35,7 +35,8 @@ SCREEN_NAMES = {"squat": "squat", "forward_bend": "forward bend", "gait": "walki
 ARTICLE_NAMES = {"squat": "a squat", "forward_bend": "a forward bend", "gait": "walking",
                  "posture": "standing still (posture)", "sit_to_stand": "a sit-to-stand",
                  "single_leg_squat": "a single-leg squat"}
-CHOICES = "squat, forward bend, walking, posture, single-leg squat or sit-to-stand"  # the screens, as the app names them
+# the screens, as the app names them
+CHOICES = "squat, forward bend, walking, posture, single-leg squat or sit-to-stand"
 
 
 @dataclass(frozen=True)
@@ -176,12 +177,12 @@ def decide(kin: Kinematics, person: int | None = None) -> Detection:
                          "it as a squat anyway, choose the squat screen", person, values)
     if scores[best] < cfg["still_below"]:
         return Detection(None, 0.0, scores, "looks like standing still, too briefly or too restlessly for a posture "
-                         "screen (no squat, forward bend, walking, single-leg squat or sit-to-stand seen): choose the screen "
-                         f"yourself ({CHOICES})", person, values)
+                         "screen (no squat, forward bend, walking, single-leg squat or sit-to-stand seen): choose "
+                         f"the screen yourself ({CHOICES})", person, values)
     both = [k for k in ("sit_to_stand", "gait") if scores[k] >= cfg["clear_above"]]
     if len(both) == 2:  # a rise from a chair, then a walk: a Timed Up-and-Go, which no one screen scores whole
         return Detection(None, 0.5, scores, "this shows a rise from a seat and a walk (like a Timed Up-and-Go), "
-                         f"which is not one screen: choose the sit-to-stand screen to score the rise or the walking "
+                         "which is not one screen: choose the sit-to-stand screen to score the rise or the walking "
                          "screen to score the walk", person, values)
     if confidence < cfg["min_confidence"]:
         return Detection(None, confidence, scores, f"could not tell which movement this is: choose the screen yourself "

@@ -55,8 +55,8 @@ def browser_camera(visitor: Visitor, patient: str | None, screen: str, answers: 
     words = pw.words()["camera"]
     st.caption(f"{words['browser_intro']} {words['browser_private']}" if patient_view else
                f"Set up as the filming guide shows (phone or laptop camera at {GUIDES[screen].camera}, "
-               f"{GUIDES[screen].distance} away, whole body in view). Start camera, follow the messages until the set-up is good, then Start recording, do the "
-               "movement, and Stop and score. The pose model runs on this device: only the body's landmark points "
+               f"{GUIDES[screen].distance} away, whole body in view). Start camera, follow the messages until "
+               "the set-up is good, then Start recording, do the movement, and Stop and score. The pose model runs on this device: only the body's landmark points "
                "are sent to be scored, unless you tick the box below.")
     send = st.checkbox(words["send_video"] if patient_view else "Also keep the video with the result",
                        key="send_video")
