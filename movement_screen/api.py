@@ -22,6 +22,7 @@ from movement_screen.pose import models
 from movement_screen.pose.sequence import Detections, PoseSequence
 from movement_screen.pose.tracking import (Track, choose_subject, link_tracks, people_seen, present,
                                            subject_sequence)
+from movement_screen.stages import stage
 from movement_screen.screens import bend, detect, gait, posture, single_leg, sit_to_stand, squat
 from movement_screen.screens.common import ViewScreen, camera_turn
 from movement_screen.contract.config import load
@@ -175,13 +176,16 @@ def analyse_source(path: str | Path, model: models.ModelFile, *, screen: str = "
         detections = quantized(estimate_video(path, info, model, max_people=max_people, progress=progress,
                                               backend=pose_backend, keep=kept))
         try:
-            return replace(_from_detections(info, detections, path, screen, person), kept=kept), detections, None
+            with stage("tracking, kinematics and the recogniser"):
+                found = _from_detections(info, detections, path, screen, person)
+            return replace(found, kept=kept), detections, None
         except NoPersonError as exc:  # a person lying across the picture may be found too seldom
             if kept is not None:
                 kept.discard()
             return None, detections, exc
 
-    info = probe(path)
+    with stage("probe"):
+        info = probe(path)
     first, detections, error = analysed(info)
     poses = first.sequence.xy if first is not None else detections.xy.reshape(-1, *detections.xy.shape[2:])
     turn = upright_turn(poses)
@@ -294,7 +298,8 @@ def analyze(
     from movement_screen.pose.landmarks_file import is_landmarks_file, read_landmarks
 
     tables = [is_landmarks_file(p) for p in paths]
-    model_file = None if all(tables) else models.resolve(model)
+    with stage("model file"):
+        model_file = None if all(tables) else models.resolve(model)
     sources, names = [], []
     for p, table in zip(paths, tables):
         if table:  # a landmark series: no pose model, the rest is the same
@@ -308,8 +313,9 @@ def analyze(
     if screen == "auto":
         screen = _agree(sources, names)
     sources, names, excluded = keep_matching(sources, names, screen, person)
-    analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, heel_board=heel_board,
-                             height_cm=height_cm, age=age, sex=sex)
+    with stage("screens"):
+        analysis = score_sources(sources, names, model_file, screen=screen, pain=pain, heel_board=heel_board,
+                                 height_cm=height_cm, age=age, sex=sex)
     if excluded:
         result = analysis.result
         analysis = replace(analysis, result=replace(
@@ -321,7 +327,8 @@ def analyze(
                 "catalogue": str(catalogue) if catalogue else None, "on": on.isoformat() if on else None,
                 "age": age, "sex": sex}
     analysis = replace(analysis, result=replace(analysis.result, settings=settings))
-    return advise(analysis, screening, plan_catalogue, on)
+    with stage("red flags and plan"):
+        return advise(analysis, screening, plan_catalogue, on)
 
 
 def advise(analysis: Analysis, screening: Screening, catalogue: list[Exercise] | None = None,

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
+from movement_screen.stages import stage
 from movement_screen.errors import ScreenError
 
 
@@ -143,8 +144,9 @@ def run_session(videos: Sequence[str | Path], out_dir: Path, *, screen: str = "a
         if report:
             name = None if privacy != "none" else patient_name  # de-identified: the id, never the name
             who = {"id": patient, "name": name, "date": (on or date.today()).isoformat()} if patient else None
-            done.written += write_report(done.result, out_dir, patient=who, trend=done.trend, privacy=privacy,
-                                         videos=[str(src.info.path) for src in analysis.sources])
+            with stage("clinic report"):
+                done.written += write_report(done.result, out_dir, patient=who, trend=done.trend, privacy=privacy,
+                                             videos=[str(src.info.path) for src in analysis.sources])
         if history:
             files = [*done.written, *(Path(v) for v in videos if own_inputs)]
             done.session_id = history.add_session(patient, done.result, on=on, name=patient_name, files=files,

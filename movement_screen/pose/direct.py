@@ -38,6 +38,7 @@ from movement_screen.pose import anchors as ssd
 from movement_screen.pose import landmarks as lm
 from movement_screen.pose.bundle import BUNDLE_DETECTOR, BUNDLE_LANDMARKER
 from movement_screen.pose.models import ModelFile
+from movement_screen.stages import stage
 
 LANDMARK_SIDE = 256
 ALL_LANDMARKS = 39  # 33 pose landmarks, then 2 alignment points (33 centre, 34 scale and rotation) and 4 more
@@ -261,16 +262,19 @@ class DirectPoseEstimator:
         ox, oy = (side - w * scale) / 2, (side - h * scale) / 2
         # pixel indices scaled straight onto the tensor (no half-pixel correction), as MediaPipe's letterbox does
         m = np.array([[scale, 0, ox], [0, scale, oy]])
-        boxed = cv2.warpAffine(rgb, m, (side, side), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                               borderValue=(0, 0, 0))
-        tensor = (boxed.astype(np.float32) - 127.5) / 127.5
-        self._detector.set_tensor(self._det_in["index"], tensor[None])
-        self._detector.invoke()
+        with stage("detector input"):
+            boxed = cv2.warpAffine(rgb, m, (side, side), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                                   borderValue=(0, 0, 0))
+            tensor = (boxed.astype(np.float32) - 127.5) / 127.5
+        with stage("detector network"):
+            self._detector.set_tensor(self._det_in["index"], tensor[None])
+            self._detector.invoke()
         self.detector_runs += 1
-        raw_boxes = self._detector.get_tensor(self._det_boxes)[0]
-        raw_scores = self._detector.get_tensor(self._det_scores)[0]
-        boxes, points, scores = ssd.decode(raw_boxes, raw_scores, self._anchors, self.min_confidence, side)
-        boxes, points, scores = ssd.weighted_nms(boxes, points, scores)
+        with stage("detector outputs"):
+            raw_boxes = self._detector.get_tensor(self._det_boxes)[0]
+            raw_scores = self._detector.get_tensor(self._det_scores)[0]
+            boxes, points, scores = ssd.decode(raw_boxes, raw_scores, self._anchors, self.min_confidence, side)
+            boxes, points, scores = ssd.weighted_nms(boxes, points, scores)
         found = []
         for kp, score in zip(points, scores):
             px = (kp * side - [ox, oy]) / scale  # letterbox removed: image pixels
@@ -278,11 +282,17 @@ class DirectPoseEstimator:
         return found
 
     def landmarks(self, rgb: np.ndarray, roi: Roi) -> Pose:
-        crop = cut(rgb, roi, LANDMARK_SIDE).astype(np.float32) / 255.0
+        with stage("crop"):
+            crop = cut(rgb, roi, LANDMARK_SIDE).astype(np.float32) / 255.0
         net = self._landmarker
-        net.set_tensor(self._lm_in["index"], crop[None])
-        net.invoke()
+        with stage("landmark network"):
+            net.set_tensor(self._lm_in["index"], crop[None])
+            net.invoke()
         self.landmark_runs += 1
+        with stage("landmark outputs"):
+            return self._decoded(net, roi)
+
+    def _decoded(self, net, roi: Roi) -> Pose:
         heatmap = net.get_tensor(self._lm_out["heatmap"])[0] if "heatmap" in self._lm_out else None
         return decode_landmarks(net.get_tensor(self._lm_out["landmarks"])[0],
                                 net.get_tensor(self._lm_out["world"])[0],
@@ -302,9 +312,10 @@ class DirectPoseEstimator:
             pose = self.landmarks(rgb, roi)
             if pose.score >= self.min_confidence:
                 found.append(pose)
-        self._lost = len(found) < min(len(rois), self.max_people)
-        found = drop_duplicates(found)
-        self._tracked = [p.next_roi() for p in found]
+        with stage("tracking"):
+            self._lost = len(found) < min(len(rois), self.max_people)
+            found = drop_duplicates(found)
+            self._tracked = [p.next_roi() for p in found]
         return found
 
     def count(self, rgb: np.ndarray) -> int:

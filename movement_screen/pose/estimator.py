@@ -13,6 +13,7 @@ import numpy as np
 from movement_screen.errors import ModelError
 from movement_screen.pose import landmarks as lm
 from movement_screen.pose.models import ModelFile
+from movement_screen.stages import stage
 from movement_screen.pose.sequence import Detections
 from movement_screen.video.reader import VideoInfo, iter_frames, prefetched
 
@@ -194,12 +195,15 @@ def estimate_video(
     warm_imports()  # scipy.signal loads while the model runs, instead of before it
     backend = check_backend(backend)
     # both backends track the first look's count, running the person detector on every frame with fewer tracked
-    tracked = count_people(path, model, max_people, inference_side=inference_side, rotation=info.rotation,
-                           backend=backend)
+    with stage("first look (counting people)"):
+        tracked = count_people(path, model, max_people, inference_side=inference_side, rotation=info.rotation,
+                               backend=backend)
     bar = tqdm(total=info.frames or None, unit="frame", desc=f"pose {Path(path).name}", leave=False,
                disable=(not show) if show is not None else None, file=sys.stderr)
     try:
-        with open_estimator(model, tracked, backend=backend) as estimator, bar:
+        with stage("model load"):
+            estimator = open_estimator(model, tracked, backend=backend)
+        with estimator, bar:
             _pose_pass(path, info, estimator, inference_side, max_people, (xs, viss, worlds, times, frames), bar,
                        report, keep)
     except BaseException:
@@ -207,7 +211,8 @@ def estimate_video(
             keep.discard()
         raise
     if keep is not None:
-        keep.close()
+        with stage("waiting for the kept copy's encoder"):
+            keep.close()
     if not times:
         shape = (0, max_people, lm.COUNT)
         return Detections(np.empty(shape + (2,)), np.empty(shape), np.empty(shape + (3,)), np.empty(0),
@@ -222,10 +227,16 @@ def _pose_pass(path, info: VideoInfo, estimator, inference_side: int, max_people
     ``max_people``); the inference copies handed to ``keep`` as well."""
     xs, viss, worlds, times, frames = into
     scale = np.array([info.width, info.height], np.float32)
-    for frame in prefetched(iter_frames(path, max_side=inference_side, rotation=info.rotation)):
+    frames_in = prefetched(iter_frames(path, max_side=inference_side, rotation=info.rotation))
+    while True:
+        with stage("waiting for decoded frames"):
+            frame = next(frames_in, None)
+        if frame is None:
+            break
         xy_norm, vis, world = estimator.detect(frame.small, int(round(frame.time_s * 1000)))
         if keep is not None:
-            keep.add(frame.small)
+            with stage("kept copy (handing over)"):
+                keep.add(frame.small)
         slot_xy = np.full((max_people, lm.COUNT, 2), np.nan, np.float32)
         slot_vis = np.zeros((max_people, lm.COUNT), np.float32)
         slot_world = np.full((max_people, lm.COUNT, 3), np.nan, np.float32)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from movement_screen.report.files import write_angles_csv, write_json, write_landmarks_csv
 from movement_screen.report.plots import plot_angles
+from movement_screen.stages import stage
 
 
 def write_outputs(analysis, out_dir: Path, video: bool = True, export=(), privacy: str = "none",
@@ -31,16 +32,18 @@ def write_outputs(analysis, out_dir: Path, video: bool = True, export=(), privac
         pool = ThreadPoolExecutor(1, thread_name_prefix="annotate")
         videos = pool.submit(write_videos)
         pool.shutdown(wait=False)
-    written = [
-        write_json(analysis.result.to_dict(), out_dir / "result.json"),
-        write_landmarks_csv(analysis, out_dir / "landmarks.csv"),
-        write_angles_csv(analysis, out_dir / "angles.csv"),
-        plot_angles(analysis, out_dir / "angles.png"),
-    ]
+    with stage("tables and plot"):
+        written = [
+            write_json(analysis.result.to_dict(), out_dir / "result.json"),
+            write_landmarks_csv(analysis, out_dir / "landmarks.csv"),
+            write_angles_csv(analysis, out_dir / "angles.csv"),
+            plot_angles(analysis, out_dir / "angles.png"),
+        ]
     if export:
         from movement_screen.report.opensim import write_opensim
 
         written += write_opensim(analysis, out_dir, set(export), height_cm)
     if videos is not None:
-        written += videos.result()
+        with stage("waiting for the annotated video"):
+            written += videos.result()
     return written

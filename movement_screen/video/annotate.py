@@ -14,6 +14,7 @@ import numpy as np
 
 from movement_screen.pose import landmarks as lm
 from movement_screen.contract.result import short_number
+from movement_screen.stages import stage
 from movement_screen.video.encode import BackgroundEncoder
 from movement_screen.video.privacy import blur_faces, blur_outside, body_box, check, plain
 from movement_screen.video.reader import Frame, iter_frames, prefetched, small_size
@@ -146,48 +147,54 @@ def write_annotated(analysis, source_index: int, path: Path, privacy: str = "non
     near = kin.view.near_side if kin.view.sagittal_like else None
 
     # x264 on its own thread (video/encode.py), the pictures decoded ahead on another: drawing overlaps both
-    encoder = BackgroundEncoder(str(path), fps, "superfast", 23, faststart=True)
+    encoder = BackgroundEncoder(str(path), fps, "superfast", 23, faststart=True, name="video-encoder")
     seen: dict = {}  # person -> (landmarks, time last found), for de-identification
     last_body: list = []  # [box, time] of the screened person's body last found, for de-identification
     try:
-        for frame in pictures:
-            image = frame.small
-            row = frame_to_row.get(frame.index)
-            if privacy == "stick_figure":
-                image = plain(image)
-            elif privacy == "deidentify":  # before the skeleton, so its lines stay sharp on the blurred room
-                # None when the screened person was not found now or in the last second: the whole picture
-                blur_outside(cv2, image, _subject_box(src.subject, det, row, frame.time_s, scale, last_body))
-            if row is not None:
-                for track in src.tracks:
-                    k = track.slot[row]
-                    if k >= 0 and track.id != src.subject.id:
-                        draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1, face=privacy != "deidentify")
-                k = src.subject.slot[row]
-                if k >= 0:
-                    draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2, face=privacy != "deidentify")
-            if privacy == "deidentify":  # after the skeleton, so no line keeps a sharp edge across a face
-                blur_faces(cv2, image, _faces_to_blur(det, src.tracks, row, frame.time_s, seen), scale)
-            sample = frame_to_sample.get(frame.index)
-            if sample is not None:
-                parts = [f"t {frame.time_s:5.2f}s"]
-                if near:
-                    parts.append(f"knee {kin.angles[f'knee_flexion_{near}_deg'][sample]:.0f}")
-                    parts.append(f"trunk {kin.angles['trunk_inclination_deg'][sample]:.0f}")
-                else:
-                    parts.append(f"knees L {kin.angles['knee_flexion_left_deg'][sample]:.0f}"
-                                 f" R {kin.angles['knee_flexion_right_deg'][sample]:.0f}")
-                draw_text(cv2, image, "  ".join(parts) + " deg", (10, out_h - 15), text_size * 0.9)
-            recent = [label for when, label in events if 0 <= frame.time_s - when < EVENT_SHOW_S]
-            if recent:
-                draw_text(cv2, image, recent[-1], (10, int(40 * text_size) + 10), text_size * 1.2, (255, 220, 0))
-            hold = 1
-            if frame.index == bottom_frame:
-                _verdict_panel(cv2, image, criteria, text_size)
-                hold = int(HOLD_S * fps)
-            # A held frame is one frame that lasts ``hold`` frame times (the next one's stamp jumps), not copies:
-            # the encoder has nothing more to do for it.
-            encoder.add(image, hold)
+        while True:
+            with stage("waiting for pictures"):
+                frame = next(pictures, None)
+            if frame is None:
+                break
+            with stage("draw"):
+                image = frame.small
+                row = frame_to_row.get(frame.index)
+                if privacy == "stick_figure":
+                    image = plain(image)
+                elif privacy == "deidentify":  # before the skeleton, so its lines stay sharp on the blurred room
+                    # None when the screened person was not found now or in the last second: the whole picture
+                    blur_outside(cv2, image, _subject_box(src.subject, det, row, frame.time_s, scale, last_body))
+                if row is not None:
+                    for track in src.tracks:
+                        k = track.slot[row]
+                        if k >= 0 and track.id != src.subject.id:
+                            draw_pose(cv2, image, det.xy[row, k], scale, OTHER_COLOUR, 1, face=privacy != "deidentify")
+                    k = src.subject.slot[row]
+                    if k >= 0:
+                        draw_pose(cv2, image, det.xy[row, k], scale, SUBJECT_COLOUR, 2, face=privacy != "deidentify")
+                if privacy == "deidentify":  # after the skeleton, so no line keeps a sharp edge across a face
+                    blur_faces(cv2, image, _faces_to_blur(det, src.tracks, row, frame.time_s, seen), scale)
+                sample = frame_to_sample.get(frame.index)
+                if sample is not None:
+                    parts = [f"t {frame.time_s:5.2f}s"]
+                    if near:
+                        parts.append(f"knee {kin.angles[f'knee_flexion_{near}_deg'][sample]:.0f}")
+                        parts.append(f"trunk {kin.angles['trunk_inclination_deg'][sample]:.0f}")
+                    else:
+                        parts.append(f"knees L {kin.angles['knee_flexion_left_deg'][sample]:.0f}"
+                                     f" R {kin.angles['knee_flexion_right_deg'][sample]:.0f}")
+                    draw_text(cv2, image, "  ".join(parts) + " deg", (10, out_h - 15), text_size * 0.9)
+                recent = [label for when, label in events if 0 <= frame.time_s - when < EVENT_SHOW_S]
+                if recent:
+                    draw_text(cv2, image, recent[-1], (10, int(40 * text_size) + 10), text_size * 1.2, (255, 220, 0))
+                hold = 1
+                if frame.index == bottom_frame:
+                    _verdict_panel(cv2, image, criteria, text_size)
+                    hold = int(HOLD_S * fps)
+                # A held frame is one frame that lasts ``hold`` frame times (the next one's stamp jumps), not copies:
+                # the encoder has nothing more to do for it.
+            with stage("handing to the encoder"):
+                encoder.add(image, hold)
     except BaseException:
         encoder.close(quiet=True)  # an error while drawing is the one raised
         raise

@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from movement_screen.cores import share
+from movement_screen.stages import stage
 
 DEPTH = 8  # pictures waiting for the encoder at most
 _DONE = object()
@@ -26,8 +27,10 @@ class BackgroundEncoder:
     :meth:`close` raises it unless ``quiet``. The file has no metadata (nothing of a source is carried over).
     """
 
-    def __init__(self, path: str, fps: float, preset: str, crf: int, *, faststart: bool = False):
+    def __init__(self, path: str, fps: float, preset: str, crf: int, *, faststart: bool = False,
+                 name: str = "encoder"):
         self.path = path
+        self.name = name  # the thread's (the stage table's rows)
         self.fps = max(1, int(round(fps or 30)))
         self.options = {"preset": preset, "crf": str(crf), **({"movflags": "+faststart"} if faststart else {})}
         self.count = 0
@@ -42,7 +45,7 @@ class BackgroundEncoder:
             return
         if self._thread is None:
             self.size = (picture.shape[1], picture.shape[0])
-            self._thread = threading.Thread(target=self._run, name="encoder", daemon=True)
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
             self._thread.start()
         self._queue.put((picture, duration))
         self.count += 1
@@ -68,11 +71,12 @@ class BackgroundEncoder:
                     done = True
                     break
                 picture, duration = item
-                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(picture), format="rgb24")
-                frame.pts, frame.time_base = pts, Fraction(1, self.fps)
-                pts += duration
-                for packet in stream.encode(frame):
-                    container.mux(packet)
+                with stage("encode"):
+                    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(picture), format="rgb24")
+                    frame.pts, frame.time_base = pts, Fraction(1, self.fps)
+                    pts += duration
+                    for packet in stream.encode(frame):
+                        container.mux(packet)
             for packet in stream.encode():
                 container.mux(packet)
         except Exception as exc:  # e.g. a full disk, a size x264 cannot take

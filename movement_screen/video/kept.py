@@ -26,6 +26,7 @@ from typing import Iterator
 
 import numpy as np
 
+from movement_screen.stages import stage
 from movement_screen.video.encode import BackgroundEncoder
 
 
@@ -76,7 +77,7 @@ class KeptFrames:
         handle, self.path = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=".mp4")
         os.close(handle)
         self._finalizer = weakref.finalize(self, _unlink, self.path)
-        self._encoder = BackgroundEncoder(self.path, fps, "ultrafast", 16)
+        self._encoder = BackgroundEncoder(self.path, fps, "ultrafast", 16, name="kept-copy-encoder")
         self._closed = False
 
     @property
@@ -114,8 +115,14 @@ class KeptFrames:
         with av.open(self.path) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            for frame in container.decode(stream):
-                yield frame.to_ndarray(format="rgb24")
+            decoded = container.decode(stream)
+            while True:
+                with stage("decode kept copy"):
+                    frame = next(decoded, None)
+                    picture = frame.to_ndarray(format="rgb24") if frame is not None else None
+                if picture is None:
+                    return
+                yield picture
 
     def discard(self) -> None:
         """Delete the file now (also done when the object is garbage-collected)."""

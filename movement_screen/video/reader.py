@@ -16,6 +16,7 @@ import numpy as np
 
 from movement_screen.cores import share
 from movement_screen.errors import InputError
+from movement_screen.stages import stage
 from movement_screen.video.sniff import sniff
 
 VIDEO_SUFFIX_HINT = "a video file (.mp4, .mov, .avi, .mkv, .webm)"
@@ -182,15 +183,21 @@ def iter_frames(
         last_time = -np.inf
         fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
         index = 0
+        decoded = container.decode(stream)
         try:
-            for frame in container.decode(stream):
+            while True:
+                with stage("decode"):
+                    frame = next(decoded, None)
+                if frame is None:
+                    break
                 upright = _rotation_of(frame) if rotation is None else rotation
                 time_s = float(frame.time) if frame.time is not None else index / fps
                 if time_s <= last_time:  # repeated or missing stamps: keep order, nudge by 1 ms
                     time_s = last_time + 0.001
                 last_time = time_s
-                image = _upright(frame.to_ndarray(format="rgb24"), upright) if full else None
-                small = _small_upright(frame, max_side, upright) if max_side is not None else None
+                with stage("scale and colour"):
+                    image = _upright(frame.to_ndarray(format="rgb24"), upright) if full else None
+                    small = _small_upright(frame, max_side, upright) if max_side is not None else None
                 yield Frame(index, time_s, image, small)
                 index += 1
         except av.error.FFmpegError as exc:
