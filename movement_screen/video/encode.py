@@ -12,8 +12,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from movement_screen.cores import share
+from movement_screen.cores import behind_the_main_thread, share
 from movement_screen.stages import stage
+
+CONVERT_THREADS = 1  # swscale's threads (video/reader.py)
 
 DEPTH = 8  # pictures waiting for the encoder at most
 _DONE = object()
@@ -53,6 +55,8 @@ class BackgroundEncoder:
     def _run(self) -> None:
         import av
 
+        behind_the_main_thread()
+
         done = False
         container = None
         try:
@@ -72,7 +76,8 @@ class BackgroundEncoder:
                     break
                 picture, duration = item
                 with stage("encode"):
-                    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(picture), format="rgb24")
+                    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(picture), format="rgb24").reformat(
+                        format="yuv420p", threads=CONVERT_THREADS)  # (the encoder's own conversion: every core)
                     frame.pts, frame.time_base = pts, Fraction(1, self.fps)
                     pts += duration
                     for packet in stream.encode(frame):

@@ -27,6 +27,7 @@ from typing import Iterator
 import numpy as np
 
 from movement_screen.stages import stage
+from movement_screen.video.reader import CONVERT_THREADS
 from movement_screen.video.encode import BackgroundEncoder
 
 
@@ -119,7 +120,7 @@ class KeptFrames:
             while True:
                 with stage("decode kept copy"):
                     frame = next(decoded, None)
-                    picture = frame.to_ndarray(format="rgb24") if frame is not None else None
+                    picture = frame.to_ndarray(format="rgb24", threads=CONVERT_THREADS) if frame is not None else None
                 if picture is None:
                     return
                 yield picture

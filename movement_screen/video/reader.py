@@ -14,12 +14,16 @@ from typing import Iterator
 
 import numpy as np
 
-from movement_screen.cores import share
+from movement_screen.cores import behind_the_main_thread, share
 from movement_screen.errors import InputError
 from movement_screen.stages import stage
 from movement_screen.video.sniff import sniff
 
 VIDEO_SUFFIX_HINT = "a video file (.mp4, .mov, .avi, .mkv, .webm)"
+# swscale's threads for a picture's scaling and colour conversion: its own choice (as many as the cores) gives the
+# same pixels for 1.8x the CPU (on 2 cores, a 1080x1920 frame to the 640-px copy: 4.5 ms of CPU against 2.5 ms on
+# one thread, and no faster), CPU the network and the decoder need (bench/RESULTS.md, the CPU table).
+CONVERT_THREADS = 1
 MIN_FRAMES = 10  # fewer frames than this cannot show a movement (a third of a second at 30 frames/s)
 
 
@@ -103,7 +107,8 @@ def _small_upright(frame, max_side: int, rotation: int | None = None) -> np.ndar
     """The frame as the inference copy: RGB, longest side ``max_side``, upright (turned ``rotation`` degrees
     clockwise; None: as the file says)."""
     stored_w, stored_h = small_size(frame.width, frame.height, max_side)
-    return _upright(frame.reformat(width=stored_w, height=stored_h, format="rgb24").to_ndarray(),
+    small = frame.reformat(width=stored_w, height=stored_h, format="rgb24", threads=CONVERT_THREADS)
+    return _upright(small.to_ndarray(),
                     _rotation_of(frame) if rotation is None else rotation)
 
 
@@ -196,7 +201,8 @@ def iter_frames(
                     time_s = last_time + 0.001
                 last_time = time_s
                 with stage("scale and colour"):
-                    image = _upright(frame.to_ndarray(format="rgb24"), upright) if full else None
+                    image = (_upright(frame.to_ndarray(format="rgb24", threads=CONVERT_THREADS), upright) if full
+                             else None)
                     small = _small_upright(frame, max_side, upright) if max_side is not None else None
                 yield Frame(index, time_s, image, small)
                 index += 1
@@ -263,6 +269,7 @@ def prefetched(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
         return False
 
     def work() -> None:
+        behind_the_main_thread()
         try:
             for frame in frames:
                 if not put(frame):
