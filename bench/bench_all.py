@@ -51,7 +51,7 @@ TIME = shutil.which("time") or "/usr/bin/time"
 FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 
 
-def measured(cmd: list[str]) -> tuple[float, float, int]:
+def measured(cmd: list[str], stages: Path | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak RSS in MB, exit code) of one child process.
 
     The peak comes from GNU time's %M when it is installed: wait4's ru_maxrss also counts the pages the child
@@ -60,7 +60,8 @@ def measured(cmd: list[str]) -> tuple[float, float, int]:
     report = Path(tempfile.mkstemp(prefix="ms-time-")[1])
     wrapped = [TIME, "-f", "%M", "-o", str(report), *cmd] if Path(TIME).exists() else cmd
     start = time.perf_counter()
-    proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "MOVEMENT_SCREEN_STAGES": str(stages)} if stages else None  # stage timings wanted
+    proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     try:
@@ -150,6 +151,111 @@ def decode_rate(path: Path, count: int = SAMPLE_FRAMES) -> float:
     return n / (time.perf_counter() - start)
 
 
+def bare_decode_rate(path: Path, count: int = SAMPLE_FRAMES) -> float:
+    """The bare decoder: frames/s of FFmpeg's decoding alone, with the pose pass's threads, no scaling and no colour
+    conversion (the floor's ``decode``)."""
+    import av
+
+    from movement_screen.cores import share
+
+    rates = []
+    for _ in range(2):
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            stream.thread_count = share() + 1
+            start, n = time.perf_counter(), 0
+            for _ in container.decode(stream):
+                n += 1
+                if n >= count:
+                    break
+            rates.append(n / (time.perf_counter() - start))
+    return max(rates)
+
+
+def stage_rows(record: Path, wall: float, frames: int) -> dict[tuple[str, str], float]:
+    """(thread, stage) -> ms per frame from one analysis's stage record; the main thread's rows add up to the
+    measured wall time with "start-up, imports, the rest" (what no stage covers)."""
+    import json
+
+    data = json.loads(record.read_text())
+    rows = {}
+    for thread, stages in data["threads"].items():
+        for name, entry in stages.items():
+            rows[(thread, name)] = 1000 * entry["seconds"] / frames
+    covered = sum(v for (t, _), v in rows.items() if t == "MainThread")
+    rows[("MainThread", "start-up, imports, the rest")] = 1000 * wall / frames - covered
+    return rows
+
+
+def cpu_budget(path: Path, poses: int, count: int = SAMPLE_FRAMES) -> dict[str, float]:
+    """CPU milliseconds per frame (every thread of this process, time.process_time) of each piece of the default
+    path, each alone on pictures prepared beforehand: what the two cores must do per frame whatever the order."""
+    import av
+
+    from movement_screen.cores import share
+    from movement_screen.pose import models
+    from movement_screen.pose.estimator import open_estimator
+    from movement_screen.video.encode import BackgroundEncoder
+    from movement_screen.video.reader import small_size
+
+    def cpu(work) -> float:
+        start = time.process_time()
+        work()
+        return 1000 * (time.process_time() - start) / count
+
+    out: dict[str, float] = {}
+    decoded = []
+
+    def decode() -> None:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            stream.thread_count = share() + 1
+            for frame in container.decode(stream):
+                decoded.append(frame)
+                if len(decoded) >= count:
+                    break
+    out["decode (bare)"] = cpu(decode)
+    w, h = small_size(decoded[0].width, decoded[0].height, 640)
+    small = []
+    out["scale and colour to the 640-px copy"] = cpu(
+        lambda: small.extend(f.reformat(width=w, height=h, format="rgb24").to_ndarray() for f in decoded))
+    decoded.clear()
+    if len(small[0]) < len(small[0][0]):  # stored sideways (a phone's rotation): the pose pass turns it upright
+        pass
+    model = models.resolve("full")
+    with open_estimator(model, poses, backend="direct") as estimator:
+        estimator.detect(small[0], 0)
+        out[f"direct backend ({poses} pose(s): detector when needed, crop, network, tracking)"] = cpu(
+            lambda: [estimator.detect(image, 33 * i + 33) for i, image in enumerate(small)])
+    for label, preset, crf in (("kept copy encode (x264 ultrafast)", "ultrafast", 16),
+                               ("annotated video encode (x264 superfast)", "superfast", 23)):
+        target = Path(tempfile.mkstemp(suffix=".mp4")[1])
+        encoder = BackgroundEncoder(str(target), 30, preset, crf)
+
+        def encode() -> None:
+            for image in small:
+                encoder.add(image)
+            encoder.close()
+        out[label] = cpu(encode)
+        if preset == "ultrafast":
+            def decode_kept() -> None:
+                with av.open(str(target)) as container:
+                    stream = container.streams.video[0]
+                    stream.thread_type = "AUTO"
+                    for frame in container.decode(stream):
+                        frame.to_ndarray(format="rgb24")
+            out["kept copy decode"] = cpu(decode_kept)
+        target.unlink(missing_ok=True)
+    return out
+
+
+THREAD_WORDS = {"MainThread": "main", "frame-decoder": "decoder thread", "kept-copy-encoder": "kept-copy encoder",
+                "annotate": "annotated-video thread", "video-encoder": "annotated-video encoder",
+                "warm-imports": "imports thread"}
+
+
 def backend_rate(path: Path, backend: str, count: int = SAMPLE_FRAMES) -> tuple[float, int]:
     """Frames/s of one backend's detect over pre-decoded frames (tracking the first look's count), and that count."""
     from movement_screen.pose import models
@@ -206,8 +312,10 @@ def main() -> int:
     say("## 1. The limits: each stage alone")
     say()
     say(f"On each workload's first {SAMPLE_FRAMES} frames, model loads excluded. Poses = people the first look "
-        "decided to track. Ceiling = 1 / (1/decode + 1/direct): decoding and the direct backend both use every "
-        "core, so together they cannot go faster than this.")
+        "decided to track. Bare decode = FFmpeg's decoding alone (no scaling, no colour conversion). Floor = "
+        "1 / (1/bare decode + poses/network): decoding and the landmark network, once per tracked person, both use "
+        "every core, so an analysis cannot go faster than this on this machine (issue 31's yardstick). Ceiling = "
+        "1 / (1/decode + downscale + 1/direct): today's pose pass with nothing else.")
     say()
     rates = {name: landmark_model_rate(path) or float("nan") for name, path in workloads.items()}
     # One limit for every ratio: the network's cost does not depend on the picture, so the spread between its runs
@@ -216,31 +324,94 @@ def main() -> int:
     say(f"The limit of every ratio in sections 1-3: the bare landmark network at {limit:.1f} inferences/s, the best "
         f"of its runs on the three workloads ({', '.join(f'{r:.1f}' for r in rates.values())}).")
     say()
-    say("| workload | poses | decode + downscale f/s | Tasks landmarker f/s | ratio | direct backend f/s | ratio "
-        "| pose-pass ceiling f/s | ratio |")
-    say("|---|---|---|---|---|---|---|---|---|")
+    say("| workload | poses | bare decode f/s | floor f/s | decode + downscale f/s | Tasks landmarker f/s | ratio "
+        "| direct backend f/s | ratio | pose-pass ceiling f/s | ratio |")
+    say("|---|---|---|---|---|---|---|---|---|---|---|")
+    floors, poses_of = {}, {}
     for name, path in workloads.items():
+        bare = bare_decode_rate(path)
         decode = decode_rate(path)
         tasks, poses = backend_rate(path, "tasks")
         direct, _ = backend_rate(path, "direct")
         ceiling = 1 / (1 / decode + 1 / direct)
-        say(f"| {name} | {poses} | {decode:.1f} | {tasks:.1f} | {tasks / limit:.2f} | {direct:.1f} | "
-            f"{direct / limit:.2f} | {ceiling:.1f} | {ceiling / limit:.2f} |")
+        floors[name] = 1 / (1 / bare + poses / limit)
+        poses_of[name] = poses
+        say(f"| {name} | {poses} | {bare:.1f} | {floors[name]:.1f} | {decode:.1f} | {tasks:.1f} | {tasks / limit:.2f} "
+            f"| {direct:.1f} | {direct / limit:.2f} | {ceiling:.1f} | {ceiling / limit:.2f} |")
+
+    say()
+    say("### CPU per frame of each piece, alone")
+    say()
+    say(f"CPU milliseconds per frame (all threads, `time.process_time`) on each workload's first {SAMPLE_FRAMES} "
+        "frames, each piece alone on pictures prepared beforehand. Whatever the order or the threads, the two "
+        f"cores must do this much work per frame: the sums over {os.cpu_count()} cores are the fastest an analysis "
+        "can be before its fixed costs (start-up, model load, the first look, the tables and plot).")
+    say()
+    budgets = {name: cpu_budget(path, poses_of[name]) for name, path in workloads.items()}
+    pieces = list(next(iter(budgets.values())))
+    say("| piece | " + " | ".join(budgets) + " |")
+    say("|---|" + "---|" * len(budgets))
+    for piece in pieces:
+        label = piece.split(" (")[0] if piece.startswith("direct backend") else piece
+        say(f"| {label} | " + " | ".join(f"{b.get(piece, b.get(next(k for k in b if k.startswith(label)), 0)):.2f}"
+                                          for b in budgets.values()) + " |")
+    best_novid, best_full = {}, {}
+    for name, b in budgets.items():
+        video = sum(v for k, v in b.items() if "kept" in k or "annotated" in k)
+        best_novid[name] = 1000 / ((sum(b.values()) - video) / os.cpu_count())
+        best_full[name] = 1000 / (sum(b.values()) / os.cpu_count())
+    say("| **best f/s on the cores, --no-video** | " + " | ".join(f"**{best_novid[n]:.1f}** ({best_novid[n] / floors[n]:.2f} "
+        "of the floor)" for n in budgets) + " |")
+    say("| **best f/s on the cores, with the annotated video** | " + " | ".join(
+        f"**{best_full[n]:.1f}** ({best_full[n] / floors[n]:.2f} of the floor)" for n in budgets) + " |")
 
     say()
     say("## 2. analyze, whole 30 s workloads, fresh process")
     say()
-    say("| workload | frames | analyze (default: direct, annotated video) f/s | ratio | --no-video f/s | ratio | "
-        "--pose-backend tasks (the earlier default) f/s | ratio | peak RSS MB (default) |")
-    say("|---|---|---|---|---|---|---|---|---|")
+    say("Ratios: to the network (sections 1-3), and to the floor of section 1 (issue 31's goals: >= 0.8 with the "
+        "annotated video, >= 0.9 without, >= 0.75 for the two-person walk).")
+    say()
+    say("| workload | frames | analyze (default: direct, annotated video) f/s | ratio | of the floor | --no-video "
+        "f/s | ratio | of the floor | --pose-backend tasks (the earlier default) f/s | ratio | peak RSS MB (default) |")
+    say("|---|---|---|---|---|---|---|---|---|---|---|")
+    stage_tables = {}
     for name, path in workloads.items():
         frames, _ = frame_count(path)
         out = work / "analyze"
-        full, rss, _ = measured([*CLI, "analyze", str(path), "--out", str(out), "--quiet"])
-        novid = measured([*CLI, "analyze", str(path), "--out", str(out), "--quiet", "--no-video"])[0]
+        full, rss, _ = measured([*CLI, "analyze", str(path), "--out", str(out), "--quiet"], work / "stages_full.json")
+        novid = measured([*CLI, "analyze", str(path), "--out", str(out), "--quiet", "--no-video"],
+                         work / "stages_novid.json")[0]
+        stage_tables[(name, "default")] = stage_rows(work / "stages_full.json", full, frames)
+        stage_tables[(name, "--no-video")] = stage_rows(work / "stages_novid.json", novid, frames)
         tasks = measured([*CLI, "analyze", str(path), "--out", str(out), "--quiet", "--pose-backend", "tasks"])[0]
-        say(f"| {name} | {frames} | {frames / full:.1f} | {frames / full / limit:.2f} | {frames / novid:.1f} | "
-            f"{frames / novid / limit:.2f} | {frames / tasks:.1f} | {frames / tasks / limit:.2f} | {rss:.0f} |")
+        floor = floors[name]
+        say(f"| {name} | {frames} | {frames / full:.1f} | {frames / full / limit:.2f} | {frames / full / floor:.2f} | "
+            f"{frames / novid:.1f} | {frames / novid / limit:.2f} | {frames / novid / floor:.2f} | "
+            f"{frames / tasks:.1f} | {frames / tasks / limit:.2f} | {rss:.0f} |")
+
+    say()
+    say("### Stage table: where each analysis of section 2 spends its time")
+    say()
+    say("Milliseconds per frame of each stage's own wall time in its thread, recorded by the analyses above "
+        "(`MOVEMENT_SCREEN_STAGES`, movement_screen/stages.py). The main thread's rows add up to the measured total "
+        "(its last row is what no stage covers: interpreter start-up, imports, argument parsing); the other threads "
+        "run beside it, on the same two cores, so their time is contention as much as work.")
+    say()
+    columns = list(stage_tables)
+    say("| thread | stage | " + " | ".join(f"{w} {kind}" for w, kind in columns) + " |")
+    say("|---|---|" + "---|" * len(columns))
+    keys = []
+    for table in stage_tables.values():
+        keys += [k for k in table if k not in keys]
+    order = list(THREAD_WORDS)
+    keys.sort(key=lambda k: (order.index(k[0]) if k[0] in order else len(order), -max(
+        t.get(k, 0.0) for t in stage_tables.values())))
+    for thread, stage in keys:
+        cells = [f"{stage_tables[c][(thread, stage)]:.2f}" if (thread, stage) in stage_tables[c] else ""
+                 for c in columns]
+        say(f"| {THREAD_WORDS.get(thread, thread)} | {stage} | " + " | ".join(cells) + " |")
+    totals = [sum(v for (t, _), v in stage_tables[c].items() if t == "MainThread") for c in columns]
+    say("| main | **total (= the measured wall time)** | " + " | ".join(f"**{v:.2f}**" for v in totals) + " |")
 
     say()
     say("## 3. Batch: 4 one-person clips")
