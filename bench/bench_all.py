@@ -222,8 +222,6 @@ def cpu_budget(path: Path, poses: int, count: int = SAMPLE_FRAMES) -> dict[str, 
     out["scale and colour to the 640-px copy"] = cpu(
         lambda: small.extend(f.reformat(width=w, height=h, format="rgb24").to_ndarray() for f in decoded))
     decoded.clear()
-    if len(small[0]) < len(small[0][0]):  # stored sideways (a phone's rotation): the pose pass turns it upright
-        pass
     model = models.resolve("full")
     with open_estimator(model, poses, backend="direct") as estimator:
         estimator.detect(small[0], 0)
