@@ -65,13 +65,18 @@ def write_landmarks_csv(analysis, path: Path) -> Path:
                     out.writerow([s_index, int(det.frame[t]), f"{det.t[t]:.6f}", "", "", "", "", "", "", "", "", "",
                                   *size])
                 for track, k in here:
-                    is_subject = int(track.id == src.subject.id)
-                    xy, vis, world = det.xy[t, k], det.visibility[t, k], det.world[t, k]
-                    for j, name in enumerate(lm.NAMES):
-                        out.writerow([s_index, int(det.frame[t]), f"{det.t[t]:.6f}", track.id, is_subject, name,
-                                      f"{xy[j, 0]:.3f}", f"{xy[j, 1]:.3f}", f"{vis[j]:.4f}",
-                                      *(f"{v:.5f}" if np.isfinite(v) else "" for v in world[j]), *size])
+                    out.writerows(landmark_rows(s_index, int(det.frame[t]), det.t[t], track.id,
+                                                track.id == src.subject.id, det.xy[t, k], det.visibility[t, k],
+                                                det.world[t, k], size))
     return path
+
+
+def landmark_rows(source: int, frame: int, time_s: float, person: int, subject: bool, xy: np.ndarray,
+                  visibility: np.ndarray, world: np.ndarray, size: tuple) -> list[list]:
+    """One person's 33 landmarks in one frame as landmarks.csv rows (``size``: width, height and fps text)."""
+    return [[source, frame, f"{time_s:.6f}", person, int(subject), name, f"{xy[j, 0]:.3f}", f"{xy[j, 1]:.3f}",
+             f"{visibility[j]:.4f}", *(f"{v:.5f}" if np.isfinite(v) else "" for v in world[j]), *size]
+            for j, name in enumerate(lm.NAMES)]
 
 
 def write_angles_csv(analysis, path: Path) -> Path:

@@ -9,9 +9,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import numpy as np
-
-from movement_screen.pose import landmarks as lm
 from movement_screen.pose.landmarks_file import COLUMNS
 from movement_screen.pose.sequence import PoseSequence
 
@@ -75,14 +72,13 @@ def write_clips(screen: str, folder: Path) -> list[Path]:
 
 def write_sequence(seq: PoseSequence, path: Path) -> Path:
     """One person's landmark sequence as a landmarks table (one source, the person the subject)."""
+    from movement_screen.report.files import landmark_rows
+
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(COLUMNS)
         size = (seq.width, seq.height, f"{seq.fps:.4f}")
         for i in range(len(seq.t)):
-            for j, name in enumerate(lm.NAMES):
-                world = seq.world[i, j]
-                out.writerow([0, int(seq.frame[i]), f"{seq.t[i]:.6f}", 0, 1, name, f"{seq.xy[i, j, 0]:.3f}",
-                              f"{seq.xy[i, j, 1]:.3f}", f"{seq.visibility[i, j]:.4f}",
-                              *(f"{v:.5f}" if np.isfinite(v) else "" for v in world), *size])
+            out.writerows(landmark_rows(0, int(seq.frame[i]), seq.t[i], 0, True, seq.xy[i], seq.visibility[i],
+                                        seq.world[i], size))
     return path
