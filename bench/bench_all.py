@@ -225,7 +225,7 @@ def cpu_budget(path: Path, poses: int, count: int = SAMPLE_FRAMES) -> dict[str, 
     model = models.resolve("full")
     with open_estimator(model, poses, backend="direct") as estimator:
         estimator.detect(small[0], 0)
-        out[f"direct backend ({poses} pose(s): detector when needed, crop, network, tracking)"] = cpu(
+        out["direct backend"] = cpu(  # the first look's poses: detector when needed, crop, network, tracking
             lambda: [estimator.detect(image, 33 * i + 33) for i, image in enumerate(small)])
     for label, preset, crf in (("kept copy encode (x264 ultrafast)", "ultrafast", 16),
                                ("annotated video encode (x264 superfast)", "superfast", 23)):
@@ -350,9 +350,7 @@ def main() -> int:
     say("| piece | " + " | ".join(budgets) + " |")
     say("|---|" + "---|" * len(budgets))
     for piece in pieces:
-        label = piece.split(" (")[0] if piece.startswith("direct backend") else piece
-        say(f"| {label} | " + " | ".join(f"{b.get(piece, b.get(next(k for k in b if k.startswith(label)), 0)):.2f}"
-                                          for b in budgets.values()) + " |")
+        say(f"| {piece} | " + " | ".join(f"{b[piece]:.2f}" for b in budgets.values()) + " |")
     best_novid, best_full = {}, {}
     for name, b in budgets.items():
         video = sum(v for k, v in b.items() if "kept" in k or "annotated" in k)
