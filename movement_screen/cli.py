@@ -321,18 +321,12 @@ def _summary(result: dict, out_dir: Path | None, written: list[Path] = ()) -> st
             counts += f"   reported: {result['best_repetition']}"
     lines.append(counts)
     score = result["score"]
+    from movement_screen.report.headline import headline, score_value
+
     if score:
-        if score["value"] is not None:
-            value = f"{score['value']} / {score['max']}"
-        elif score["range"]:
-            value = f"{score['range'][0]}-{score['range'][1]} / {score['max']}"
-        else:
-            value = "not scored"
-        lines.append(f"{score['name']}: {value}")
+        lines.append(f"{score['name']}: {score_value(score) or 'not scored'}")
         lines.append("  " + score["explanation"])
     else:  # the test's own outcome in its own terms, as the app and the reports give it
-        from movement_screen.report.headline import headline
-
         lines += [f"Result: {line}" for line in headline(result)]
     shown = [k for k in KEY_METRICS.get(result["screen"], ()) if result["metrics"].get(k) is not None]
     if shown:

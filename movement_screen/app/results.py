@@ -5,21 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from movement_screen.contract.result import short_number
-from movement_screen.report.headline import short
+from movement_screen.report.headline import score_value, short
 
 STATE_WORDS = {"pass": "✅ looks fine", "borderline": "🟡 borderline", "fail": "🔴 needs work",
                "not_assessed": "⚪ not assessed"}
 
 
 def score_text(result: dict) -> str:
-    score = result.get("score")
-    if not score:  # the test's own outcome on one line (report/headline.py)
+    if not result.get("score"):  # the test's own outcome on one line (report/headline.py)
         return short(result)
-    if score["value"] is not None:
-        return f"{score['value']} / {score['max']}"
-    if score.get("range"):
-        return f"{score['range'][0]}-{score['range'][1]} / {score['max']}"
-    return "not scored"
+    return score_value(result["score"]) or "not scored"
 
 
 def criteria_table(result: dict) -> list[dict]:

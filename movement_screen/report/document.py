@@ -14,7 +14,7 @@ from pathlib import Path
 from movement_screen import __version__
 from movement_screen.contract.config import load
 from movement_screen.contract.result import short_number
-from movement_screen.report.headline import headline
+from movement_screen.report.headline import headline, score_value
 
 STATE_WORDS = {"pass": "pass", "borderline": "borderline", "fail": "fail", "not_assessed": "n/a"}
 SCREEN_NAMES = {"squat": "Deep / overhead squat", "forward_bend": "Standing forward bend and return",
@@ -91,12 +91,8 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
     blocks.append(("heading", "Result"))
     summary = []
     score = result.get("score")
-    if score:
-        if score["value"] is not None:
-            summary.append(f"{score['name']}: {score['value']} / {score['max']}. {score['explanation']}")
-        elif score.get("range"):
-            summary.append(f"{score['name']}: {score['range'][0]}-{score['range'][1]} / {score['max']}. "
-                           f"{score['explanation']}")
+    if score_value(score):
+        summary.append(f"{score['name']}: {score_value(score)}. {score['explanation']}")
     if not score:
         summary += headline(result)  # the test's own outcome in its own terms
     metrics = result.get("metrics", {})

@@ -32,10 +32,10 @@ def headline(result: dict, reader: str = "therapist") -> list[str]:
     criteria = {c["id"]: c for c in result.get("criteria", [])}
     if screen == "squat":
         score = result.get("score") or {}
-        if reader == "patient" or score.get("value") is None and not score.get("range"):
+        shown = score_value(score)
+        if reader == "patient" or shown is None:
             return []  # the patient's squat sentence is patient_words' score_sentence
-        shown = score["value"] if score["value"] is not None else f"{score['range'][0]}-{score['range'][1]}"
-        return [f"{score['name']}: {shown} / {score['max']}"]
+        return [f"{score['name']}: {shown}"]
     if screen == "sit_to_stand":
         return [_five_times(result, criteria.get("five_times_sit_to_stand"), words),
                 _thirty(result, criteria.get("chair_stand_30s"), words)]
@@ -53,6 +53,17 @@ def headline(result: dict, reader: str = "therapist") -> list[str]:
         lines.append("; ".join(measure_text(m, result["metrics"][m]) for m in measures))
     lines.append(words["to_work_on"].format(list=_join(names)) if names else words["nothing_to_work_on"])
     return lines
+
+
+def score_value(score: dict | None) -> str | None:
+    """A single score as people read it: "2 / 3", or its range "1-2 / 3"; None when it was not scored."""
+    if not score:
+        return None
+    if score.get("value") is not None:
+        return f"{score['value']} / {score['max']}"
+    if score.get("range"):
+        return f"{score['range'][0]}-{score['range'][1]} / {score['max']}"
+    return None
 
 
 def short(result: dict) -> str:
@@ -121,22 +132,23 @@ def _legs(result: dict, words: dict, reader: str) -> list[str]:
     from movement_screen.screens.single_leg import leg_states
 
     metrics = result.get("metrics") or {}
+    titles = {c["id"]: c["title"] for c in result.get("criteria", []) if c["state"] != "not_assessed"}  # the
+    # criteria this session's views measure
     lines = []
     for side in ("left", "right"):
         count = metrics.get(f"repetitions_{side}") or 0
         if not count:
             lines.append(words["leg_none"].format(Side=side.capitalize()))
             continue
-        assessed = {c["id"] for c in result.get("criteria", []) if c["state"] != "not_assessed"}
-        states = {cid: s for cid, s in leg_states(metrics, side).items() if cid in assessed}  # (state, value,
-        # unit, margin) of the criteria this session's views measure
+        states = {cid: s for cid, s in leg_states(metrics, side).items() if cid in titles}  # (state, value, unit,
+        # margin)
         judged = sorted(((cid, s) for cid, s in states.items() if s[0] in SEVERITY),
                         key=lambda x: (SEVERITY.index(x[1][0]), x[1][3]))
         if not judged:
             worst = words["leg_fine"]
         else:
             cid, (state, value, unit, _) = judged[0]
-            title = next((c["title"] for c in result.get("criteria", []) if c["id"] == cid), cid)
+            title = titles[cid]
             if reader == "therapist":
                 worst = words["worst"].format(title=title, value=f"{short_number(value)} {unit}", state=state)
             else:
