@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIPS = Path(os.environ.get("MOVEMENT_SCREEN_CLIPS", ROOT.parent / "shared" / "videos"))
@@ -51,25 +52,33 @@ TIME = shutil.which("time") or "/usr/bin/time"
 FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 
 
-def measured(cmd: list[str], stages: Path | None = None) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS in MB, exit code) of one child process.
+class Run(NamedTuple):
+    wall: float  # seconds
+    peak_mb: float  # peak resident memory
+    code: int  # exit code
+    cpu: float  # user + system seconds of every thread
+
+
+def measured(cmd: list[str], stages: Path | None = None) -> Run:
+    """Wall seconds, peak RSS in MB, exit code and CPU seconds of one child process.
 
     The peak comes from GNU time's %M when it is installed: wait4's ru_maxrss also counts the pages the child
     shared with this (large) benchmark process right after the fork, which made every figure the benchmark's own.
     """
     report = Path(tempfile.mkstemp(prefix="ms-time-")[1])
-    wrapped = [TIME, "-f", "%M", "-o", str(report), *cmd] if Path(TIME).exists() else cmd
+    wrapped = [TIME, "-f", "%M %U %S", "-o", str(report), *cmd] if Path(TIME).exists() else cmd
     start = time.perf_counter()
     env = {**os.environ, "MOVEMENT_SCREEN_STAGES": str(stages)} if stages else None  # stage timings wanted
     proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     try:
-        peak_mb = int(report.read_text().split()[-1]) / 1024
+        kb, user, system = report.read_text().split()[-3:]
+        peak_mb, cpu = int(kb) / 1024, float(user) + float(system)
     except (OSError, ValueError, IndexError):
-        peak_mb = usage.ru_maxrss / 1024
+        peak_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     report.unlink(missing_ok=True)
-    return wall, peak_mb, os.waitstatus_to_exitcode(status)
+    return Run(wall, peak_mb, os.waitstatus_to_exitcode(status), cpu)
 
 
 def looped(source: Path, seconds: float, out: Path, scale: str | None = None) -> Path:
@@ -197,7 +206,8 @@ def cpu_budget(path: Path, poses: int, count: int = SAMPLE_FRAMES) -> dict[str, 
     from movement_screen.pose import models
     from movement_screen.pose.estimator import open_estimator
     from movement_screen.video.encode import BackgroundEncoder
-    from movement_screen.video.reader import small_size
+    from movement_screen.video.kept import KeptFrames
+    from movement_screen.video.reader import CONVERT_THREADS, small_size
 
     def cpu(work) -> float:
         start = time.process_time()
@@ -205,51 +215,52 @@ def cpu_budget(path: Path, poses: int, count: int = SAMPLE_FRAMES) -> dict[str, 
         return 1000 * (time.process_time() - start) / count
 
     out: dict[str, float] = {}
-    decoded = []
+    small: list = []
 
-    def decode() -> None:
+    def decode(scale: bool = False) -> None:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             stream.thread_count = share() + 1
-            for frame in container.decode(stream):
-                decoded.append(frame)
-                if len(decoded) >= count:
+            for n, frame in enumerate(container.decode(stream), 1):
+                if scale:  # one swscale thread, as the reader converts
+                    w, h = small_size(frame.width, frame.height, 640)
+                    small.append(frame.reformat(width=w, height=h, format="rgb24", threads=CONVERT_THREADS)
+                                 .to_ndarray())
+                if n >= count:
                     break
+    # streamed as the pose pass decodes, each frame let go once used (holding 300 full-size frames costs page faults
+    # and cache misses the pose pass does not have: 9.3 ms of CPU a phone frame to decode that way, 7.5 without)
     out["decode (bare)"] = cpu(decode)
-    w, h = small_size(decoded[0].width, decoded[0].height, 640)
-    small = []
-    out["scale and colour to the 640-px copy"] = cpu(
-        lambda: small.extend(f.reformat(width=w, height=h, format="rgb24").to_ndarray() for f in decoded))
-    decoded.clear()
+    out["scale and colour to the 640-px copy"] = max(0.0, cpu(lambda: decode(scale=True)) - out["decode (bare)"])
     model = models.resolve("full")
     with open_estimator(model, poses, backend="direct") as estimator:
         estimator.detect(small[0], 0)
         out["direct backend"] = cpu(  # the first look's poses: detector when needed, crop, network, tracking
             lambda: [estimator.detect(image, 33 * i + 33) for i, image in enumerate(small)])
-    for label, preset, crf in (("kept copy encode (x264 ultrafast)", "ultrafast", 16),
-                               ("annotated video encode (x264 superfast)", "superfast", 23)):
-        target = Path(tempfile.mkstemp(suffix=".mp4")[1])
-        encoder = BackgroundEncoder(str(target), 30, preset, crf)
+    kept = KeptFrames(30)  # as the pose pass keeps its pictures for the annotated video: raw, within the budget
 
-        def encode() -> None:
-            for image in small:
-                encoder.add(image)
-            encoder.close()
-        out[label] = cpu(encode)
-        if preset == "ultrafast":
-            def decode_kept() -> None:
-                with av.open(str(target)) as container:
-                    stream = container.streams.video[0]
-                    stream.thread_type = "AUTO"
-                    for frame in container.decode(stream):
-                        frame.to_ndarray(format="rgb24")
-            out["kept copy decode"] = cpu(decode_kept)
-        target.unlink(missing_ok=True)
+    def keep() -> None:
+        for image in small:
+            kept.add(image)
+        kept.close()
+    out["kept copy write (raw)"] = cpu(keep)
+    out["kept copy read"] = cpu(lambda: [None for _ in kept.pictures()])
+    kept.discard()
+    target = Path(tempfile.mkstemp(suffix=".mp4")[1])
+    encoder = BackgroundEncoder(str(target), 30, "superfast", 23)
+
+    def encode() -> None:
+        for image in small:
+            encoder.add(image)
+        encoder.close()
+    out["annotated video encode (x264 superfast)"] = cpu(encode)
+    target.unlink(missing_ok=True)
     return out
 
 
-THREAD_WORDS = {"MainThread": "main", "frame-decoder": "decoder thread", "kept-copy-encoder": "kept-copy encoder",
+THREAD_WORDS = {"MainThread": "main", "frame-decoder": "decoder thread", "kept-copy-writer": "kept-copy writer",
+                "kept-copy-encoder": "kept-copy encoder",
                 "annotate": "annotated-video thread", "video-encoder": "annotated-video encoder",
                 "warm-imports": "imports thread"}
 

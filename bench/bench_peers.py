@@ -85,11 +85,11 @@ def main() -> int:
         frames, _ = frame_count(clip)
         ours, theirs = [], []
         for _ in range(args.rounds):
-            wall, _, code = measured([sys.executable, "-m", "movement_screen", "analyze", str(clip), "--screen",
-                                      "gait", "--no-video", "--quiet", "--no-red-flags", "--out", str(work / "ours")])
-            ours.append(wall if code == 0 else float("nan"))
-            wall, _, code = measured([str(python), str(script), str(clip), str(model)])
-            theirs.append(wall if code == 0 else float("nan"))
+            run = measured([sys.executable, "-m", "movement_screen", "analyze", str(clip), "--screen",
+                            "gait", "--no-video", "--quiet", "--no-red-flags", "--out", str(work / "ours")])
+            ours.append(run.wall if run.code == 0 else float("nan"))
+            run = measured([str(python), str(script), str(clip), str(model)])
+            theirs.append(run.wall if run.code == 0 else float("nan"))
         a, b = min(ours), min(theirs)
         say(f"| {label} | {frames} | {a:.1f} | {frames / a:.1f} | {b:.1f} | {frames / b:.1f} | {b / a:.2f}x |")
     if args.update:

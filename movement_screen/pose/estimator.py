@@ -211,7 +211,7 @@ def estimate_video(
             keep.discard()
         raise
     if keep is not None:
-        with stage("waiting for the kept copy's encoder"):
+        with stage("waiting for the kept copy's writer"):
             keep.close()
     if not times:
         shape = (0, max_people, lm.COUNT)
