@@ -381,7 +381,8 @@ def main() -> int:
     say("### CPU per frame of each piece, alone")
     say()
     say(f"CPU milliseconds per frame (all threads, `time.process_time`) on each workload's first {SAMPLE_FRAMES} "
-        "frames, each piece alone on pictures prepared beforehand. Whatever the order or the threads, the two "
+        "frames, each piece alone: decoding and scaling streamed as the pose pass does them, the other pieces on "
+        "pictures prepared beforehand. Whatever the order or the threads, the two "
         f"cores must do this much work per frame: the sums over {os.cpu_count()} cores are the fastest an analysis "
         "can be before its fixed costs (start-up, model load, the first look, the tables and plot).")
     say()
@@ -502,8 +503,8 @@ def main() -> int:
     for minutes in (1.0, args.long_minutes):
         long_path = looped(CLIPS / LONG_CLIP, minutes * 60, work / f"long_{minutes:g}min.mp4")
         frames, _ = frame_count(long_path)
-        wall, rss, code = measured([*CLI, "analyze", str(long_path), "--out", str(work / f"long{minutes:g}"),
-                                    "--quiet", "--screen", "forward-bend"])
+        wall, rss, code, _ = measured([*CLI, "analyze", str(long_path), "--out", str(work / f"long{minutes:g}"),
+                                       "--quiet", "--screen", "forward-bend"])
         say(f"| {minutes:g} min | {frames} | {wall:.0f} | {frames / wall:.1f} | {rss:.0f}"
             f"{'' if code == 0 else f' (exit {code})'} |")
 

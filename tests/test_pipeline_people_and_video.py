@@ -91,20 +91,27 @@ def test_a_clip_gives_the_same_landmarks_whatever_was_analysed_before(model):
             np.testing.assert_array_equal(reused.xy[row, : len(xy)], xy * np.float32([info.width, info.height]))
 
 
-def test_the_annotated_video_drawn_on_the_kept_pictures_matches_one_drawn_on_the_source_again(tmp_path, monkeypatch):
+@pytest.mark.parametrize("raw_pictures", [None, 30])
+def test_the_annotated_video_drawn_on_the_kept_pictures_matches_one_drawn_on_the_source_again(tmp_path, monkeypatch,
+                                                                                              raw_pictures):
     """Decoded once: the pose pass keeps its pictures and the annotated video is drawn on them; it shows what the
-    video drawn on a second decode of the source shows, and the temporary copy is gone afterwards."""
+    video drawn on a second decode of the source shows, and the temporary copy is gone afterwards. Also when the
+    clip is longer than the raw budget (``raw_pictures``: the first 30 raw, the rest encoded)."""
     import tempfile
 
     from movement_screen.api import analyze
+    from movement_screen.video import kept as kept_module
     from movement_screen.video.annotate import write_annotated
     from movement_screen.video.reader import iter_frames
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the kept pictures go, to look for them
+    if raw_pictures:
+        monkeypatch.setattr(kept_module, "RAW_BUDGET", raw_pictures * 360 * 640 * 3)
     path = clip("lnewco_ohs_7027_front.mov")
     analysis = analyze(path, "squat", progress=False, keep_frames=True)
     kept = analysis.sources[0].kept
     assert kept.usable and kept.count == len(analysis.sources[0].detections.t)
+    assert kept.raw_count == (raw_pictures or kept.count) and (kept.encoded_path is None) == (not raw_pictures)
     once = write_annotated(analysis, 0, tmp_path / "once.mp4")
     kept.discard()
     assert not list(tmp_path.glob("movement-screen-frames-*"))

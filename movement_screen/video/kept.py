@@ -9,8 +9,9 @@ They are kept as they are (raw RGB, 0.7 MB a 360x640 picture) up to :data:`RAW_B
 than a quarter of the temporary folder's free space: about 50 s of a 30 frames/s phone clip. Only the pictures
 beyond that are encoded, into a near-lossless H.264 file (x264 ``ultrafast``, CRF 16, about 17 KB a frame), so a
 10-minute clip still takes about 300 MB of disk, not 12 GB. Writing and reading a raw picture costs about 0.3 ms of
-CPU; encoding and decoding it cost 3.1 (the CPU table of ``python bench/bench_all.py``, bench/RESULTS.md section 1):
-for a screening clip, the annotated video is the analysis's one x264 pass.
+CPU (the CPU table of ``python bench/bench_all.py``, bench/RESULTS.md section 1); encoding and decoding it cost
+3.1 ms (2.2 + 0.9, the same table when every picture was encoded). So for a screening clip the annotated video is
+the analysis's one x264 pass, drawn on the very pictures the pose pass used.
 
 The files are private to the process (``tempfile.mkstemp``, mode 0600) and deleted when :meth:`KeptFrames.discard`
 is called or the object is garbage-collected, whichever comes first. A process killed outright (``kill -9``, out of
