@@ -128,7 +128,9 @@ def test_people_the_model_never_finds_and_the_room_are_blurred(lab):
                int(np.nanmax(legs[:, 1])))
         lines = [pose * scale for pose in people.get(i, {}).values()]
         kept.append(off_skeleton_sharpness(blurred[i], box, lines) / off_skeleton_sharpness(plain[i], box, lines))
-    assert len(kept) >= 9 and min(kept) > 0.8, kept
+    # x264 alone moves one frame's figure by about 0.2 either way (0.79-1.11 over these frames, the same legs by
+    # eye); a blurred region is below 0.2 (above)
+    assert len(kept) >= 9 and min(kept) > 0.7 and np.median(kept) > 0.9, kept
 
 
 def off_skeleton_sharpness(image, box, poses) -> float:
