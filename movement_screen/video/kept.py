@@ -141,7 +141,9 @@ class KeptFrames:
                         if image.shape[:2] != (self.size[1], self.size[0]):
                             raise ValueError(f"a picture of {image.shape[1]}x{image.shape[0]} among {self.size}")
                         if self.raw_count < self._raw_limit:
-                            raw.write(memoryview(np.ascontiguousarray(image, np.uint8)).cast("B"))
+                            picture = memoryview(np.ascontiguousarray(image, np.uint8)).cast("B")
+                            if raw.write(picture) != picture.nbytes:
+                                raise OSError(f"{self.path}: the disk took part of a picture (full?)")
                             self.raw_count += 1
                         else:
                             self._encoded().add(image)
