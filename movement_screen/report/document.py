@@ -91,8 +91,9 @@ def build(result: dict, out_dir: Path | None = None, patient: dict | None = None
     blocks.append(("heading", "Result"))
     summary = []
     score = result.get("score")
-    if score_value(score):
-        summary.append(f"{score['name']}: {score_value(score)}. {score['explanation']}")
+    value = score_value(score)
+    if value:
+        summary.append(f"{score['name']}: {value}. {score['explanation']}")
     if not score:
         summary += headline(result)  # the test's own outcome in its own terms
     metrics = result.get("metrics", {})

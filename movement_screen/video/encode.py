@@ -14,8 +14,7 @@ import numpy as np
 
 from movement_screen.cores import behind_the_main_thread, share
 from movement_screen.stages import stage
-
-CONVERT_THREADS = 1  # swscale's threads (video/reader.py)
+from movement_screen.video.reader import CONVERT_THREADS
 
 DEPTH = 8  # pictures waiting for the encoder at most
 _DONE = object()

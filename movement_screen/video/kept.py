@@ -135,8 +135,6 @@ class KeptFrames:
                     if image is _DONE:
                         done = True
                         break
-                    if self.error is not None:
-                        continue
                     with stage("write"):
                         if image.shape[:2] != (self.size[1], self.size[0]):
                             raise ValueError(f"a picture of {image.shape[1]}x{image.shape[0]} among {self.size}")
