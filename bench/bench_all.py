@@ -30,6 +30,7 @@ Every child is a separate process: wall time from wait4, peak RSS from GNU time 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
@@ -148,19 +149,23 @@ def bare_network():
     return network
 
 
-def landmark_model_rate(path: Path, count: int = SAMPLE_FRAMES) -> float | None:
-    """The bare landmark network: one LiteRT inference per frame of the clip (scaled to its 256x256 input),
-    2 threads, no detector, no graph; None when ai-edge-litert is not installed."""
+def network_inputs(network, pictures: list) -> list:
+    """The pictures as the landmark network's input tensors (scaled to its 256x256 input, values in 0-1)."""
     import cv2
     import numpy as np
 
+    side = int(network.get_input_details()[0]["shape"][1])
+    return [cv2.resize(image, (side, side)).astype(np.float32)[None] / 255.0 for image in pictures]
+
+
+def landmark_model_rate(path: Path, count: int = SAMPLE_FRAMES) -> float | None:
+    """The bare landmark network: one LiteRT inference per frame of the clip (scaled to its 256x256 input), the
+    pose pass's threads, no detector, no graph; None when ai-edge-litert is not installed."""
     network = bare_network()
     if network is None:
         return None
     entry = network.get_input_details()[0]
-    side = int(entry["shape"][1])
-    frames = [cv2.resize(image, (side, side)).astype(np.float32)[None] / 255.0
-              for _, image in first_frames(path, count)]
+    frames = network_inputs(network, [image for _, image in first_frames(path, count)])
     for image in frames[:30]:  # warm-up: the first run in a process measured half the rate of the next ones
         network.set_tensor(entry["index"], image)
         network.invoke()
@@ -187,19 +192,26 @@ def decode_rate(path: Path, count: int = SAMPLE_FRAMES) -> float:
     return n / (time.perf_counter() - start)
 
 
-def bare_decode_rate(path: Path, count: int = SAMPLE_FRAMES) -> float:
-    """The bare decoder: frames/s of FFmpeg's decoding alone, with the pose pass's threads, no scaling and no colour
-    conversion (the floor's ``decode``)."""
+@contextlib.contextmanager
+def decoder(path: Path):
+    """(container, stream) of the clip opened as the pose pass opens it: FFmpeg's frame threads, its thread count."""
     import av
 
     from movement_screen.cores import share
 
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        stream.thread_count = share() + 1
+        yield container, stream
+
+
+def bare_decode_rate(path: Path, count: int = SAMPLE_FRAMES) -> float:
+    """The bare decoder: frames/s of FFmpeg's decoding alone, with the pose pass's threads, no scaling and no colour
+    conversion (the floor's ``decode``)."""
     rates = []
     for _ in range(2):
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            stream.thread_count = share() + 1
+        with decoder(path) as (container, stream):
             start, n = time.perf_counter(), 0
             for _ in container.decode(stream):
                 n += 1
@@ -226,12 +238,8 @@ def stage_rows(record: Path, wall: float, frames: int) -> dict[tuple[str, str], 
 
 def cpu_budget(path: Path, poses: int, count: int = SAMPLE_FRAMES) -> dict[str, float]:
     """CPU milliseconds per frame (every thread of this process, time.process_time) of each piece of the default
-    path, each alone on pictures prepared beforehand: what the two cores must do per frame whatever the order."""
-    import av
-    import cv2
-    import numpy as np
-
-    from movement_screen.cores import share
+    path, each alone (decoding and scaling streamed, the rest on pictures prepared beforehand): what the two cores
+    must do per frame whatever the order."""
     from movement_screen.pose import models
     from movement_screen.pose.estimator import open_estimator
     from movement_screen.video.encode import BackgroundEncoder
@@ -247,10 +255,7 @@ def cpu_budget(path: Path, poses: int, count: int = SAMPLE_FRAMES) -> dict[str, 
     small: list = []
 
     def decode(scale: bool = False) -> None:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            stream.thread_count = share() + 1
+        with decoder(path) as (container, stream):
             for n, frame in enumerate(container.decode(stream), 1):
                 if scale:  # one swscale thread, as the reader converts
                     w, h = small_size(frame.width, frame.height, 640)
@@ -266,8 +271,7 @@ def cpu_budget(path: Path, poses: int, count: int = SAMPLE_FRAMES) -> dict[str, 
     network = bare_network()
     if network is not None:  # the floor's other piece: the landmark network alone, once per tracked person
         entry = network.get_input_details()[0]
-        side = int(entry["shape"][1])
-        inputs = [cv2.resize(image, (side, side)).astype(np.float32)[None] / 255.0 for image in small]
+        inputs = network_inputs(network, small)
 
         def infer() -> None:
             for image in inputs:
