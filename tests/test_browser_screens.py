@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from browser import AppServer, analyse_upload, shot, upload
+from browser import AppServer, analyse_upload, settle, shot, upload
 from pdf_text import past_the_margin, text
 from test_browser_clinic import browser, log_in, users_add  # noqa: F401 (browser: the shared fixture)
 from test_browser_record import add_patient, main_text, new_page, stored
@@ -122,6 +122,7 @@ def test_each_screen_reads_plainly_for_a_therapist_and_a_patient(server, browser
     upload(ann, *tables[screen])
     analyse_upload(ann)
     expect(ann.get_by_text("Done: see the results below")).to_be_visible(timeout=300_000)
+    settle(ann)  # the page reruns as a whole once the analysis ends: read it when that rerun has finished
     [session] = stored(server, patient_id)
     result = session.result
     lines = headline(result)
@@ -150,6 +151,7 @@ def test_each_screen_reads_plainly_for_a_therapist_and_a_patient(server, browser
     upload(patient, *tables[screen])
     analyse_upload(patient)
     expect(patient.get_by_text("Done: see the results below")).to_be_visible(timeout=300_000)
+    settle(patient)
     mine = max(stored(server, patient_id), key=lambda s: s.id).result
     words = headline(mine, "patient") or []
     page_words = main_text(patient)
