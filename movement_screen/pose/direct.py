@@ -17,7 +17,13 @@ them, step for step:
    nearly the same landmarks are one person found twice. As in the Tasks landmarker, the detector runs on every
    frame where fewer than ``max_people`` are tracked (``detect_every`` > 1 runs it less often, but then a person
    the detector sees for only a frame or two, such as a walker entering at the picture's edge, is missed), so
-   :func:`pose.estimator.estimate_video` gives both backends the first look's people count.
+   :func:`pose.estimator.estimate_video` gives both backends the first look's people count;
+5. the watch: with every pose it was given tracked, the detector still looks twice a second (``WATCH_MS``) for a
+   person nobody follows, up to ``most_people``. A first look that counted too few (a walker who enters after
+   its frames, a detector at its threshold in them) would otherwise follow a bystander for the whole clip and
+   never see the person being screened. A detected region becomes a new pose only if it overlaps no tracked
+   region, passes the presence score and is not one of the tracked people found again; the tracked poses are
+   never replaced, so a clip with nobody new gives the same landmarks as without the watch.
 
 No smoothing: the project filters the landmark series later. ``detect`` returns what
 :meth:`pose.estimator.PoseEstimator.detect` returns, so :func:`pose.estimator.estimate_video` builds the same
@@ -49,6 +55,9 @@ ASSOCIATION_IOU = 0.5
 DUPLICATE_FRACTION = 0.05  # two poses whose landmarks lie this close (of the region's side) are one person
 DETECT_EVERY = 1  # frames between detector runs while fewer than max_people are tracked (1: every frame, as the
 # Tasks landmarker; 10 missed the shared walking clip's walker in the frames where the detector saw them)
+WATCH_MS = 500  # between the watch's detector looks while every given pose is tracked (step 5 above). Two a
+# second cost a one-person clip 0.3-1.0 ms of CPU a frame (2-5 % of the pose pass: the 7032 squat, the 35 s pistol
+# clip); the shared walking clip's walker is detected in most frames of their first half second in the picture
 
 
 def default_threads() -> int:
@@ -196,7 +205,10 @@ class DirectPoseEstimator:
     (or detecting in every frame with ``image_mode``). A context manager like :class:`PoseEstimator`."""
 
     def __init__(self, model: ModelFile, max_people: int = 3, min_confidence: float = 0.5, image_mode: bool = False,
-                 num_threads: int | None = None, detect_every: int = DETECT_EVERY):
+                 num_threads: int | None = None, detect_every: int = DETECT_EVERY, most_people: int | None = None,
+                 watch_ms: int = WATCH_MS):
+        """``max_people``: poses to track (the first look's count); ``most_people``: how far the watch may raise
+        it when it finds someone nobody follows (None: never)."""
         try:
             with zipfile.ZipFile(model.path) as bundle:
                 detector, landmarker = bundle.read(BUNDLE_DETECTOR), bundle.read(BUNDLE_LANDMARKER)
@@ -217,6 +229,10 @@ class DirectPoseEstimator:
         self.min_confidence = min_confidence
         self.image_mode = image_mode
         self.detect_every = detect_every
+        self.most_people = max(max_people, most_people or max_people)
+        self.watch_ms = watch_ms
+        self._watched_at: int | None = None
+        self.watch_found = 0  # people the watch added
         self._tracked: list[Roi] = []
         self._since_detection = 0
         self._lost = False
@@ -299,14 +315,17 @@ class DirectPoseEstimator:
                                 float(net.get_tensor(self._lm_out["presence"]).reshape(-1)[0]), roi, heatmap)
 
     # -- tracking -----------------------------------------------------------------------------------------
-    def poses(self, rgb: np.ndarray) -> list[Pose]:
-        """Every person in one frame (tracked from the last frame unless ``image_mode``)."""
+    def poses(self, rgb: np.ndarray, time_ms: int | None = None) -> list[Pose]:
+        """Every person in one frame (tracked from the last frame unless ``image_mode``); ``time_ms``, the
+        frame's time, paces the watch (step 5 of the module's description)."""
         rois = [] if self.image_mode else list(self._tracked)
         self._since_detection += 1
+        detected = False
         if (not rois or self._lost
                 or (len(rois) < self.max_people and self._since_detection >= max(1, self.detect_every))):
             rois = associate(rois, [roi for roi, _ in self.detect_people(rgb)])
             self._since_detection = 0
+            detected = True
         found = []
         for roi in rois[:self.max_people]:
             pose = self.landmarks(rgb, roi)
@@ -315,8 +334,35 @@ class DirectPoseEstimator:
         with stage("tracking"):
             self._lost = len(found) < min(len(rois), self.max_people)
             found = drop_duplicates(found)
-            self._tracked = [p.next_roi() for p in found]
+        if time_ms is not None and not self.image_mode:
+            if detected or self._watched_at is None:
+                self._watched_at = time_ms  # the detector has just looked (or the clip starts): the watch waits
+            elif self.max_people < self.most_people and time_ms - self._watched_at >= self.watch_ms:
+                self._watched_at = time_ms
+                found += self._watch(rgb, found)
+        self._tracked = [p.next_roi() for p in found]
         return found
+
+    def _watch(self, rgb: np.ndarray, tracked: list[Pose]) -> list[Pose]:
+        """People the detector finds that no tracked pose follows: each gets a pose slot of its own (up to
+        ``most_people``). Detected regions overlapping a tracked one are left alone (the tracked pose is kept
+        as it is), as are poses that are a tracked person found again or fail the presence score."""
+        with stage("watch (someone new?)"):
+            new = []
+            for roi, _ in self.detect_people(rgb):
+                if self.max_people >= self.most_people:
+                    break
+                known = [p.roi for p in tracked + new]
+                if known and ssd.iou(roi.bounds(), np.array([k.bounds() for k in known])).max() > ASSOCIATION_IOU:
+                    continue
+                pose = self.landmarks(rgb, roi)
+                if pose.score < self.min_confidence or len(drop_duplicates(tracked + new + [pose])) <= len(
+                        tracked) + len(new):
+                    continue
+                new.append(pose)
+                self.max_people += 1
+                self.watch_found += 1
+            return new
 
     def count(self, rgb: np.ndarray) -> int:
         """Poses in one still frame, counted as the Tasks landmarker in image mode counts them (the first look):
@@ -327,8 +373,8 @@ class DirectPoseEstimator:
 
     def detect(self, rgb: np.ndarray, time_ms: int):
         """Landmarks of every pose in one upright RGB frame: (xy_norm[K,33,2], vis[K,33], world[K,33,3]), as
-        :meth:`PoseEstimator.detect` returns them (``time_ms`` is not needed: there is no smoothing)."""
-        found = self.poses(rgb)
+        :meth:`PoseEstimator.detect` returns them (``time_ms`` paces the watch; there is no smoothing)."""
+        found = self.poses(rgb, time_ms)
         h, w = rgb.shape[:2]
         k = len(found)
         xy = np.empty((k, lm.COUNT, 2), np.float32)

@@ -40,12 +40,14 @@ def check_backend(backend: str | None) -> str:
 
 
 def open_estimator(model: ModelFile, max_people: int = DEFAULT_MAX_PEOPLE, *, image_mode: bool = False,
-                   backend: str | None = None):
-    """A pose estimator of the chosen backend (both have ``detect``, ``count`` and ``close``)."""
+                   backend: str | None = None, most_people: int | None = None):
+    """A pose estimator of the chosen backend (both have ``detect``, ``count`` and ``close``), tracking
+    ``max_people`` poses. ``most_people``: the direct backend's watch may track up to that many when it finds
+    someone nobody follows (pose/direct.py, step 5); the Tasks landmarker's count is fixed when it opens."""
     if check_backend(backend) == "direct":
         from movement_screen.pose.direct import DirectPoseEstimator
 
-        return DirectPoseEstimator(model, max_people, image_mode=image_mode)
+        return DirectPoseEstimator(model, max_people, image_mode=image_mode, most_people=most_people)
     return PoseEstimator(model, max_people, image_mode=image_mode)
 
 
@@ -202,10 +204,11 @@ def estimate_video(
                disable=(not show) if show is not None else None, file=sys.stderr)
     try:
         with stage("model load"):
-            estimator = open_estimator(model, tracked, backend=backend)
+            estimator = open_estimator(model, tracked, backend=backend, most_people=max_people)
         with estimator, bar:
             _pose_pass(path, info, estimator, inference_side, max_people, (xs, viss, worlds, times, frames), bar,
                        report, keep)
+            tracked = getattr(estimator, "max_people", tracked)  # the watch may have found more
     except BaseException:
         if keep is not None:
             keep.discard()

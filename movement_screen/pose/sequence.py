@@ -51,7 +51,7 @@ class Detections:
     width: int
     height: int
     fps: float
-    poses_tracked: int = 0  # how many poses the landmarker followed (the first look's people count)
+    poses_tracked: int = 0  # poses the landmarker followed: the first look's count (raised by the watch)
     turned: int = 0  # clockwise degrees the analysis turned a sideways video's picture (VideoInfo.turned)
     backend: str = ""  # the pose backend that found them ("direct", "tasks"); "" for landmarks given as input
 
