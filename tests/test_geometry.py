@@ -31,6 +31,15 @@ def test_fppa_sign_valgus_positive_varus_negative():
     assert np.isclose(valgus, -varus)
 
 
+def test_fppa_is_not_read_from_a_thigh_pointing_at_the_camera():
+    # a thigh 100 px long standing: seen at 60 px its angle stands, at 30 px (bent towards the lens) it is NaN
+    hip, ankle = np.array([[100.0, 0.0], [100.0, 0.0]]), np.array([[100.0, 160.0], [100.0, 130.0]])
+    knee = np.array([[90.0, 59.2], [90.0, 28.3]])
+    angle = geo.fppa_where_seen(hip, knee, ankle, np.zeros(2), thigh_length=100.0)
+    assert np.isclose(angle[0], geo.fppa(hip[0], knee[0], ankle[0], 0.0)) and angle[0] > 5
+    assert np.isnan(angle[1])
+
+
 def test_line_tilt():
     assert np.isclose(geo.line_tilt([0, 0], [100, 0]), 0.0)
     assert np.isclose(geo.line_tilt([0, 0], [100, -100]), 45.0)  # right end higher (y up is negative)

@@ -73,6 +73,23 @@ def fppa(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, midline_x: np.nda
     return sign * magnitude
 
 
+FPPA_MIN_THIGH_SEEN = 0.5  # of the thigh's standing length in the picture: below it the FPPA is not measured.
+# The FPPA is defined for shallow single-leg tasks (45-60 deg of knee bend, the thigh about half turned towards the
+# camera). Deeper, the thigh points at the lens and its picture shrinks to a few pixels, whose direction is noise:
+# the shared pistol squats (thigh seen at 0.04-0.20 of its length at the bottoms) read 39-122 deg, the shared
+# single-leg squats to moderate depth (0.74-0.78) read -3 and 2 deg.
+
+
+def fppa_where_seen(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, midline_x: np.ndarray,
+                    thigh_length: float, min_seen: float = FPPA_MIN_THIGH_SEEN) -> np.ndarray:
+    """:func:`fppa`, NaN in the frames where the thigh's picture is shorter than ``min_seen`` of
+    ``thigh_length`` (its standing length in pixels): the knee bent so far towards the camera that the angle
+    says nothing."""
+    angle = fppa(hip, knee, ankle, midline_x)
+    seen = distance(hip, knee) >= min_seen * thigh_length
+    return np.where(seen, angle, np.nan)
+
+
 def medial_offset(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, midline_x: np.ndarray) -> np.ndarray:
     """Horizontal offset of the knee from the hip-ankle line at the knee's height, in pixels, positive toward the
     body midline ``midline_x`` (the knee medial to the line, as in valgus)."""

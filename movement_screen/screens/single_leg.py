@@ -291,7 +291,7 @@ def _bottom_measures(kin: Kinematics, stance: str, free: str, rest: int, bottom:
     hip_line = np.degrees(np.arctan2(free_hip[:, 1] - hip[:, 1], np.abs(free_hip[:, 0] - hip[:, 0])))
     toward_stance = np.sign(at(hip[:, 0] - free_hip[:, 0]))  # the stance side's direction in the picture
     return {
-        "knee_fppa_deg": at(geo.fppa(hip, knee, ankle, kin.mid_hip[:, 0])),
+        "knee_fppa_deg": at(geo.fppa_where_seen(hip, knee, ankle, kin.mid_hip[:, 0], kin.lengths.thigh)),
         "knee_inside_toe_shank": medial * at(knee[:, 0] - toe[:, 0]) / kin.lengths.shank,
         "pelvic_drop_deg": at(hip_line) - at(hip_line, rest),  # + = the free side lower than before the squat
         "trunk_lean_deg": toward_stance * at(geo.lateral_inclination(kin.mid_hip, kin.mid_shoulder)),
@@ -386,8 +386,15 @@ def _leg_criterion(cid: str, by_leg: dict[str, list], cfg: dict) -> Criterion:
                       for side in means)
     if cid == "knee_inside_foot":  # the FPPA is reported with it, as a measure only
         fppa = {side: _mean([r for r, _, _ in reps], "knee_fppa_deg") for side, reps in by_leg.items() if reps}
-        words += "; frontal-plane projection angle " + ", ".join(f"{side} {v:.1f} deg" for side, v in fppa.items()) \
-            + " (+ = valgus; a measure only: a camera a few degrees off square changes it by as much)"
+        measured = {side: v for side, v in fppa.items() if np.isfinite(v)}
+        if measured:
+            words += "; frontal-plane projection angle " + ", ".join(
+                f"{side} {v:.1f} deg" for side, v in measured.items()) + \
+                " (+ = valgus; a measure only: a camera a few degrees off square changes it by as much)"
+        if len(measured) < len(fppa):
+            words += "; frontal-plane projection angle not measured on the " + " and ".join(
+                side for side in fppa if side not in measured) + " leg (the knee bent so far that the thigh " \
+                "points at the camera: the angle is defined for squats to about 60 deg)"
     return Criterion(cid, TITLES[cid], state, float(value), rule, unit, rep.bottom_s, kin.view.kind,
                      f"{words}; judged on the {worst} leg.", "single_leg", float(margin), c["label"], rep.source,
                      rep.bottom_frame)

@@ -410,8 +410,9 @@ class _Judge:
         worst_side = max(inside, key=lambda s: inside[s])
         worst = inside[worst_side]
         state = banded(worst, c["inside_pass_max"], c["inside_fail_above"])
-        fppa = {side: self.at_bottom(geo.fppa(kin.side(side, "hip"), kin.side(side, "knee"), kin.side(side, "ankle"),
-                                              kin.mid_hip[:, 0])) for side in ("left", "right")}
+        fppa = {side: self.at_bottom(geo.fppa_where_seen(kin.side(side, "hip"), kin.side(side, "knee"),
+                                                         kin.side(side, "ankle"), kin.mid_hip[:, 0],
+                                                         kin.lengths.thigh)) for side in ("left", "right")}
         knee_sep = abs(self.at_bottom(kin.xy[:, lm.L_KNEE, 0] - kin.xy[:, lm.R_KNEE, 0]))
         ankle_sep = abs(self.at_bottom(kin.xy[:, lm.L_ANKLE, 0] - kin.xy[:, lm.R_ANKLE, 0]))
         self.metrics.update(knee_inside_toes_left_shank_lengths=inside["left"],
