@@ -221,6 +221,9 @@ def _parser() -> argparse.ArgumentParser:
                           help="which movement each real clip holds (e.g. tests/labels/movements.toml): the confusion "
                           "matrix of true movement x screen chosen, under auto and with the clip's own screen, on "
                           "those clips (--videos) and on built figures of each screen and its look-alikes")
+    validate.add_argument("--refilmed", action="store_true",
+                          help="with --movements: also film each real clip again as other cameras would (mirrored, "
+                          "a dim room, sent by phone, a camera not level; FFmpeg) and read each under auto")
     validate.add_argument("--model", default="full", help="pose model for the labelled clips (default: full)")
     validate.add_argument("--pose-backend", choices=["tasks", "direct"], default=None,
                        help=POSE_BACKEND_HELP)
@@ -773,6 +776,21 @@ def _validate(args) -> int:
         print(text)
         if args.update:
             replace_section(args.update, "movements", text)
+        if args.refilmed:
+            from movement_screen.validation import refilmed
+
+            total = count * (1 + len(refilmed.FILMINGS))
+            with tqdm(total=total, desc="re-filmed clips", unit="clip", disable=None) as bar:
+                readings = refilmed.run(args.movements, args.videos or args.movements.parent, None, args.model,
+                                        args.pose_backend, progress=lambda done, total, name: bar.update(
+                                            done - bar.n))
+                bar.update(total - bar.n)
+            text = refilmed.table(readings)
+            print("\n" + text)
+            if args.update:
+                replace_section(args.update, "refilmed", text)
+    elif args.refilmed:
+        raise UsageError("--refilmed re-films the clips of --movements TOML: give that too")
     if args.synthetic:
         from movement_screen.validation import harness
 

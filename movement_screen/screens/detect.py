@@ -134,8 +134,10 @@ def evidence(kin: Kinematics) -> tuple[dict[str, float], dict[str, float]]:
     sls_score = _ramp(one_leg_reps, *cfg["single_leg_squat"]["repetitions"]) * (1.0 - gait_score)
     squat_score *= 1.0 - sls_score  # a squat on one leg is never a deep squat
     # ... and rising from a seat on one leg, again and again, is a single-leg squat (a bench), not a sit-to-stand;
-    # one foot shifting during a chair stand makes no such run
-    sts_score *= 1.0 - _ramp(one_leg_reps, *cfg["single_leg_squat"]["not_a_sit_to_stand"])
+    # one foot shifting during a chair stand makes no such run. Unless the person walks: steps, a turn and sitting
+    # down again, with the far foot hidden, can read as squats on one leg (the shared Timed Up-and-Go sent by phone
+    # read 4), and a bench's squats are done on the spot
+    sts_score *= 1.0 - _ramp(one_leg_reps, *cfg["single_leg_squat"]["not_a_sit_to_stand"]) * (1.0 - gait_score)
     # Standing still: the hips and shoulders at rest with both knees straight (3-D landmarks); stepping on the spot
     # keeps the hips still too, but bends each knee in turn.
     still = np.zeros(len(kin.t), bool)
