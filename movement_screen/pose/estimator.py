@@ -208,7 +208,7 @@ def estimate_video(
         with estimator, bar:
             _pose_pass(path, info, estimator, inference_side, max_people, (xs, viss, worlds, times, frames), bar,
                        report, keep)
-            tracked = getattr(estimator, "max_people", tracked)  # the watch may have found more
+            tracked = estimator.max_people  # the direct backend's watch may have found more
     except BaseException:
         if keep is not None:
             keep.discard()

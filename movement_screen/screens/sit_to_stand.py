@@ -145,10 +145,8 @@ def shin_lean(kin: Kinematics) -> np.ndarray:
     lean = kin.body.sagittal_inclination(kin.world_mid(lm.L_ANKLE, lm.R_ANKLE), kin.world_mid(lm.L_KNEE, lm.R_KNEE))
     if not np.isfinite(kin.view.yaw_deg) or kin.view.yaw_deg < cfg["picture_shin_yaw_deg"]:
         return lean
-    knee = (kin.side("left", "knee") + kin.side("right", "knee")) / 2
-    ankle = (kin.side("left", "ankle") + kin.side("right", "ankle")) / 2
-    forward = kin.view.facing * (knee[:, 0] - ankle[:, 0]) / np.sin(np.radians(kin.view.yaw_deg))
-    picture = np.degrees(np.arctan2(forward, ankle[:, 1] - knee[:, 1]))
+    picture = geo.inclination_off_side(kin.mid(lm.L_ANKLE, lm.R_ANKLE), kin.mid(lm.L_KNEE, lm.R_KNEE),
+                                       kin.view.facing, kin.view.yaw_deg)
     return np.fmax(lean, picture)
 
 

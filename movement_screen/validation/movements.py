@@ -81,9 +81,15 @@ def run_real(labels_file: str | Path, videos: str | Path, model: str = "full", p
                 words.append(f"{SCREEN_NAMES[screen]}: " + ("scored" if judged else "nothing judged"))
             except ScreenError as exc:
                 words.append(f"{SCREEN_NAMES[screen]}: refused ({str(exc)[:120]})")
-        out.append(Reading(label["file"], label["movement"], src.screen, "; ".join(words),
-                           "" if src.screen else (src.detection.reason.split(" (")[0] if src.detection else "")))
+        out.append(Reading(label["file"], label["movement"], src.screen, "; ".join(words), why_declined(src)))
     return out
+
+
+def why_declined(found) -> str:
+    """What auto said when it declined a clip (an analysed source), its first clause; "" when it chose."""
+    if found.screen or found.detection is None:
+        return ""
+    return found.detection.reason.split(" (")[0]
 
 
 def built_cases() -> list[tuple[str, str, object]]:

@@ -68,7 +68,7 @@ def run(labels_file: str | Path, videos: str | Path, filmings: list[str] | None 
     from movement_screen import api
     from movement_screen.errors import ScreenError
     from movement_screen.pose import models
-    from movement_screen.validation.movements import read_labels
+    from movement_screen.validation.movements import read_labels, why_declined
 
     if shutil.which("ffmpeg") is None:
         from movement_screen.errors import InputError
@@ -86,18 +86,18 @@ def run(labels_file: str | Path, videos: str | Path, filmings: list[str] | None 
                 if progress:
                     progress(done, total, f"{label['file']} ({filming})")
                 done += 1
+                made = None
                 try:
-                    path = source if filming == "as filmed" else refilm(source, filming, Path(tmp))
+                    path = source if filming == "as filmed" else (made := refilm(source, filming, Path(tmp)))
                     found = api.analyse_source(path, model_file, screen="auto", progress=False,
                                                pose_backend=pose_backend)
-                    note = "" if found.screen else (found.detection.reason.split(" (")[0] if found.detection else "")
-                    out.append(Refilmed(label["file"], label["movement"], filming, found.screen, note))
+                    out.append(Refilmed(label["file"], label["movement"], filming, found.screen, why_declined(found)))
                 except (ScreenError, RuntimeError) as exc:
                     out.append(Refilmed(label["file"], label["movement"], filming, None,
                                         f"not analysed: {str(exc)[:160]}"))
                 finally:
-                    if filming != "as filmed":
-                        Path(tmp, f"{source.stem} ({filming}).mp4").unlink(missing_ok=True)
+                    if made is not None:
+                        made.unlink(missing_ok=True)
     return out
 
 
